@@ -1,0 +1,56 @@
+/**
+ * The replicator's contract as the server sees it. `Replicator.ts`
+ * implements it over an ordered list of StorageNodes (DESIGN §3).
+ */
+import type { AckMode, OpResult, PullReply } from '@syncline/shared';
+import type { StoredOp } from '../storage/StorageNode.js';
+
+export interface NodeHealth {
+  id: string;
+  /** `up`: serving; `down`: last contact failed; `maintenance`: taken out by an operator. */
+  state: 'up' | 'down' | 'maintenance';
+  primary: boolean;
+  /** Ops this node is behind the primary's log (best effort). */
+  lagOps: number;
+  lastError?: string;
+  /** Repair in progress and how far (0..1). */
+  repairing: boolean;
+  repairProgress: number;
+}
+
+export interface ReplicatorOptions {
+  /** Default ack mode for writes that ask for none. */
+  mode: AckMode;
+  /** Replicas that must commit besides the primary in semi-sync (default 1). */
+  semiSyncReplicas?: number;
+  /** How long a write may take before it is reported `indeterminate` (default 5000 ms). */
+  writeTimeoutMs?: number;
+  /**
+   * What to do when too few nodes are reachable for the mode (G2):
+   * `reject` (default) answers NOT_ENOUGH_REPLICAS; `degrade` acks with
+   * `degraded: true` once the primary has committed, and counts it.
+   */
+  fallback?: 'reject' | 'degrade';
+  /** Interval of health checks and background repair (default 1000 ms). */
+  healthIntervalMs?: number;
+}
+
+export type ReplicatedListener = (opIds: string[]) => void;
+
+export interface ReplicatorApi {
+  /** Writes ops and resolves with one result per op, in order, by the mode's rule. */
+  write(ops: StoredOp[], mode?: AckMode): Promise<OpResult[]>;
+  /** Called when ops have reached every configured node. */
+  onReplicated(listener: ReplicatedListener): () => void;
+  /** Pull a page from the current primary; the cursor names the node that issued it. */
+  pull(space: string, cursor: string | null | undefined, limit: number): Promise<Omit<PullReply, 'space'>>;
+  /** Whether a write in this mode could be acknowledged now (for /readyz). */
+  canAck(mode?: AckMode): boolean;
+  health(): NodeHealth[];
+  /** Operator: take a node out (maintenance) or put it back (it is repaired). */
+  setMaintenance(nodeId: string, inMaintenance: boolean): void;
+  /** Bring every up node to the union of all nodes' ops; resolves when done. */
+  repair(): Promise<void>;
+  digests(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}

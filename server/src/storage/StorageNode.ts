@@ -1,0 +1,78 @@
+/**
+ * The contract every backend storage node implements (SQLite, PostgreSQL, and
+ * an in-memory node for unit tests). Every implementation runs the one
+ * conformance suite in `conformance.ts`.
+ *
+ * A node stores:
+ *  - records: the merged state (`mergeRecord`) per (space, table, id);
+ *  - doc updates: Yjs updates per (space, doc);
+ *  - the op log: every applied op by op id, which makes `applyBatch`
+ *    idempotent and lets peers repair from it;
+ *  - a per-node sequence: every record row or doc update that changes gets
+ *    the next `seq`, so `pull(space, afterSeq)` pages through changes.
+ *    A reader never sees seq N+1 committed while N is still to come
+ *    (writes to one node are serialized, also across processes sharing it).
+ */
+import type { Change, RecordRow, DocRow } from '@syncline/shared';
+
+/** An op as stored: the client's change, possibly re-stamped by the server. */
+export type StoredOp = Change;
+
+export interface ApplyOutcome {
+  opId: string;
+  /** `applied` the first time, `duplicate` when the op id was already in the log. */
+  status: 'applied' | 'duplicate';
+}
+
+export interface PullPage {
+  records: RecordRow[];
+  docs: DocRow[];
+  /** The highest seq included, or `afterSeq` when the page is empty. */
+  lastSeq: number;
+  hasMore: boolean;
+}
+
+export interface OpLogPage {
+  ops: { logSeq: number; op: StoredOp }[];
+  /** The highest log position included, or `afterLogSeq` when empty. */
+  lastLogSeq: number;
+  hasMore: boolean;
+}
+
+export interface StorageNode {
+  /** Stable id of this node, used in cursors and metrics. */
+  readonly id: string;
+
+  /** Creates files/schema on first use. Idempotent. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Applies a batch atomically in one durable transaction. Ops whose id is
+   * already in the log are not applied again. On error nothing of the batch
+   * is applied.
+   */
+  applyBatch(ops: StoredOp[]): Promise<ApplyOutcome[]>;
+
+  /** Changes of one space after `afterSeq`, in seq order, at most `limit` rows in all. */
+  pull(space: string, afterSeq: number, limit: number): Promise<PullPage>;
+
+  /** The op log after a position, for repair of peers. */
+  readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage>;
+
+  /** Which of these op ids this node has applied. */
+  hasOps(opIds: string[]): Promise<Set<string>>;
+
+  /** Number of ops in the log (for lag metrics). */
+  opCount(): Promise<number>;
+
+  /** Hash of the node's whole logical state (records + applied op ids); equal on converged nodes. */
+  digest(): Promise<string>;
+
+  /** Small durable key/value store for bookkeeping (e.g. repair cursors). */
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  /** Cheap liveness check; throws when the node cannot serve. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,170 @@
+/**
+ * The wire protocol (documented in docs/PROTOCOL.md). The server validates
+ * every incoming message with these schemas; types are inferred from them or
+ * declared beside them so client and server share one definition.
+ */
+import { z } from 'zod';
+import { AckModes, type RecordRow, type DocRow } from './changes.js';
+import type { WireError } from './errors.js';
+import { isHlc } from './hlc.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Default limits; a server may configure its own and reports them in `welcome`. */
+export const DEFAULT_LIMITS = {
+  maxBatch: 500,
+  maxRecordBytes: 64 * 1024,
+  maxMessageBytes: 4 * 1024 * 1024,
+  maxPullLimit: 1000,
+  maxSubscriptions: 100,
+} as const;
+
+const name = z.string().min(1).max(256);
+const opId = z.string().min(3).max(300).regex(/^[^:\s]+:\d+$/, 'opId must be <clientId>:<counter>');
+const hlc = z.string().max(300).refine(isHlc, 'invalid HLC stamp');
+const fieldName = z.string().min(1).max(256);
+const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected binary data');
+
+export const AckModeSchema = z.enum(AckModes);
+
+export const PutChangeSchema = z.strictObject({
+  kind: z.literal('put'),
+  opId,
+  space: name,
+  table: name,
+  id: name,
+  hlc,
+  fields: z.record(fieldName, z.json()),
+  unset: z.array(fieldName).max(1000).optional(),
+});
+
+export const DeleteChangeSchema = z.strictObject({
+  kind: z.literal('delete'),
+  opId,
+  space: name,
+  table: name,
+  id: name,
+  hlc,
+});
+
+export const DocChangeSchema = z.strictObject({
+  kind: z.literal('yjs'),
+  opId,
+  space: name,
+  doc: name,
+  update: bytes,
+});
+
+export const ChangeSchema = z.discriminatedUnion('kind', [PutChangeSchema, DeleteChangeSchema, DocChangeSchema]);
+
+/** Handshake `auth` payload of the Socket.IO connection. */
+export const HandshakeSchema = z.object({
+  clientId: z.string().min(1).max(128).regex(/^[^:\s]+$/, 'clientId must not contain ":" or spaces'),
+  protocol: z.number().int(),
+  token: z.string().max(16 * 1024).optional(),
+});
+export type Handshake = z.infer<typeof HandshakeSchema>;
+
+export const PushRequestSchema = z.strictObject({
+  changes: z.array(ChangeSchema).min(1),
+  /** Requested ack mode; the server may cap it by policy. */
+  ack: AckModeSchema.optional(),
+});
+export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+export const PullRequestSchema = z.strictObject({
+  space: name,
+  /** Opaque cursor from a previous pull; absent or null pulls from the start. */
+  cursor: z.string().max(512).nullable().optional(),
+  limit: z.number().int().min(1).max(100_000).optional(),
+});
+export type PullRequest = z.infer<typeof PullRequestSchema>;
+
+export const SubscribeRequestSchema = z.strictObject({
+  spaces: z.array(name).min(1).max(1000),
+});
+export type SubscribeRequest = z.infer<typeof SubscribeRequestSchema>;
+
+export const AwarenessMessageSchema = z.strictObject({
+  space: name,
+  doc: name,
+  update: bytes,
+});
+export type AwarenessMessage = z.infer<typeof AwarenessMessageSchema>;
+
+/** Per-op outcome of a push (DESIGN G0). */
+export type OpStatus = 'ok' | 'rejected' | 'indeterminate';
+
+export interface OpResult {
+  opId: string;
+  status: OpStatus;
+  /** Present when rejected or indeterminate. */
+  error?: WireError;
+  /** Acked under an operator-configured fallback with fewer nodes than the mode asks (G2). */
+  degraded?: boolean;
+  /** The stamp the server stored when it re-stamped a change from a clock too far ahead. */
+  hlc?: string;
+  /** Already replicated to every node when acked. */
+  replicated?: boolean;
+}
+
+export interface PushReply {
+  results: OpResult[];
+  /** The ack mode the server applied (after capping by policy). */
+  ack: (typeof AckModes)[number];
+}
+
+export interface PullReply {
+  space: string;
+  records: RecordRow[];
+  docs: DocRow[];
+  cursor: string;
+  hasMore: boolean;
+}
+
+export interface SubscribeReply {
+  spaces: string[];
+}
+
+/** Any request's reply when the request as a whole failed. */
+export interface ErrorReply {
+  error: WireError;
+}
+
+export interface Welcome {
+  serverId: string;
+  protocol: number;
+  ack: (typeof AckModes)[number];
+  limits: typeof DEFAULT_LIMITS;
+}
+
+/** Event names (client -> server requests use Socket.IO acknowledgements). */
+export const Events = {
+  push: 'push',
+  pull: 'pull',
+  subscribe: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  awareness: 'awareness',
+  // server -> client
+  welcome: 'welcome',
+  poke: 'poke',
+  replicated: 'replicated',
+  drain: 'drain',
+  error: 'sync_error',
+} as const;
+
+export interface PokeMessage {
+  space: string;
+}
+export interface ReplicatedMessage {
+  opIds: string[];
+}
+export interface DrainMessage {
+  reason: string;
+  /** Suggested delay before reconnecting elsewhere. */
+  retryInMs: number;
+}
+
+export function isErrorReply(x: unknown): x is ErrorReply {
+  return typeof x === 'object' && x !== null && 'error' in x;
+}
