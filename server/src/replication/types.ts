@@ -53,4 +53,26 @@ export interface ReplicatorApi {
   repair(): Promise<void>;
   digests(): Promise<Record<string, string>>;
   close(): Promise<void>;
+  /** Counters for metrics (optional so test doubles need not implement it). */
+  stats?(): ReplicatorStats;
+}
+
+/** Counters since start, for metrics (additive: read with `stats?.()`). */
+export interface ReplicatorStats {
+  /** Ops answered `ok` (degraded ones included). */
+  acked: number;
+  /** Ops acked under the `degrade` fallback (G2). */
+  degraded: number;
+  rejected: number;
+  indeterminate: number;
+  /** Pulls whose cursor named another node than the primary, so they restarted at seq 0. */
+  cursorResets: number;
+  /** Ops applied to nodes by repair, and log entries repair read. */
+  repairedOps: number;
+  repairScannedOps: number;
+  /** applyBatch calls that carried several concurrent writes. */
+  groupCommits: number;
+  /** Ops waiting for `replicated` (and ones dropped from that wait because the set was full). */
+  awaitingReplication: number;
+  forgottenReplication: number;
 }

@@ -1,0 +1,109 @@
+/**
+ * The write queue of one node. Every write to the node goes through it, so it
+ * is both the background delivery queue (the nodes a write did not wait for
+ * keep receiving it) and the group commit: while one applyBatch is running,
+ * the batches that arrive are queued and then written together in ONE
+ * applyBatch (one transaction, one fsync). Outcomes are split back per batch.
+ *
+ * A failed or timed-out call marks the node down (through `onFailure`); the
+ * queued batches then fail fast instead of waiting on a dead node, and
+ * repair delivers them once the node is back.
+ */
+import type { ApplyOutcome, StorageNode, StoredOp } from '../storage/StorageNode.js';
+import { NodeTimeoutError, withTimeout } from './withTimeout.js';
+
+interface Pending {
+  ops: StoredOp[];
+  resolve: (outcomes: ApplyOutcome[]) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface NodeWriterOptions {
+  timeoutMs: number;
+  /** Upper bound of ops merged into one applyBatch. */
+  maxGroupOps: number;
+  /** Whether the node takes writes now (checked before each group). */
+  isUp: () => boolean;
+  onFailure: (err: unknown) => void;
+}
+
+export class NodeWriter {
+  private queue: Pending[] = [];
+  private running: Promise<void> | null = null;
+  /** Number of applyBatch calls that carried more than one write. */
+  groupCommits = 0;
+
+  constructor(
+    readonly node: StorageNode,
+    private readonly opts: NodeWriterOptions,
+  ) {}
+
+  write(ops: StoredOp[]): Promise<ApplyOutcome[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ops, resolve, reject });
+      this.running ??= this.drain().finally(() => (this.running = null));
+    });
+  }
+
+  /** Resolves when every queued write has settled. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.takeGroup();
+      if (!this.opts.isUp()) {
+        for (const p of group) p.reject(new Error(`node ${this.node.id} is not up`));
+        continue;
+      }
+      const ops = uniqueOps(group);
+      if (group.length > 1) this.groupCommits++;
+      try {
+        const outcomes = await withTimeout(this.node.applyBatch(ops), this.opts.timeoutMs, `applyBatch on ${this.node.id}`);
+        splitOutcomes(group, outcomes);
+      } catch (err) {
+        this.opts.onFailure(err);
+        for (const p of group) p.reject(err);
+      }
+    }
+  }
+
+  private takeGroup(): Pending[] {
+    let n = 0;
+    let count = 0;
+    while (n < this.queue.length && (n === 0 || count + this.queue[n]!.ops.length <= this.opts.maxGroupOps)) {
+      count += this.queue[n]!.ops.length;
+      n++;
+    }
+    return this.queue.splice(0, n);
+  }
+}
+
+function uniqueOps(group: Pending[]): StoredOp[] {
+  const seen = new Set<string>();
+  const out: StoredOp[] = [];
+  for (const p of group) for (const op of p.ops) if (!seen.has(op.opId)) (seen.add(op.opId), out.push(op));
+  return out;
+}
+
+function splitOutcomes(group: Pending[], outcomes: ApplyOutcome[]): void {
+  // The same op id can occur in two grouped writes (a client retry racing its
+  // original): it is sent once, and the later occurrence reads `duplicate`,
+  // which still means committed.
+  const byId = new Map(outcomes.map((o) => [o.opId, o.status]));
+  const reported = new Set<string>();
+  for (const p of group) {
+    p.resolve(
+      p.ops.map((op) => {
+        const status = reported.has(op.opId) ? 'duplicate' : (byId.get(op.opId) ?? 'duplicate');
+        reported.add(op.opId);
+        return { opId: op.opId, status };
+      }),
+    );
+  }
+}
+
+export function isTimeout(err: unknown): boolean {
+  return err instanceof NodeTimeoutError;
+}

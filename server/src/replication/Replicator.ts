@@ -1,0 +1,252 @@
+/**
+ * The replicator (DESIGN §3): writes every batch to the ordered storage
+ * nodes and answers per op by ack mode, keeps nodes' health, repairs nodes
+ * that come back, and serves pulls from the primary.
+ *
+ * ```ts
+ * const nodes = [new SqliteNode({ id: 'n1', path: 'a.db' }), ...];
+ * for (const n of nodes) await n.open();
+ * const rep = new Replicator(nodes, { mode: 'semi-sync' });
+ * await rep.ready();               // first health check + repair done
+ * const results = await rep.write(changes);        // one OpResult per op
+ * rep.onReplicated((ids) => ...);  // second phase: on every node
+ * const page = await rep.pull('space', cursor, 500);
+ * await rep.close();               // the caller still closes the nodes
+ * ```
+ * What each mode means and the failure cases: docs/ack-modes.md.
+ */
+import { SyncError, type AckMode, type OpResult } from '@syncline/shared';
+import type { StorageNode, StoredOp } from '../storage/StorageNode.js';
+import { NodeSet, type NodeEntry } from './NodeSet.js';
+import { NodeWriter } from './NodeWriter.js';
+import { ReplicationTracker } from './ReplicationTracker.js';
+import { Repairer } from './Repairer.js';
+import { nodeCaller, type NodeCall } from './callNode.js';
+import { checkHealth } from './checkHealth.js';
+import { requiredNodes } from './ackRule.js';
+import { writeToNodes } from './writeToNodes.js';
+import { opResults, rejectAll } from './opResults.js';
+import { encodeCursor, startSeq } from './cursor.js';
+import type { NodeHealth, ReplicatedListener, ReplicatorApi, ReplicatorOptions, ReplicatorStats } from './types.js';
+import type { PullReply } from '@syncline/shared';
+
+export interface ReplicatorConfig extends ReplicatorOptions {
+  /** A full repair pass over all node pairs every this many health ticks (default 10), keeping repair cursors fresh. */
+  antiEntropyEveryTicks?: number;
+  /** Most ops group-committed into one applyBatch (default 5000). */
+  maxGroupOps?: number;
+}
+
+export class Replicator implements ReplicatorApi {
+  private readonly nodes: NodeSet;
+  private readonly writers = new Map<NodeEntry, NodeWriter>();
+  private readonly tracker = new ReplicationTracker();
+  private readonly repairer: Repairer;
+  private readonly call: NodeCall;
+  private readonly k: number;
+  private readonly timeoutMs: number;
+  private readonly background = new Set<Promise<void>>();
+  private readonly counters = { acked: 0, degraded: 0, rejected: 0, indeterminate: 0, cursorResets: 0 };
+  private readonly timer: ReturnType<typeof setInterval>;
+  private repairChain: Promise<unknown> = Promise.resolve();
+  private ticking: Promise<void> | null = null;
+  private ticks = 0;
+  private closed = false;
+  private readonly first: Promise<void>;
+
+  constructor(
+    nodes: readonly StorageNode[],
+    private readonly opts: ReplicatorConfig,
+  ) {
+    this.nodes = new NodeSet(nodes);
+    this.k = opts.semiSyncReplicas ?? 1;
+    if (!Number.isInteger(this.k) || this.k < 0) throw new Error('semiSyncReplicas must be a non-negative integer');
+    this.timeoutMs = opts.writeTimeoutMs ?? 5000;
+    this.call = nodeCaller(this.nodes, this.timeoutMs);
+    this.repairer = new Repairer(this.nodes, this.call, this.tracker);
+    for (const e of this.nodes.entries) {
+      this.writers.set(
+        e,
+        new NodeWriter(e.node, {
+          timeoutMs: this.timeoutMs,
+          maxGroupOps: opts.maxGroupOps ?? 5000,
+          isUp: () => e.state === 'up',
+          onFailure: (err) => this.nodes.markDown(e, err),
+        }),
+      );
+    }
+    this.nodes.onRejoin = () => void this.repairStale();
+    this.timer = setInterval(() => void this.tick(), opts.healthIntervalMs ?? 1000);
+    this.timer.unref?.();
+    this.first = this.tick();
+  }
+
+  /** Resolves after the first health check and repair of the nodes. */
+  ready(): Promise<void> {
+    return this.first;
+  }
+
+  async write(ops: StoredOp[], mode: AckMode = this.opts.mode): Promise<OpResult[]> {
+    if (ops.length === 0) return [];
+    if (this.closed) return this.count(rejectAll(ops, new SyncError('SERVER_DRAINING', 'replicator is closed')));
+    const configured = this.nodes.size;
+    const required = requiredNodes(mode, configured, this.k);
+    const targets = this.nodes.up();
+    const primary = this.nodes.primary();
+    const degrade = this.opts.fallback === 'degrade';
+    if (!primary || (targets.length < required && !degrade)) {
+      const msg = `${mode} needs ${required} of ${configured} nodes, ${targets.length} up`;
+      return this.count(rejectAll(ops, new SyncError('NOT_ENOUGH_REPLICAS', msg, { required, up: targets.length })));
+    }
+    const ids = ops.map((o) => o.opId);
+    this.tracker.track(
+      ids,
+      this.nodes.entries.map((e) => e.node.id),
+    );
+    const { answer, done } = writeToNodes({
+      ops,
+      targets,
+      writerOf: (e) => this.writers.get(e)!,
+      primaryId: primary.node.id,
+      required,
+      degrade,
+      timeoutMs: this.timeoutMs,
+      onCommitted: (nodeId) => this.tracker.arrived(nodeId, ids),
+    });
+    this.background.add(done);
+    void done.finally(() => this.background.delete(done));
+    return this.count(opResults(ops, mode, await answer, configured));
+  }
+
+  onReplicated(listener: ReplicatedListener): () => void {
+    return this.tracker.listen(listener);
+  }
+
+  async pull(space: string, cursor: string | null | undefined, limit: number): Promise<Omit<PullReply, 'space'>> {
+    // A failing primary is marked down by the call; the next one is tried.
+    for (let attempt = 0; attempt < this.nodes.size; attempt++) {
+      const primary = this.nodes.primary();
+      if (!primary) break;
+      const { afterSeq, reset } = startSeq(cursor, primary.node.id);
+      let page;
+      try {
+        page = await this.call(primary, 'pull', (n) => n.pull(space, afterSeq, limit));
+      } catch {
+        continue;
+      }
+      if (reset) this.counters.cursorResets++;
+      return { records: page.records, docs: page.docs, cursor: encodeCursor(primary.node.id, page.lastSeq), hasMore: page.hasMore };
+    }
+    throw new SyncError('NOT_ENOUGH_REPLICAS', 'no storage node is up to serve pulls');
+  }
+
+  canAck(mode: AckMode = this.opts.mode): boolean {
+    const up = this.nodes.up().length;
+    if (up === 0) return false;
+    return up >= requiredNodes(mode, this.nodes.size, this.k) || this.opts.fallback === 'degrade';
+  }
+
+  health(): NodeHealth[] {
+    return this.nodes.health();
+  }
+
+  setMaintenance(nodeId: string, inMaintenance: boolean): void {
+    this.nodes.setMaintenance(nodeId, inMaintenance);
+  }
+
+  async repair(): Promise<void> {
+    await this.settleBackground();
+    await this.locked(async () => {
+      for (const e of this.nodes.up()) await this.repairer.repairNode(e);
+    });
+    await this.recheckReplicated();
+  }
+
+  async digests(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    await Promise.all(
+      this.nodes.up().map(async (e) => {
+        out[e.node.id] = await this.call(e, 'digest', (n) => n.digest());
+      }),
+    );
+    return out;
+  }
+
+  stats(): ReplicatorStats {
+    const groupCommits = [...this.writers.values()].reduce((s, w) => s + w.groupCommits, 0);
+    return {
+      ...this.counters,
+      repairedOps: this.repairer.stats.repairedOps,
+      repairScannedOps: this.repairer.stats.scannedOps,
+      groupCommits,
+      awaitingReplication: this.tracker.size,
+      forgottenReplication: this.tracker.forgotten,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.settleBackground();
+    await this.ticking;
+    await this.repairChain;
+  }
+
+  private count(results: OpResult[]): OpResult[] {
+    for (const r of results) {
+      if (r.status === 'ok') this.counters.acked++;
+      else if (r.status === 'rejected') this.counters.rejected++;
+      else this.counters.indeterminate++;
+      if (r.degraded) this.counters.degraded++;
+    }
+    return results;
+  }
+
+  private async settleBackground(): Promise<void> {
+    await Promise.all([...this.background]);
+    await Promise.all([...this.writers.values()].map((w) => w.idle()));
+  }
+
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.repairChain.then(fn, fn);
+    this.repairChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private repairStale(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return this.locked(async () => {
+      for (const e of this.nodes.up()) if (e.stale) await this.repairer.repairNode(e);
+    });
+  }
+
+  private tick(): Promise<void> {
+    if (this.ticking || this.closed) return this.ticking ?? Promise.resolve();
+    this.ticking = (async () => {
+      try {
+        await checkHealth(this.nodes, this.call, this.timeoutMs);
+        const full = this.ticks++ % (this.opts.antiEntropyEveryTicks ?? 10) === 0;
+        if (full) await this.locked(async () => {
+          for (const e of this.nodes.up()) await this.repairer.repairNode(e);
+        });
+        else await this.repairStale();
+        await this.recheckReplicated();
+      } finally {
+        this.ticking = null;
+      }
+    })();
+    return this.ticking;
+  }
+
+  /** Ops waiting for `replicated` may have reached nodes by repair (ours or another server's). */
+  private async recheckReplicated(): Promise<void> {
+    await Promise.all(
+      this.nodes.up().map(async (e) => {
+        const ids = this.tracker.missing(e.node.id, 1000);
+        if (ids.length === 0) return;
+        const have = await this.call(e, 'hasOps', (n) => n.hasOps(ids)).catch(() => new Set<string>());
+        this.tracker.arrived(e.node.id, have);
+      }),
+    );
+  }
+}
