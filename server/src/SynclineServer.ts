@@ -1,0 +1,120 @@
+/**
+ * One Syncline server: an HTTP server carrying Express (health, metrics,
+ * status, admin) and Socket.IO (WebSocket transport only) in front of a
+ * replicator. See docs/PROTOCOL.md for the wire protocol.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { Server } from 'socket.io';
+import { Events, Hlc, type DrainMessage, type PokeMessage } from '@syncline/shared';
+import type { SynclineServerOptions } from './options.js';
+import { resolveOptions } from './resolveOptions.js';
+import { ServerMetrics } from './metrics/ServerMetrics.js';
+import { ReplicatedNotifier } from './socket/ReplicatedNotifier.js';
+import { InflightTracker } from './InflightTracker.js';
+import { roomOf, type ServerContext } from './socket/ServerContext.js';
+import { handshakeMiddleware } from './socket/handshake.js';
+import { registerSocket } from './socket/registerSocket.js';
+import { subscribedSpacesOnServer } from './socket/localRooms.js';
+import { healthRoutes } from './http/healthRoutes.js';
+import { adminRoutes } from './http/adminRoutes.js';
+import { errorHandler } from './http/errorHandler.js';
+import { setupAdapter } from './fanout/setupAdapter.js';
+import { PollPoker } from './fanout/PollPoker.js';
+import { drainServer } from './drainServer.js';
+
+export interface SynclineServer {
+  readonly id: string;
+  readonly app: Express;
+  readonly http: HttpServer;
+  readonly io: Server;
+  readonly metrics: ServerMetrics;
+  /** Starts listening on the configured host/port (port 0: any free port). */
+  listen(): Promise<{ port: number; url: string }>;
+  /**
+   * Graceful stop: refuse new connections and requests, finish in-flight
+   * pushes, emit `drain` to every client, disconnect them, close the
+   * replicator (and its nodes). Idempotent.
+   */
+  drain(reason?: string): Promise<void>;
+}
+
+export function createSynclineServer(options: SynclineServerOptions): SynclineServer {
+  const opts = resolveOptions(options);
+  const app = express();
+  app.disable('x-powered-by');
+  const http = createServer(app);
+  const io = new Server(http, {
+    transports: ['websocket'],
+    maxHttpBufferSize: opts.limits.maxMessageBytes,
+    serveClient: false,
+  });
+  const adapter = setupAdapter(io, opts.adapter, opts.logger);
+  const metrics = new ServerMetrics(opts.replicator, opts.serverId);
+  const notifier = new ReplicatedNotifier(io);
+  const unlisten = opts.replicator.onReplicated((ids) => notifier.onReplicated(ids));
+  let draining: Promise<void> | undefined;
+
+  const ctx: ServerContext = {
+    opts,
+    replicator: opts.replicator,
+    io,
+    extensions: opts.extensions,
+    metrics,
+    clock: new Hlc(opts.serverId),
+    notifier,
+    inflight: new InflightTracker(),
+    logger: opts.logger,
+    isDraining: () => draining !== undefined,
+  };
+
+  app.use(express.json({ limit: '64kb' }));
+  healthRoutes(app, ctx);
+  adminRoutes(app, ctx);
+  app.use(errorHandler(opts.logger));
+
+  io.use(handshakeMiddleware(ctx));
+  io.on('connection', (socket) => registerSocket(ctx, socket));
+
+  const poller = new PollPoker({
+    replicator: opts.replicator,
+    spaces: () => subscribedSpacesOnServer(io),
+    poke: (space) => io.local.to(roomOf(space)).emit(Events.poke, { space } satisfies PokeMessage),
+    intervalMs: opts.pollPokeMs,
+    onError: (err) => opts.logger.debug({ err }, 'poll poke failed'),
+  });
+
+  return {
+    id: opts.serverId,
+    app,
+    http,
+    io,
+    metrics,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(opts.port, opts.host, () => {
+          http.off('error', reject);
+          resolve();
+        });
+      });
+      poller.start();
+      const { port } = http.address() as AddressInfo;
+      const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+      return { port, url: `http://${host}:${port}` };
+    },
+    drain(reason = 'server is shutting down') {
+      draining ??= drainServer(ctx, http, reason).finally(async () => {
+        poller.stop();
+        unlisten();
+        await adapter.close().catch(() => {});
+        await opts.replicator.close().catch((err: unknown) => opts.logger.error({ err }, 'closing replicator failed'));
+        for (const node of opts.nodes) await node.close().catch((err: unknown) => opts.logger.error({ err, node: node.id }, 'closing node failed'));
+      });
+      return draining;
+    },
+  };
+}
+
+export type { DrainMessage };

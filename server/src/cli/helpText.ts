@@ -1,0 +1,23 @@
+/** `syncline-server --help`, generated from the flag table so it never drifts. */
+import { FLAGS } from './parseCli.js';
+
+export function helpText(): string {
+  const rows = FLAGS.map((f) => {
+    const flag = `--${f.name}${f.arg ? ` ${f.arg}` : ''}`;
+    const extra = [f.env && `env ${f.env}`, f.def && `default ${f.def}`].filter(Boolean).join(', ');
+    return `  ${flag.padEnd(28)} ${f.help}${extra ? `\n  ${''.padEnd(28)} (${extra})` : ''}`;
+  });
+  return [
+    'syncline-server — Syncline sync server (Socket.IO + HTTP) over replicated storage nodes',
+    '',
+    'Usage: syncline-server [flags]',
+    '',
+    'Flags (a flag wins over its env variable):',
+    ...rows,
+    '',
+    'HTTP: GET /healthz, /readyz, /metrics, /status[?digests=1];',
+    '      POST|DELETE /admin/nodes/:id/maintenance, POST /admin/repair (see docs/PROTOCOL.md).',
+    'Signals: SIGTERM/SIGINT drain (finish in-flight writes, tell clients to move) and exit 0.',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * Cross-server fan-out of pokes/awareness through a Socket.IO adapter.
+ *
+ * - `none`: rooms are local to this process (the seq watcher, PollPoker,
+ *   covers writes made by other processes).
+ * - `cluster`: `@socket.io/cluster-adapter`; only works in a node:cluster
+ *   worker whose primary called `setupPrimary()`. Independent processes
+ *   (the embedded `npm start` default) cannot use it, hence the watcher.
+ * - `{ redis: url }`: `@socket.io/redis-adapter` over ioredis. ioredis
+ *   reconnects by itself; a Redis outage must cost latency only, so every
+ *   client error is logged and publish rejections are caught here (the
+ *   adapter does not handle them, and an unhandled rejection kills Node).
+ */
+import cluster from 'node:cluster';
+import type { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import { Redis } from 'ioredis';
+import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
+import type { AdapterOption } from '../options.js';
+
+export interface AdapterHandle {
+  kind: 'none' | 'cluster' | 'redis';
+  close(): Promise<void>;
+}
+
+export function setupAdapter(io: Server, option: AdapterOption, logger: Logger): AdapterHandle {
+  if (option === 'none') return { kind: 'none', close: async () => {} };
+  if (option === 'cluster') {
+    if (!cluster.isWorker) throw new Error("adapter 'cluster' needs a node:cluster worker (primary must call setupPrimary())");
+    io.adapter(createClusterAdapter());
+    return { kind: 'cluster', close: async () => {} };
+  }
+  const pub = redisClient(option.redis, 'pub', logger);
+  const sub = pub.duplicate();
+  sub.on('error', (err: Error) => logger.warn({ err: err.message, role: 'sub' }, 'redis error (fan-out degraded to polling)'));
+  io.adapter(createRedisAdapter(pub, sub));
+  return {
+    kind: 'redis',
+    close: async () => {
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
+
+function redisClient(url: string, role: string, logger: Logger): Redis {
+  const client = new Redis(url, {
+    // Bound how long a poke waits in the offline queue during an outage.
+    maxRetriesPerRequest: 3,
+    retryStrategy: (times) => Math.min(times * 200, 5000),
+  });
+  client.on('error', (err: Error) => logger.warn({ err: err.message, role }, 'redis error (fan-out degraded to polling)'));
+  const publish = client.publish.bind(client) as (...args: unknown[]) => Promise<number>;
+  (client as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args: unknown[]) => {
+    const p = publish(...args);
+    p.catch((err: Error) => logger.debug({ err: err.message }, 'redis publish failed; poke lost'));
+    return p;
+  };
+  return client;
+}

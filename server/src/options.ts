@@ -1,0 +1,48 @@
+/**
+ * Options of `createSynclineServer`. Every field except `replicator` has a
+ * default; the CLI (`cli.ts`) maps flags and env variables onto these.
+ */
+import { DEFAULT_LIMITS, type AckMode } from '@syncline/shared';
+import type { Logger } from 'pino';
+import type { ReplicatorApi } from './replication/types.js';
+import type { Extension } from './Extension.js';
+import type { StorageNode } from './storage/StorageNode.js';
+
+export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+
+/** How pokes reach clients connected to other server processes. */
+export type AdapterOption = 'none' | 'cluster' | { redis: string };
+
+export interface SynclineServerOptions {
+  replicator: ReplicatorApi;
+  /** Storage nodes the server owns: closed after the replicator when it drains. */
+  nodes?: StorageNode[];
+  /** Default ack mode (what /readyz checks and what a push without `ack` gets). */
+  mode: AckMode;
+  serverId?: string;
+  port?: number;
+  /** Interface to bind; admin endpoints without a token only exist on loopback. */
+  host?: string;
+  limits?: Partial<Limits>;
+  /** A put/delete stamped further ahead of the server clock is re-stamped (default 60000). */
+  maxClockSkewMs?: number;
+  adapter?: AdapterOption;
+  /**
+   * Interval of the seq watcher that pokes local rooms when a subscribed
+   * space advanced (writes made by other processes); 0 turns it off.
+   * Default 1000 ms. See docs/PROTOCOL.md "poke".
+   */
+  pollPokeMs?: number;
+  /** Bearer token for /admin/*; without it the admin API only exists when bound to loopback. */
+  adminToken?: string;
+  extensions?: Extension[];
+  logger?: Logger;
+  /** How long a drain waits for in-flight pushes before closing anyway (default 10000). */
+  drainTimeoutMs?: number;
+}
+
+export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger'>> {
+  limits: Limits;
+  adminToken: string | undefined;
+  logger: Logger;
+}

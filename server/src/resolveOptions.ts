@@ -1,0 +1,25 @@
+/** Fills in defaults of SynclineServerOptions. */
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_LIMITS } from '@syncline/shared';
+import { pino } from 'pino';
+import type { ResolvedOptions, SynclineServerOptions } from './options.js';
+import { sortExtensions } from './Extension.js';
+
+export function resolveOptions(o: SynclineServerOptions): ResolvedOptions {
+  return {
+    replicator: o.replicator,
+    nodes: o.nodes ?? [],
+    mode: o.mode,
+    serverId: o.serverId ?? `srv-${randomUUID().slice(0, 8)}`,
+    port: o.port ?? 4000,
+    host: o.host ?? '127.0.0.1',
+    limits: { ...DEFAULT_LIMITS, ...o.limits },
+    maxClockSkewMs: o.maxClockSkewMs ?? 60_000,
+    adapter: o.adapter ?? 'none',
+    pollPokeMs: o.pollPokeMs ?? 1000,
+    adminToken: o.adminToken,
+    extensions: sortExtensions(o.extensions ?? []),
+    logger: o.logger ?? pino({ level: 'silent' }),
+    drainTimeoutMs: o.drainTimeoutMs ?? 10_000,
+  };
+}

@@ -1,0 +1,28 @@
+/** What every socket handler needs from its server instance. */
+import type { Hlc } from '@syncline/shared';
+import type { Server } from 'socket.io';
+import type { Logger } from 'pino';
+import type { ReplicatorApi } from '../replication/types.js';
+import type { ResolvedOptions } from '../options.js';
+import type { Extension } from '../Extension.js';
+import type { ServerMetrics } from '../metrics/ServerMetrics.js';
+import type { ReplicatedNotifier } from './ReplicatedNotifier.js';
+import type { InflightTracker } from '../InflightTracker.js';
+
+export interface ServerContext {
+  opts: ResolvedOptions;
+  replicator: ReplicatorApi;
+  io: Server;
+  extensions: Extension[];
+  metrics: ServerMetrics;
+  clock: Hlc;
+  notifier: ReplicatedNotifier;
+  inflight: InflightTracker;
+  logger: Logger;
+  /** True once a drain started: new requests are answered SERVER_DRAINING. */
+  isDraining(): boolean;
+}
+
+export function roomOf(space: string): string {
+  return `space:${space}`;
+}

@@ -1,0 +1,43 @@
+/** Wires one connected socket: welcome, request events, unknown events, cleanup. */
+import type { Socket } from 'socket.io';
+import { DEFAULT_LIMITS, Events, PROTOCOL_VERSION, SyncError, type Welcome } from '@syncline/shared';
+import type { ConnectionContext } from '../Extension.js';
+import type { ServerContext } from './ServerContext.js';
+import { onRequest } from './onRequest.js';
+import { handlePush } from './pushHandler.js';
+import { handlePull } from './pullHandler.js';
+import { handleSubscribe, handleUnsubscribe } from './subscribeHandlers.js';
+import { handleAwareness } from './awarenessHandler.js';
+
+const KNOWN = new Set<string>([Events.push, Events.pull, Events.subscribe, Events.unsubscribe, Events.awareness]);
+
+export function registerSocket(ctx: ServerContext, socket: Socket): void {
+  const conn = socket.data.ctx as ConnectionContext;
+  ctx.metrics.connectedClients.inc();
+  socket.on('disconnect', () => {
+    ctx.metrics.connectedClients.dec();
+    ctx.notifier.forgetSocket(socket.id);
+  });
+  socket.on('error', (err) => ctx.logger.debug({ err, socket: socket.id }, 'socket error'));
+
+  onRequest(socket, ctx, Events.push, (p) => ctx.inflight.run(() => handlePush(ctx, conn, p)));
+  onRequest(socket, ctx, Events.pull, (p) => handlePull(ctx, conn, p));
+  onRequest(socket, ctx, Events.subscribe, (p) => handleSubscribe(ctx, conn, socket, p));
+  onRequest(socket, ctx, Events.unsubscribe, (p) => handleUnsubscribe(socket, p));
+  onRequest(socket, ctx, Events.awareness, (p) => handleAwareness(ctx, conn, socket, p), { ackOptional: true });
+
+  socket.onAny((event: unknown, ...args: unknown[]) => {
+    if (typeof event === 'string' && KNOWN.has(event)) return;
+    const ack = args[args.length - 1];
+    ctx.metrics.recordError('unknown', 'UNKNOWN_EVENT'); // not the name: unbounded label values
+    if (typeof ack === 'function') ack({ error: new SyncError('UNKNOWN_EVENT', `unknown event ${String(event).slice(0, 64)}`).toWire() });
+  });
+
+  const welcome: Welcome = {
+    serverId: ctx.opts.serverId,
+    protocol: PROTOCOL_VERSION,
+    ack: ctx.opts.mode,
+    limits: ctx.opts.limits as typeof DEFAULT_LIMITS,
+  };
+  socket.emit(Events.welcome, welcome);
+}
