@@ -1,0 +1,45 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { runStorageNodeConformance } from './conformance.js';
+import { SqliteNode } from './SqliteNode.js';
+
+runStorageNodeConformance('SqliteNode', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'syncline-sqlite-'));
+  const path = join(dir, 'node.db');
+  const nodes = [new SqliteNode({ id: 'n1', path })];
+  return {
+    node: nodes[0]!,
+    reopen: async () => {
+      const node = new SqliteNode({ id: 'n1', path });
+      nodes.push(node);
+      return node;
+    },
+    cleanup: async () => {
+      for (const n of nodes) await n.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+it('SqliteNode opens WAL with synchronous=FULL and records its schema version', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'syncline-sqlite-'));
+  try {
+    const path = join(dir, 'sub', 'node.db');
+    const node = await SqliteNode.open({ id: 'n1', path });
+    await node.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([1]);
+    db.close();
+    // synchronous is per connection: check on a node's own connection.
+    const again = await SqliteNode.open({ id: 'n1', path });
+    expect((again as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
+    await again.close();
+    await expect(again.ping()).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,199 @@
+/**
+ * StorageNode on SQLite (better-sqlite3): the embedded default. One file per
+ * node, opened in WAL mode with `synchronous=FULL`.
+ *
+ * Durability: in WAL mode `synchronous=NORMAL` skips the fsync of the WAL on
+ * each commit, so a power loss can drop the last commits; an acknowledged
+ * write must survive that, so every commit here fsyncs (FULL).
+ *
+ * Several processes may open the same file: every write runs in a
+ * `BEGIN IMMEDIATE` transaction (the write lock is taken up front, waiting up
+ * to `busyTimeoutMs`), and the seq is read and advanced inside it, so seqs
+ * are unique and gap-free in commit order. Reads run in one transaction so a
+ * page is one consistent snapshot.
+ *
+ * better-sqlite3 is synchronous (and fast); methods are async to fit the
+ * interface. A wait for another process's lock blocks the event loop for up
+ * to `busyTimeoutMs`.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { SyncError } from '@syncline/shared';
+import type { ApplyOutcome, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import { computeDigest } from './digest.js';
+import { decodeOp, toBuffer } from './opCodec.js';
+import { planBatch } from './planBatch.js';
+import { checkPullArgs, toPullPage } from './pullPage.js';
+import { migrateSqlite } from './sqliteSchema.js';
+import { parseState } from './stateCodec.js';
+import { prepareSqlite, type SqliteStatements } from './sqliteStatements.js';
+import { storageError } from './storageError.js';
+
+export interface SqliteNodeOptions {
+  id: string;
+  /** Database file; its folder is created if missing. */
+  path: string;
+  /** How long a write waits for another connection's lock (default 5000 ms). */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteNode implements StorageNode {
+  readonly id: string;
+  readonly path: string;
+  private readonly busyTimeoutMs: number;
+  private db: Database.Database | undefined;
+  private s: SqliteStatements | undefined;
+  private applyTx: ((ops: StoredOp[]) => ApplyOutcome[]) | undefined;
+
+  constructor(opts: SqliteNodeOptions) {
+    this.id = opts.id;
+    this.path = opts.path;
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
+  }
+
+  /** Creates and opens a node. */
+  static async open(opts: SqliteNodeOptions): Promise<SqliteNode> {
+    const node = new SqliteNode(opts);
+    await node.open();
+    return node;
+  }
+
+  async open(): Promise<void> {
+    if (this.db) return;
+    try {
+      mkdirSync(dirname(this.path), { recursive: true });
+      const db = new Database(this.path);
+      try {
+        // busy_timeout first: switching to WAL itself may wait for another process.
+        db.pragma(`busy_timeout = ${Math.floor(this.busyTimeoutMs)}`);
+        const mode = db.pragma('journal_mode = WAL', { simple: true });
+        if (String(mode).toLowerCase() !== 'wal') throw new Error(`could not enable WAL (journal_mode=${mode})`);
+        db.pragma('synchronous = FULL');
+        migrateSqlite(db);
+        this.s = prepareSqlite(db);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+      this.db = db;
+      const tx = db.transaction((ops: StoredOp[]) => this.applyInTx(ops));
+      this.applyTx = (ops) => tx.immediate(ops);
+    } catch (err) {
+      throw storageError(this.id, err);
+    }
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    this.s = undefined;
+    this.applyTx = undefined;
+    db?.close();
+  }
+
+  async applyBatch(ops: StoredOp[]): Promise<ApplyOutcome[]> {
+    const apply = this.applyTx;
+    if (!apply) throw this.notOpen();
+    if (ops.length === 0) return [];
+    try {
+      return apply(ops);
+    } catch (err) {
+      throw storageError(this.id, err);
+    }
+  }
+
+  private applyInTx(ops: StoredOp[]): ApplyOutcome[] {
+    const s = this.s!;
+    const lastSeq = (s.getSeq.get() as { value: number }).value;
+    const plan = planBatch(ops, {
+      isKnown: (opId) => s.hasOp.get(opId) !== undefined,
+      loadState: (space, table, id) => (s.getState.get(space, table, id) as { state: string } | undefined)?.state,
+      lastSeq,
+    });
+    for (const r of plan.records) s.upsertRecord.run(r.space, r.table, r.id, r.stateJson, r.seq);
+    for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
+    let logSeq = (s.maxLogSeq.get() as { v: number }).v;
+    for (const o of plan.ops) s.insertOp.run(++logSeq, o.opId, o.opJson);
+    if (plan.lastSeq !== lastSeq) s.setSeq.run(plan.lastSeq);
+    return plan.outcomes;
+  }
+
+  async pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
+    checkPullArgs(afterSeq, limit);
+    return this.read((s) => {
+      const recs = s.pullRecords.all(space, afterSeq, limit + 1) as { tbl: string; id: string; state: string; seq: number }[];
+      const docRows = s.pullDocs.all(space, afterSeq, limit + 1) as { doc: string; update_bytes: Buffer; seq: number }[];
+      const records = recs.map((r) => ({ space, table: r.tbl, id: r.id, state: parseState(r.state), seq: r.seq }));
+      const docs = docRows.map((d) => ({ space, doc: d.doc, update: new Uint8Array(d.update_bytes), seq: d.seq }));
+      return toPullPage(records, docs, afterSeq, limit);
+    });
+  }
+
+  async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
+    checkPullArgs(afterLogSeq, limit);
+    return this.read((s) => {
+      const rows = s.readLog.all(afterLogSeq, limit + 1) as { log_seq: number; op: string }[];
+      const page = rows.slice(0, limit);
+      return {
+        ops: page.map((r) => ({ logSeq: r.log_seq, op: decodeOp(r.op) })),
+        lastLogSeq: page.length > 0 ? page[page.length - 1]!.log_seq : afterLogSeq,
+        hasMore: rows.length > limit,
+      };
+    });
+  }
+
+  async hasOps(opIds: string[]): Promise<Set<string>> {
+    if (opIds.length === 0) return this.read(() => new Set<string>());
+    return this.read((s) => new Set((s.hasOps.all(JSON.stringify(opIds)) as { op_id: string }[]).map((r) => r.op_id)));
+  }
+
+  async opCount(): Promise<number> {
+    return this.read((s) => (s.countOps.get() as { n: number }).n);
+  }
+
+  async digest(): Promise<string> {
+    return this.read((s) => {
+      const records = (s.allRecords.all() as { space: string; tbl: string; id: string; state: string }[]).map((r) => ({
+        space: r.space, table: r.tbl, id: r.id, stateJson: r.state,
+      }));
+      const opIds = (s.allOpIds.pluck().all() as string[]);
+      return computeDigest(records, opIds);
+    });
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return this.read((s) => (s.getMeta.get(key) as { value: string } | undefined)?.value);
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    const db = this.db;
+    if (!db || !this.s) throw this.notOpen();
+    const s = this.s;
+    try {
+      db.transaction(() => s.setMeta.run(key, value)).immediate();
+    } catch (err) {
+      throw storageError(this.id, err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.read((s) => s.ping.get());
+  }
+
+  /** Runs reads in one (deferred) transaction: one consistent snapshot. */
+  private read<T>(fn: (s: SqliteStatements) => T): T {
+    const db = this.db;
+    const s = this.s;
+    if (!db || !s) throw this.notOpen();
+    try {
+      return db.transaction(() => fn(s))();
+    } catch (err) {
+      throw storageError(this.id, err);
+    }
+  }
+
+  private notOpen(): SyncError {
+    return new SyncError('STORAGE_ERROR', `storage node ${this.id} is not open`);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The one place that decides what a batch does, shared by every node so
+ * their semantics cannot drift: which ops are duplicates, the merged record
+ * states, which rows change, and the seqs they get. A node runs it inside
+ * its write transaction (with writers serialized) and then writes the plan.
+ */
+import { changeToState, compactState, emptyState, mergeRecord, recordKey, type RecordState } from '@syncline/shared';
+import type { ApplyOutcome, StoredOp } from './StorageNode.js';
+import { encodeOp, validateOp } from './opCodec.js';
+import { parseState, stringifyState } from './stateCodec.js';
+
+export interface PlannedRecord {
+  space: string;
+  table: string;
+  id: string;
+  state: RecordState;
+  stateJson: string;
+  seq: number;
+}
+
+export interface PlannedDoc {
+  space: string;
+  doc: string;
+  update: Uint8Array;
+  opId: string;
+  seq: number;
+}
+
+export interface BatchPlan {
+  outcomes: ApplyOutcome[];
+  /** Records whose state changed, each once with its final state. */
+  records: PlannedRecord[];
+  docs: PlannedDoc[];
+  /** Newly applied ops in batch order, as stored JSON. */
+  ops: { opId: string; opJson: string }[];
+  /** The node's seq after this batch. */
+  lastSeq: number;
+}
+
+export interface PlanContext {
+  /** Whether the op id is already in the node's log. */
+  isKnown(opId: string): boolean;
+  /** The stored state JSON of a record, if any. */
+  loadState(space: string, table: string, id: string): string | undefined;
+  /** The node's seq before this batch. */
+  lastSeq: number;
+}
+
+interface Touched {
+  space: string;
+  table: string;
+  id: string;
+  state: RecordState;
+  stateJson: string;
+  originalJson: string | undefined;
+  lastChange: number;
+}
+
+const EMPTY_JSON = stringifyState({ fields: {} });
+
+export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
+  const outcomes: ApplyOutcome[] = [];
+  const logged: BatchPlan['ops'] = [];
+  const seen = new Set<string>();
+  const touched = new Map<string, Touched>();
+  const docs: (Omit<PlannedDoc, 'seq'> & { index: number })[] = [];
+
+  ops.forEach((op, index) => {
+    validateOp(op, index);
+    if (seen.has(op.opId) || ctx.isKnown(op.opId)) {
+      outcomes.push({ opId: op.opId, status: 'duplicate' });
+      return;
+    }
+    seen.add(op.opId);
+    logged.push({ opId: op.opId, opJson: encodeOp(op) });
+    outcomes.push({ opId: op.opId, status: 'applied' });
+    if (op.kind === 'yjs') {
+      docs.push({ space: op.space, doc: op.doc, update: op.update, opId: op.opId, index });
+      return;
+    }
+    const key = recordKey(op.space, op.table, op.id);
+    let cur = touched.get(key);
+    if (!cur) {
+      const stored = ctx.loadState(op.space, op.table, op.id);
+      const state = stored === undefined ? emptyState() : parseState(stored);
+      cur = { space: op.space, table: op.table, id: op.id, state, stateJson: stored ?? EMPTY_JSON, originalJson: stored, lastChange: -1 };
+      touched.set(key, cur);
+    }
+    // Compacting after every merge keeps stored states small and still
+    // order-independent: a field hidden by a tombstone stays hidden.
+    const next = compactState(mergeRecord(cur.state, changeToState(op)));
+    const nextJson = stringifyState(next);
+    if (nextJson !== cur.stateJson) {
+      cur.state = next;
+      cur.stateJson = nextJson;
+      cur.lastChange = index;
+    }
+  });
+
+  // Seqs are handed out once per changed row, in the order of the op that
+  // last changed it, so a batch's rows get consecutive seqs.
+  const rows: { index: number; rec?: Touched; doc?: (typeof docs)[number] }[] = [];
+  for (const t of touched.values())
+    if (t.lastChange >= 0 && t.stateJson !== (t.originalJson ?? EMPTY_JSON)) rows.push({ index: t.lastChange, rec: t });
+  for (const d of docs) rows.push({ index: d.index, doc: d });
+  rows.sort((a, b) => a.index - b.index);
+
+  let seq = ctx.lastSeq;
+  const records: PlannedRecord[] = [];
+  const plannedDocs: PlannedDoc[] = [];
+  for (const row of rows) {
+    seq += 1;
+    if (row.rec) {
+      const { space, table, id, state, stateJson } = row.rec;
+      records.push({ space, table, id, state, stateJson, seq });
+    } else if (row.doc) {
+      const { space, doc, update, opId } = row.doc;
+      plannedDocs.push({ space, doc, update, opId, seq });
+    }
+  }
+  return { outcomes, records, docs: plannedDocs, ops: logged, lastSeq: seq };
+}

@@ -1,0 +1,38 @@
+/** Helpers shared by the nodes' read paths. */
+import { SyncError, type DocRow, type RecordRow } from '@syncline/shared';
+import type { PullPage } from './StorageNode.js';
+
+export function checkPullArgs(afterSeq: number, limit: number): void {
+  if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
+    throw new SyncError('INVALID_MESSAGE', `afterSeq must be a non-negative integer, got ${afterSeq}`);
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw new SyncError('INVALID_MESSAGE', `limit must be a positive integer, got ${limit}`);
+}
+
+/**
+ * Merges record and doc rows (each already ordered by seq and fetched with up
+ * to limit+1 rows) into one page of at most `limit` rows in seq order.
+ */
+export function toPullPage(records: RecordRow[], docs: DocRow[], afterSeq: number, limit: number): PullPage {
+  const page: PullPage = { records: [], docs: [], lastSeq: afterSeq, hasMore: false };
+  let r = 0;
+  let d = 0;
+  while (r < records.length || d < docs.length) {
+    if (page.records.length + page.docs.length === limit) {
+      page.hasMore = true;
+      break;
+    }
+    const rec = records[r];
+    const doc = docs[d];
+    if (rec && (!doc || rec.seq < doc.seq)) {
+      page.records.push(rec);
+      page.lastSeq = rec.seq;
+      r += 1;
+    } else if (doc) {
+      page.docs.push(doc);
+      page.lastSeq = doc.seq;
+      d += 1;
+    }
+  }
+  return page;
+}

@@ -1,0 +1,31 @@
+/** The prepared statements of a SqliteNode (all parameterized). */
+import type { Database, Statement } from 'better-sqlite3';
+
+export function prepareSqlite(db: Database) {
+  const p = (sql: string): Statement => db.prepare(sql);
+  return {
+    getSeq: p(`SELECT value FROM counters WHERE name = 'seq'`),
+    setSeq: p(`UPDATE counters SET value = ? WHERE name = 'seq'`),
+    maxLogSeq: p(`SELECT COALESCE(MAX(log_seq), 0) AS v FROM ops`),
+    hasOp: p(`SELECT 1 FROM ops WHERE op_id = ?`),
+    getState: p(`SELECT state FROM records WHERE space = ? AND tbl = ? AND id = ?`),
+    upsertRecord: p(
+      `INSERT INTO records (space, tbl, id, state, seq) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (space, tbl, id) DO UPDATE SET state = excluded.state, seq = excluded.seq`,
+    ),
+    insertDoc: p(`INSERT INTO doc_updates (seq, space, doc, update_bytes, op_id) VALUES (?, ?, ?, ?, ?)`),
+    insertOp: p(`INSERT INTO ops (log_seq, op_id, op) VALUES (?, ?, ?)`),
+    pullRecords: p(`SELECT tbl, id, state, seq FROM records WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    pullDocs: p(`SELECT doc, update_bytes, seq FROM doc_updates WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    readLog: p(`SELECT log_seq, op FROM ops WHERE log_seq > ? ORDER BY log_seq LIMIT ?`),
+    hasOps: p(`SELECT op_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
+    countOps: p(`SELECT COUNT(*) AS n FROM ops`),
+    allRecords: p(`SELECT space, tbl, id, state FROM records`),
+    allOpIds: p(`SELECT op_id FROM ops`),
+    getMeta: p(`SELECT value FROM meta WHERE key = ?`),
+    setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+    ping: p(`SELECT 1`),
+  };
+}
+
+export type SqliteStatements = ReturnType<typeof prepareSqlite>;
