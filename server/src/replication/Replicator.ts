@@ -154,12 +154,17 @@ export class Replicator implements ReplicatorApi {
     this.nodes.setMaintenance(nodeId, inMaintenance);
   }
 
+  /** Pings every node first, so nodes that came back are included. */
   async repair(): Promise<void> {
     await this.settleBackground();
-    await this.locked(async () => {
-      for (const e of this.nodes.up()) await this.repairer.repairNode(e);
-    });
+    await checkHealth(this.nodes, this.call, this.timeoutMs);
+    await this.repairAll();
     await this.recheckReplicated();
+  }
+
+  /** Runs one health round now (ping, lag, repair of stale nodes) instead of waiting for the timer. */
+  healthCheck(): Promise<void> {
+    return this.tick();
   }
 
   async digests(): Promise<Record<string, string>> {
@@ -213,6 +218,12 @@ export class Replicator implements ReplicatorApi {
     return run;
   }
 
+  private repairAll(): Promise<void> {
+    return this.locked(async () => {
+      for (const e of this.nodes.up()) await this.repairer.repairNode(e);
+    });
+  }
+
   private repairStale(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return this.locked(async () => {
@@ -226,9 +237,7 @@ export class Replicator implements ReplicatorApi {
       try {
         await checkHealth(this.nodes, this.call, this.timeoutMs);
         const full = this.ticks++ % (this.opts.antiEntropyEveryTicks ?? 10) === 0;
-        if (full) await this.locked(async () => {
-          for (const e of this.nodes.up()) await this.repairer.repairNode(e);
-        });
+        if (full) await this.repairAll();
         else await this.repairStale();
         await this.recheckReplicated();
       } finally {
