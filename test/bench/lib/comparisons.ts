@@ -1,0 +1,126 @@
+/**
+ * Which measurement is compared to which baseline, and the issue's targets.
+ * A row whose keys were not measured in this run is printed as such — never filled in.
+ */
+import { WRITE_SHAPE } from '../workloads/writeShape.js';
+
+export type Better = 'higher' | 'lower';
+
+export interface Target {
+  text: string;
+  met(ours: number, base: number | undefined): boolean;
+}
+
+export interface Comparison {
+  section: string;
+  label: string;
+  ours: string;
+  base?: string;
+  unit: string;
+  better: Better;
+  target?: Target;
+}
+
+const ratioAtLeast = (k: number, text: string): Target => ({ text, met: (o, b) => b !== undefined && o / b >= k });
+const atMost = (limit: number, text: string): Target => ({ text, met: (o) => o <= limit });
+
+function writeRows(): Comparison[] {
+  const rows: Comparison[] = [];
+  for (const mode of ['sync', 'semi-sync', 'async'] as const) {
+    for (const w of WRITE_SHAPE.writers) {
+      const k = `write.${mode}.w${w}`;
+      const section = '1. Write path (3 SQLite nodes) vs raw 3-file SQLite';
+      rows.push({
+        section,
+        label: `${mode}, ${w} writer(s): throughput`,
+        ours: `${k}.rps`,
+        base: 'raw.rps',
+        unit: 'records/s',
+        better: 'higher',
+        target: mode === 'semi-sync' ? ratioAtLeast(0.5, '≥ 0.5 × raw') : undefined,
+      });
+      rows.push({ section, label: `${mode}, ${w} writer(s): ack p50 per batch`, ours: `${k}.p50`, base: 'raw.batch.p50', unit: 'ms', better: 'lower' });
+      rows.push({ section, label: `${mode}, ${w} writer(s): ack p99 per batch`, ours: `${k}.p99`, base: 'raw.batch.p99', unit: 'ms', better: 'lower' });
+    }
+  }
+  return rows;
+}
+
+function fanoutRows(): Comparison[] {
+  const section = '2. Fan-out: write via server A, seen on server B (Redis adapter) vs plain Socket.IO + Redis adapter relay';
+  return ['r10x10', 'r1x100'].flatMap((shape) => {
+    const label = shape === 'r10x10' ? '10 rooms × 10 clients' : '1 room × 100 clients';
+    return [
+      { section, label: `${label}: p50`, ours: `fanout.${shape}.p50`, base: `fanoutbase.${shape}.p50`, unit: 'ms', better: 'lower' as const },
+      {
+        section,
+        label: `${label}: p99`,
+        ours: `fanout.${shape}.p99`,
+        base: `fanoutbase.${shape}.p99`,
+        unit: 'ms',
+        better: 'lower' as const,
+        target: atMost(20, 'p99 < 20 ms'),
+      },
+    ];
+  });
+}
+
+function yjsRows(): Comparison[] {
+  const section = '3. Yjs collaboration: N clients × M edits on one document';
+  const rows: Comparison[] = [];
+  for (const peer of ['hocuspocus', 'ywebsocket'] as const) {
+    const name = peer === 'hocuspocus' ? 'Hocuspocus' : '@y/websocket-server';
+    rows.push(
+      {
+        section,
+        label: `Syncline vs ${name}: time to converge`,
+        ours: 'yjs.syncline.converge',
+        base: `yjs.${peer}.converge`,
+        unit: 'ms',
+        better: 'lower',
+        target: peer === 'hocuspocus' ? { text: '≤ Hocuspocus', met: (o, b) => b !== undefined && o <= b } : undefined,
+      },
+      { section, label: `Syncline vs ${name}: update latency p50`, ours: 'yjs.syncline.p50', base: `yjs.${peer}.p50`, unit: 'ms', better: 'lower' },
+      { section, label: `Syncline vs ${name}: update latency p99`, ours: 'yjs.syncline.p99', base: `yjs.${peer}.p99`, unit: 'ms', better: 'lower' },
+      { section, label: `Syncline vs ${name}: server RSS growth`, ours: 'yjs.syncline.mem', base: `yjs.${peer}.mem`, unit: 'MiB', better: 'lower' },
+    );
+  }
+  rows.push({ section, label: 'peer vs peer: @y/websocket-server vs Hocuspocus, time to converge', ours: 'yjs.ywebsocket.converge', base: 'yjs.hocuspocus.converge', unit: 'ms', better: 'lower' });
+  return rows;
+}
+
+function browserRows(): Comparison[] {
+  const section = '4. Initial sync into headless Chromium (IndexedDB)';
+  return [
+    { section, label: 'Syncline client vs Dexie bulkPut', ours: 'sync.syncline.rps', base: 'sync.dexie.rps', unit: 'records/s', better: 'higher', target: ratioAtLeast(0.5, '≥ 0.5 × Dexie bulkPut') },
+    { section, label: 'Syncline client vs PouchDB replication', ours: 'sync.syncline.rps', base: 'sync.pouch.rps', unit: 'records/s', better: 'higher', target: ratioAtLeast(1.0000001, 'faster than PouchDB') },
+    { section, label: 'peer: PouchDB replication vs Dexie bulkPut', ours: 'sync.pouch.rps', base: 'sync.dexie.rps', unit: 'records/s', better: 'higher' },
+  ];
+}
+
+function catchupRows(): Comparison[] {
+  const section = '5. Offline catch-up: 10,000 queued writes until all acked';
+  return (['sync', 'semi-sync', 'async'] as const).map((mode) => ({
+    section,
+    label: `${mode}`,
+    ours: `catchup.${mode}.ms`,
+    base: 'raw.catchup.ms',
+    unit: 'ms',
+    better: 'lower' as const,
+  }));
+}
+
+function connRows(): Comparison[] {
+  const section = '6. Server memory per idle connection (RSS delta / n) vs a bare Socket.IO server';
+  return [1000, 5000].map((n) => ({
+    section,
+    label: `${n} connections`,
+    ours: `conn.syncline.n${n}`,
+    base: `conn.socketio.n${n}`,
+    unit: 'KiB',
+    better: 'lower' as const,
+    target: atMost(50 * 1000 / 1024, '< 50 KB'),
+  }));
+}
+
+export const COMPARISONS: Comparison[] = [...writeRows(), ...fanoutRows(), ...yjsRows(), ...browserRows(), ...catchupRows(), ...connRows()];
