@@ -1,0 +1,170 @@
+/**
+ * The Dexie addon. Adds the internal tables, installs the outbox
+ * middleware, and once the database is open elects this tab (or not) to run
+ * the sync engine — in this thread or in a Worker.
+ */
+import { liveQuery, type Dexie } from 'dexie';
+import type { AckMode } from '@syncline/shared';
+import { addInternalStores } from './db/internalStores.js';
+import type { EngineApi } from './engine/EngineApi.js';
+import { SocketIoTransport } from './engine/SocketIoTransport.js';
+import { startLocalEngine } from './engine/startLocalEngine.js';
+import { flush, type FlushOptions } from './flush.js';
+import { electLeader, type Election } from './leader/electLeader.js';
+import { TabChannel } from './leader/TabChannel.js';
+import { createOutboxMiddleware } from './middleware/createOutboxMiddleware.js';
+import type { WriteAck } from './middleware/transactionFlags.js';
+import { ObservableValue } from './status/Observable.js';
+import { readOutboxStats, type OutboxStats } from './status/readOutboxStats.js';
+import { initialStatus, type EngineStatus, type SyncStatus } from './status/SyncStatus.js';
+import type { SynclineOptions } from './SynclineOptions.js';
+import { addSpaces, listRejected, discardRejected } from './spaces.js';
+import type { RejectedRow } from './db/rows.js';
+import { withAck } from './withAck.js';
+
+export interface Syncline {
+  getStatus(): SyncStatus;
+  /** Calls `listener` now and on every change. Returns an unsubscribe function. */
+  subscribe(listener: (s: SyncStatus) => void): () => void;
+  flush(opts?: FlushOptions): Promise<void>;
+  withAck<T>(mode: WriteAck | AckMode, tables: string[], fn: () => T | Promise<T>): Promise<T>;
+  /** Subscribes to more spaces (persisted; the leader pulls them). */
+  addSpaces(spaces: string[]): Promise<void>;
+  /** Writes the server refused for good. */
+  rejected(): Promise<RejectedRow[]>;
+  /** Forgets dead-lettered writes once the app has dealt with them. */
+  discardRejected(opIds: string[]): Promise<void>;
+  /** Stops syncing (and leading); the database stays open. */
+  close(): Promise<void>;
+}
+
+export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
+  addInternalStores(db);
+  const channel = new TabChannel(db.name);
+  const spaceOf =
+    options.spaceOf ??
+    ((_t: string, obj: Record<string, unknown>) => {
+      const s = typeof obj.space === 'string' ? obj.space : options.defaultSpace;
+      if (!s) throw new TypeError('Syncline: record has no space and no defaultSpace is configured');
+      return s;
+    });
+  let engine: EngineApi | null = null;
+  db.use(
+    createOutboxMiddleware({
+      tables: options.tables,
+      spaceOf,
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+      ...(options.ack ? { ack: options.ack } : {}),
+      keepUntil: options.keepUntil ?? 'accepted',
+      onCommitted: () => {
+        engine?.kick();
+        channel.post({ type: 'outbox' });
+      },
+    }),
+  );
+
+  let engineStatus: EngineStatus = { state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null };
+  let stats: OutboxStats = { pendingCount: 0, awaitingReplicationCount: 0, oldestPendingAt: null, rejectedCount: 0 };
+  let leader = false;
+  const compose = (): SyncStatus => ({
+    ...initialStatus(),
+    ...engineStatus,
+    pendingCount: stats.pendingCount,
+    awaitingReplicationCount: stats.awaitingReplicationCount,
+    rejectedCount: stats.rejectedCount,
+    oldestPendingAgeMs: stats.oldestPendingAt === null ? null : Math.max(0, Date.now() - stats.oldestPendingAt),
+    leader,
+  });
+  const status = new ObservableValue<SyncStatus>(initialStatus());
+  const refresh = () => status.set(compose());
+
+  const spaces = options.spaces ?? (options.defaultSpace ? [options.defaultSpace] : []);
+  let election: Election | null = null;
+  let closed = false;
+  let statsSub: { unsubscribe(): void } | null = null;
+  let starting: Promise<void> = Promise.resolve();
+
+  const becomeLeader = async (isLeader: boolean) => {
+    leader = isLeader;
+    if (isLeader && !engine && !closed) {
+      engine = await startEngine(db, options, spaces);
+      engine.onStatus((s) => {
+        engineStatus = s;
+        channel.post({ type: 'status', status: s });
+        refresh();
+      });
+    } else if (!isLeader && engine) {
+      const e = engine;
+      engine = null;
+      await e.stop();
+    }
+    refresh();
+  };
+
+  channel.on((m) => {
+    if (m.type === 'outbox') engine?.kick();
+    else if (m.type === 'spaces') void engine?.addSpaces(m.spaces);
+    else if (m.type === 'status' && !engine) {
+      engineStatus = m.status;
+      refresh();
+    }
+  });
+
+  db.on('ready', () => {
+    if (closed) return;
+    statsSub = liveQuery(() => readOutboxStats(db)).subscribe({
+      next: (s) => {
+        stats = s;
+        refresh();
+      },
+      error: () => undefined,
+    });
+    const onChange = (v: boolean) => {
+      starting = starting.then(() => becomeLeader(v));
+    };
+    if (options.leaderElection === false) onChange(true);
+    else election = electLeader(db.name, onChange, options.leaderElection ?? {});
+  });
+
+  return {
+    getStatus: () => compose(),
+    subscribe: (listener) => status.subscribe(listener),
+    flush: (opts) => flush(db, opts),
+    withAck: (mode, tables, fn) => withAck(db, mode, tables, fn),
+    addSpaces: async (list) => {
+      await addSpaces(db, list);
+      await engine?.addSpaces(list);
+      channel.post({ type: 'spaces', spaces: list });
+    },
+    rejected: () => listRejected(db),
+    discardRejected: (ids) => discardRejected(db, ids),
+    close: async () => {
+      closed = true;
+      statsSub?.unsubscribe();
+      election?.close();
+      await starting;
+      const e = engine;
+      engine = null;
+      await e?.stop();
+      channel.close();
+    },
+  };
+}
+
+async function startEngine(db: Dexie, options: SynclineOptions, spaces: string[]): Promise<EngineApi> {
+  if (options.startEngine) return options.startEngine(options.clientId ? { clientId: options.clientId } : {});
+  if (options.worker) {
+    // Loaded lazily so apps without a Worker never pull in Comlink.
+    const { startWorkerEngine } = await import('./worker/startWorkerEngine.js');
+    return startWorkerEngine(options.worker(), db.name, options, spaces);
+  }
+  return startLocalEngine(db, {
+    tables: options.tables,
+    servers: options.servers,
+    transport: options.transport ?? (() => new SocketIoTransport()),
+    spaces,
+    ...(options.clientId ? { clientId: options.clientId } : {}),
+    ...(options.getToken ? { getToken: options.getToken } : {}),
+    ...options.engine,
+  });
+}

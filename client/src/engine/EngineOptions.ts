@@ -1,0 +1,31 @@
+import type { Dexie } from 'dexie';
+import type { BackoffOptions } from './backoff.js';
+import type { TransportFactory } from './Transport.js';
+
+export interface EngineOptions {
+  db: Dexie;
+  /** Synced table names. */
+  tables: readonly string[];
+  /** Ordered server URLs; the first is tried first. */
+  servers: readonly string[];
+  transport: TransportFactory;
+  /** Used when the database has no client id yet. */
+  clientId?: string;
+  getToken?: () => string | undefined | Promise<string | undefined>;
+  /** Spaces to subscribe to and pull (more can be added at run time). */
+  spaces?: readonly string[];
+  /** Max ops per push (capped by the server's `maxBatch`; default 200). */
+  batchSize?: number;
+  /** Records per pull page (default 500). */
+  pullLimit?: number;
+  /** Per-request ack timeout (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Connect + welcome timeout (default 5 s). */
+  connectTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  /** Delay before re-sending indeterminate or retryably-rejected ops (default 200 ms, doubling to backoff.maxMs). */
+  retryBaseMs?: number;
+  /** How often to look at the outbox even with no signal (default 2 s): signals are hints, never needed. */
+  pollIntervalMs?: number;
+  random?: () => number;
+}

@@ -1,0 +1,78 @@
+/**
+ * The real transport: Socket.IO over WebSocket only (no long-polling, so no
+ * sticky sessions are needed), with Socket.IO's own reconnection turned off —
+ * reconnecting, and to which server, is the engine's decision.
+ */
+import { SyncError, isErrorReply, type Handshake, type WireError, type Welcome } from '@syncline/shared';
+import { io, type Socket } from 'socket.io-client';
+import type { ServerEvent, Transport } from './Transport.js';
+
+export class SocketIoTransport implements Transport {
+  private socket: Socket | null = null;
+  private closeHandler: ((reason: string) => void) | null = null;
+  private closed = false;
+
+  connect(url: string, auth: Handshake, timeoutMs: number): Promise<Welcome> {
+    const socket = io(url, {
+      transports: ['websocket'],
+      reconnection: false,
+      timeout: timeoutMs,
+      auth,
+      forceNew: true,
+    });
+    this.socket = socket;
+    return new Promise<Welcome>((resolve, reject) => {
+      const timer = setTimeout(() => fail(new SyncError('TIMEOUT', `no welcome from ${url} in ${timeoutMs} ms`)), timeoutMs);
+      const fail = (err: SyncError) => {
+        clearTimeout(timer);
+        socket.off('welcome');
+        this.close();
+        reject(err);
+      };
+      socket.once('welcome', (w: Welcome) => {
+        clearTimeout(timer);
+        socket.off('connect_error');
+        socket.on('disconnect', (reason) => this.lost(reason));
+        resolve(w);
+      });
+      socket.on('connect_error', (err: Error & { data?: WireError }) => {
+        fail(err.data?.code ? SyncError.fromWire(err.data) : new SyncError('INTERNAL', `connect to ${url} failed: ${err.message}`));
+      });
+      socket.once('disconnect', (reason) => fail(new SyncError('INTERNAL', `disconnected before welcome: ${reason}`)));
+    });
+  }
+
+  request<T>(event: string, payload: unknown, timeoutMs: number): Promise<T> {
+    const socket = this.socket;
+    if (!socket || this.closed || !socket.connected) return Promise.reject(new SyncError('INTERNAL', 'not connected'));
+    return new Promise<T>((resolve, reject) => {
+      socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, reply: unknown) => {
+        if (err) reject(new SyncError('TIMEOUT', `${event}: no ack in ${timeoutMs} ms`));
+        else if (isErrorReply(reply)) reject(SyncError.fromWire(reply.error));
+        else resolve(reply as T);
+      });
+    });
+  }
+
+  on(event: ServerEvent, handler: (payload: unknown) => void): () => void {
+    this.socket?.on(event, handler);
+    return () => this.socket?.off(event, handler);
+  }
+
+  onClose(handler: (reason: string) => void): void {
+    this.closeHandler = handler;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+  }
+
+  private lost(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeHandler?.(reason);
+  }
+}

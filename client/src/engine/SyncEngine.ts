@@ -1,0 +1,110 @@
+/**
+ * The sync engine: keeps one connection to one server of an ordered list,
+ * rotating on failure with jittered exponential backoff and immediately on
+ * `drain`. Every (re)connect runs a fresh SyncSession: handshake, resubscribe,
+ * pull since cursors, re-push the outbox. Transport-agnostic (see Transport).
+ */
+import { PROTOCOL_VERSION, toSyncError } from '@syncline/shared';
+import { META } from '../db/internalStores.js';
+import { MetaKeys } from '../db/meta.js';
+import type { MetaRow } from '../db/rows.js';
+import { ObservableValue } from '../status/Observable.js';
+import type { EngineStatus } from '../status/SyncStatus.js';
+import { backoffDelay } from './backoff.js';
+import type { EngineOptions } from './EngineOptions.js';
+import { ensureClientId } from './ensureClientId.js';
+import { ServerRotation } from './ServerRotation.js';
+import { Signal } from './Signal.js';
+import { SyncSession, type SessionEnd } from './SyncSession.js';
+
+export class SyncEngine {
+  readonly status = new ObservableValue<EngineStatus>({ state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null });
+  private readonly rotation: ServerRotation;
+  private readonly spaces: Set<string>;
+  private readonly sleeper = new Signal();
+  private session: SyncSession | null = null;
+  private stopped = true;
+  private loop: Promise<void> | null = null;
+  private clientId = '';
+
+  constructor(private readonly opts: EngineOptions) {
+    this.rotation = new ServerRotation(opts.servers);
+    this.spaces = new Set(opts.spaces ?? []);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.session?.stop();
+    this.sleeper.wake();
+    await this.loop;
+    this.status.update({ state: 'offline' });
+  }
+
+  /** The outbox changed (here or in another tab): push soon. */
+  kick(): void {
+    this.session?.wake();
+  }
+
+  async addSpaces(spaces: string[]): Promise<void> {
+    const fresh = spaces.filter((s) => !this.spaces.has(s));
+    for (const s of fresh) this.spaces.add(s);
+    if (fresh.length) await this.session?.subscribe(fresh).catch(() => undefined);
+  }
+
+  private async storedSpaces(): Promise<string[]> {
+    const row = await this.opts.db.table<MetaRow, string>(META).get(MetaKeys.spaces);
+    const stored = Array.isArray(row?.value) ? (row.value as string[]) : [];
+    return [...new Set([...this.spaces, ...stored])];
+  }
+
+  private async run(): Promise<void> {
+    this.clientId = await ensureClientId(this.opts.db, this.opts.clientId);
+    while (!this.stopped) {
+      const url = this.rotation.current();
+      this.status.update({ state: 'connecting', server: url });
+      const t = this.opts.transport();
+      let end: SessionEnd | null = null;
+      try {
+        const token = await this.opts.getToken?.();
+        const auth = { clientId: this.clientId, protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) };
+        const welcome = await t.connect(url, auth, this.opts.connectTimeoutMs ?? 5000);
+        const session = new SyncSession(this.opts.db, t, this.opts, this.clientId, welcome, {
+          onPulled: () => this.status.update({ lastPullAt: Date.now() }),
+          onPushed: (o) => {
+            const last = o.rejected.at(-1);
+            if (last) this.status.update({ lastError: last.error });
+          },
+          isStopped: () => this.stopped,
+        });
+        this.session = session;
+        this.status.update({ state: 'online', server: url, serverId: welcome.serverId, lastError: null });
+        this.rotation.succeeded();
+        if (this.stopped) session.stop();
+        end = await session.run(await this.storedSpaces());
+      } catch (err) {
+        this.status.update({ lastError: toSyncError(err).toWire() });
+      } finally {
+        this.session = null;
+        t.close();
+      }
+      if (this.stopped) break;
+      this.status.update({ state: 'connecting' });
+      if (end?.kind === 'drain') {
+        // A draining server is healthy: move on now, no backoff.
+        this.rotation.skip();
+        continue;
+      }
+      const step = this.rotation.fail();
+      if (step >= 0) {
+        this.status.update({ state: 'offline' });
+        await this.sleeper.wait(backoffDelay(step, this.opts.backoff, this.opts.random));
+      }
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * One connection's work, after the handshake: subscribe, pull every space
+ * since its cursor, push the outbox (re-sending accepted-but-unreplicated
+ * ops first), then react to pokes, `replicated` messages and outbox
+ * signals until the connection closes or the server asks us to move.
+ */
+import { toSyncError, type DrainMessage, type PokeMessage, type PushReply, type ReplicatedMessage, type Welcome } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import { applyPushResults, type PushOutcome } from './applyPushResults.js';
+import { applyReplicated } from './applyReplicated.js';
+import { backoffDelay } from './backoff.js';
+import type { EngineOptions } from './EngineOptions.js';
+import { pullSpace } from './pullSpace.js';
+import { readPushBatch } from './readPushBatch.js';
+import { Signal } from './Signal.js';
+import type { Transport } from './Transport.js';
+
+export type SessionEnd = { kind: 'closed'; reason: string } | { kind: 'drain'; retryInMs: number } | { kind: 'stopped' };
+
+export interface SessionHooks {
+  onPulled(): void;
+  onPushed(outcome: PushOutcome): void;
+  isStopped(): boolean;
+}
+
+export class SyncSession {
+  private readonly signal = new Signal();
+  private readonly pullQueue = new Set<string>();
+  private readonly subscribed = new Set<string>();
+  private readonly replicatedQueue: string[] = [];
+  private readonly replicatedSeen = new Set<string>();
+  private end: SessionEnd | null = null;
+  private pushDue = true;
+  private includeAccepted = true;
+  private retryStep = 0;
+  private retryAt = 0;
+
+  constructor(
+    private readonly db: Dexie,
+    private readonly t: Transport,
+    private opts: EngineOptions,
+    private readonly clientId: string,
+    private readonly welcome: Welcome,
+    private readonly hooks: SessionHooks,
+  ) {
+    t.on('poke', (p) => this.requestPull([(p as PokeMessage).space]));
+    t.on('replicated', (m) => {
+      const ids = (m as ReplicatedMessage).opIds ?? [];
+      this.replicatedQueue.push(...ids);
+      for (const id of ids) this.replicatedSeen.add(id);
+      this.signal.wake();
+    });
+    t.on('drain', (m) => this.finish({ kind: 'drain', retryInMs: (m as DrainMessage)?.retryInMs ?? 0 }));
+    t.onClose((reason) => this.finish({ kind: 'closed', reason }));
+  }
+
+  wake(): void {
+    this.pushDue = true;
+    this.signal.wake();
+  }
+
+  stop(): void {
+    this.finish({ kind: 'stopped' });
+  }
+
+  requestPull(spaces: Iterable<string>): void {
+    for (const s of spaces) if (this.subscribed.has(s)) this.pullQueue.add(s);
+    this.signal.wake();
+  }
+
+  async subscribe(spaces: string[]): Promise<void> {
+    const fresh = spaces.filter((s) => !this.subscribed.has(s));
+    if (fresh.length === 0 || this.end) return;
+    await this.t.request('subscribe', { spaces: fresh }, this.timeout);
+    for (const s of fresh) this.subscribed.add(s);
+    this.requestPull(fresh);
+  }
+
+  private get timeout(): number {
+    return this.opts.requestTimeoutMs ?? 10_000;
+  }
+
+  private finish(end: SessionEnd): void {
+    this.end ??= end;
+    this.signal.wake();
+  }
+
+  async run(spaces: string[]): Promise<SessionEnd> {
+    await this.subscribe(spaces);
+    for (;;) {
+      if (this.end || this.hooks.isStopped()) return this.end ?? { kind: 'stopped' };
+      if (this.replicatedQueue.length > 0) {
+        await applyReplicated(this.db, this.replicatedQueue.splice(0));
+        continue;
+      }
+      const space = this.pullQueue.values().next().value;
+      if (space !== undefined) {
+        this.pullQueue.delete(space);
+        await pullSpace(this.db, this.t, space, {
+          clientId: this.clientId,
+          tables: this.opts.tables,
+          limit: Math.min(this.opts.pullLimit ?? 500, this.welcome.limits?.maxPullLimit ?? 1000),
+          timeoutMs: this.timeout,
+        });
+        this.hooks.onPulled();
+        continue;
+      }
+      if (this.pushDue && Date.now() >= this.retryAt) {
+        await this.pushOnce();
+        continue;
+      }
+      const waitMs = this.pushDue ? Math.max(1, this.retryAt - Date.now()) : (this.opts.pollIntervalMs ?? 2000);
+      await this.signal.wait(waitMs);
+      if (!this.pushDue && Date.now() >= this.retryAt) this.pushDue = true;
+    }
+  }
+
+  private async pushOnce(): Promise<void> {
+    const max = Math.min(this.opts.batchSize ?? 200, this.welcome.limits?.maxBatch ?? 500);
+    const batch = await readPushBatch(this.db, max, this.includeAccepted);
+    if (!batch) {
+      this.includeAccepted = false;
+      this.pushDue = false;
+      return;
+    }
+    let reply: PushReply;
+    try {
+      reply = await this.t.request<PushReply>('push', { changes: batch.changes, ...(batch.ack ? { ack: batch.ack } : {}) }, this.timeout);
+    } catch (err) {
+      const e = toSyncError(err);
+      // A whole-request failure says nothing per op: resend later, same op ids.
+      if (e.retryable) throw e;
+      reply = { ack: batch.ack ?? 'sync', results: batch.rows.map((r) => ({ opId: r.opId, status: 'rejected', error: e.toWire() })) };
+      if (batch.rows.length > 1) {
+        // Find the culprit instead of dead-lettering the whole batch: retry one by one.
+        reply.results = reply.results.map((r) => ({ ...r, status: 'indeterminate' as const }));
+        this.opts = { ...this.opts, batchSize: 1 };
+      }
+    }
+    const outcome = await applyPushResults(this.db, batch.rows, reply.results, this.replicatedSeen);
+    this.hooks.onPushed(outcome);
+    this.includeAccepted = false;
+    if (outcome.retry > 0) {
+      this.retryAt = Date.now() + backoffDelay(this.retryStep++, { baseMs: this.opts.retryBaseMs ?? 200, maxMs: this.opts.backoff?.maxMs ?? 10_000 }, this.opts.random);
+    } else {
+      this.retryStep = 0;
+    }
+  }
+}

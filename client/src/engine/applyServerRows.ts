@@ -1,0 +1,53 @@
+/**
+ * Applies pulled records: merges each into `_state` (both the server view
+ * and the local view, which still holds pending local writes, so a pull never
+ * undoes them), materializes the result into the app table, and stores the
+ * new cursor, all in one transaction flagged as coming from the server.
+ */
+import { emptyState, mergeRecord, type RecordRow } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import { META, STATE } from '../db/internalStores.js';
+import { MetaKeys } from '../db/meta.js';
+import type { MetaRow, StateRow } from '../db/rows.js';
+import { markFromServer } from '../middleware/transactionFlags.js';
+import { materializeInto } from './materializeInto.js';
+import { observeStamps } from './observeStamps.js';
+
+export async function applyServerRows(
+  db: Dexie,
+  clientId: string,
+  tables: readonly string[],
+  rows: RecordRow[],
+  cursor?: { space: string; value: string },
+): Promise<void> {
+  // One entry per record, so a page holding a record twice merges both.
+  const byKey = new Map<string, RecordRow>();
+  for (const r of rows) {
+    if (!tables.includes(r.table)) continue;
+    const k = JSON.stringify([r.table, r.id]);
+    const seen = byKey.get(k);
+    byKey.set(k, seen ? { ...r, state: mergeRecord(seen.state, r.state) } : r);
+  }
+  const known = [...byKey.values()];
+  const scope = [...new Set([STATE, META, ...known.map((r) => r.table)])];
+  await db.transaction('rw', scope, async () => {
+    markFromServer();
+    const stateTable = db.table<StateRow, [string, string]>(STATE);
+    const prevs = await stateTable.bulkGet(known.map((r) => [r.table, r.id]));
+    const next: StateRow[] = [];
+    for (const [i, row] of known.entries()) {
+      const prev = prevs[i];
+      next.push({
+        table: row.table,
+        id: row.id,
+        space: prev?.space ?? row.space,
+        server: mergeRecord(prev?.server ?? emptyState(), row.state),
+        state: mergeRecord(prev?.state ?? emptyState(), row.state),
+      });
+    }
+    await stateTable.bulkPut(next);
+    for (const s of next) await materializeInto(db.table(s.table), s.id, s.state);
+    await observeStamps(db, clientId, known.map((r) => r.state));
+    if (cursor) await db.table<MetaRow, string>(META).put({ key: MetaKeys.cursor(cursor.space), value: cursor.value });
+  });
+}

@@ -1,0 +1,31 @@
+import type { PullReply } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import { META } from '../db/internalStores.js';
+import { MetaKeys } from '../db/meta.js';
+import type { MetaRow } from '../db/rows.js';
+import { applyServerRows } from './applyServerRows.js';
+import type { Transport } from './Transport.js';
+
+export interface PullOptions {
+  clientId: string;
+  tables: readonly string[];
+  limit: number;
+  timeoutMs: number;
+}
+
+/**
+ * Pulls one space page by page after its stored cursor. The cursor is opaque
+ * and only meaningful to the node that issued it; we store whatever the
+ * server returns, and the server decides whether an old cursor still applies.
+ */
+export async function pullSpace(db: Dexie, transport: Transport, space: string, opts: PullOptions): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const row = await db.table<MetaRow, string>(META).get(MetaKeys.cursor(space));
+    const cursor = typeof row?.value === 'string' ? row.value : null;
+    const reply = await transport.request<PullReply>('pull', { space, cursor, limit: opts.limit }, opts.timeoutMs);
+    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { space, value: reply.cursor });
+    total += reply.records.length;
+    if (!reply.hasMore) return total;
+  }
+}

@@ -1,0 +1,49 @@
+import type { AckMode, RecordChange } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import { OUTBOX } from '../db/internalStores.js';
+import type { OutboxRow } from '../db/rows.js';
+
+export interface PushBatch {
+  rows: OutboxRow[];
+  ack: AckMode | undefined;
+  changes: RecordChange[];
+}
+
+export function rowToChange(row: OutboxRow): RecordChange {
+  if (row.kind === 'delete') {
+    return { kind: 'delete', opId: row.opId, space: row.space, table: row.table, id: row.id, hlc: row.hlc };
+  }
+  const change: RecordChange = {
+    kind: 'put',
+    opId: row.opId,
+    space: row.space,
+    table: row.table,
+    id: row.id,
+    hlc: row.hlc,
+    fields: row.fields ?? {},
+  };
+  if (row.unset?.length) change.unset = row.unset;
+  return change;
+}
+
+/**
+ * The next batch to send, oldest first: pending rows, or with
+ * `includeAccepted` also rows accepted but not yet known replicated (re-sent
+ * with the same op id after a reconnect, the server answers the original
+ * outcome). One batch holds one ack mode, as a push request carries one.
+ */
+export async function readPushBatch(db: Dexie, max: number, includeAccepted: boolean): Promise<PushBatch | null> {
+  const outbox = db.table<OutboxRow, number>(OUTBOX);
+  const candidates = includeAccepted
+    ? await outbox.limit(max).toArray()
+    : await outbox.where('status').equals('pending').limit(max).toArray();
+  candidates.sort((a, b) => a.seq! - b.seq!);
+  if (candidates.length === 0) return null;
+  const ack = candidates[0]!.ack;
+  const rows: OutboxRow[] = [];
+  for (const r of candidates) {
+    if (r.ack !== ack) break;
+    rows.push(r);
+  }
+  return { rows, ack, changes: rows.map(rowToChange) };
+}

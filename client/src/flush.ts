@@ -1,0 +1,42 @@
+/**
+ * `flush()`: resolves when every write pending at call time has reached the
+ * asked level. It reads only the database, so it works in any tab, whether
+ * or not that tab is the one syncing.
+ */
+import { SyncError } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import { OUTBOX, REJECTED } from './db/internalStores.js';
+import type { KeepUntil, OutboxRow, RejectedRow } from './db/rows.js';
+
+export interface FlushOptions {
+  /** `accepted` (default): the server acked per its ack mode; `replicated`: every node has it. */
+  until?: KeepUntil;
+  /** Reject with SyncError TIMEOUT after this long (default 30 s). */
+  timeoutMs?: number;
+  /** How often to look (default 20 ms). */
+  pollMs?: number;
+}
+
+export async function flush(db: Dexie, opts: FlushOptions = {}): Promise<void> {
+  const until = opts.until ?? 'accepted';
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  const seqs = await db.transaction('rw', OUTBOX, async () => {
+    const outbox = db.table<OutboxRow, number>(OUTBOX);
+    // Asking for `replicated` makes those writes stay in the outbox until it is known.
+    if (until === 'replicated') await outbox.where('status').equals('pending').modify({ keep: 'replicated' });
+    return (await outbox.toCollection().primaryKeys()) as number[];
+  });
+  for (;;) {
+    const [left, dead] = await db.transaction('r', [OUTBOX, REJECTED], async () => [
+      (await db.table<OutboxRow, number>(OUTBOX).bulkGet(seqs)).filter((r) => r && (until === 'replicated' || r.status === 'pending')),
+      (await db.table<RejectedRow, number>(REJECTED).bulkGet(seqs)).filter(Boolean),
+    ]);
+    const rejected = dead[0] as RejectedRow | undefined;
+    if (rejected) throw new SyncError(rejected.error.code, `write ${rejected.opId} was rejected: ${rejected.error.message}`, { opId: rejected.opId });
+    if (left.length === 0) return;
+    if (Date.now() >= deadline) {
+      throw new SyncError('TIMEOUT', `flush: ${left.length} write(s) not ${until} in time`, { pending: left.length });
+    }
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 20));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * @syncline/client — offline-first sync for Dexie.
+ *
+ * ```ts
+ * import Dexie from 'dexie';
+ * import { createSyncline } from '@syncline/client';
+ *
+ * const db = new Dexie('board');
+ * db.version(1).stores({ cards: 'id, list', lists: 'id' });
+ * const sync = createSyncline(db, {
+ *   tables: ['cards', 'lists'],
+ *   servers: ['https://a.example', 'https://b.example'],
+ *   defaultSpace: 'team-1',
+ * });
+ * await db.cards.put({ id: 'c1', list: 'l1', title: 'Hi' }); // recorded in _outbox, same transaction
+ * sync.subscribe((s) => console.log(s.state, s.pendingCount));
+ * await sync.flush({ until: 'accepted' });
+ * ```
+ */
+export { createSyncline, type Syncline } from './createSyncline.js';
+export type { SynclineOptions, EngineTuning } from './SynclineOptions.js';
+export type { SyncStatus, ConnectionState, EngineStatus } from './status/SyncStatus.js';
+export type { FlushOptions } from './flush.js';
+export type { OutboxRow, RejectedRow, StateRow, KeepUntil } from './db/rows.js';
+export { synclineStores, OUTBOX, STATE, META, REJECTED } from './db/internalStores.js';
+export { createOutboxMiddleware } from './middleware/createOutboxMiddleware.js';
+export { markFromServer, type WriteAck } from './middleware/transactionFlags.js';
+export { SyncEngine } from './engine/SyncEngine.js';
+export type { EngineOptions } from './engine/EngineOptions.js';
+export type { EngineApi } from './engine/EngineApi.js';
+export type { Transport, TransportFactory, ServerEvent } from './engine/Transport.js';
+export { SocketIoTransport } from './engine/SocketIoTransport.js';
+export { MemoryNetwork, MemoryTransport } from './engine/MemoryTransport.js';
+export { FakeServer, type Fault } from './testing/FakeServer.js';
+export { FakeStore } from './testing/FakeStore.js';
+export { backoffDelay, type BackoffOptions } from './engine/backoff.js';
+export { electLeader, type LeaderOptions } from './leader/electLeader.js';
