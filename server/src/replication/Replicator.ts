@@ -112,6 +112,7 @@ export class Replicator implements ReplicatorApi {
       degrade,
       timeoutMs: this.timeoutMs,
       onCommitted: (nodeId) => this.tracker.arrived(nodeId, ids),
+      onTimedOut: (e) => this.nodes.markDown(e, new Error(`write timed out after ${this.timeoutMs} ms`)),
     });
     this.background.add(done);
     void done.finally(() => this.background.delete(done));

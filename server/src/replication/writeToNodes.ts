@@ -21,6 +21,8 @@ export interface WriteJob {
   timeoutMs: number;
   /** A node committed the batch (for the replication tracker). */
   onCommitted: (nodeId: string) => void;
+  /** The write timed out while this node's call was still running (a failed call: mark it down). */
+  onTimedOut: (entry: NodeEntry) => void;
 }
 
 export interface WriteAnswer {
@@ -46,7 +48,10 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
     const v = judge({ required: job.required, primaryId: job.primaryId, states, degrade: job.degrade });
     if (v.kind !== 'wait') finish(v);
   };
-  const timer = setTimeout(() => finish({ kind: 'indeterminate', timedOut: true }), job.timeoutMs);
+  const timer = setTimeout(() => {
+    for (const t of job.targets) if (states.get(t.node.id) === 'pending') job.onTimedOut(t);
+    finish({ kind: 'indeterminate', timedOut: true });
+  }, job.timeoutMs);
 
   const calls = job.targets.map((t) =>
     job
