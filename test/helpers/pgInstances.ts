@@ -19,8 +19,9 @@
  * as the `postgres` OS user (runuser) on dirs chowned to it.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { appendFile, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chown, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,25 +90,31 @@ function freePort(): Promise<number> {
 }
 
 let rootDir: Promise<string> | undefined;
-let owner: { uid: number; gid: number } | undefined;
 let templateDir: Promise<string> | undefined;
+let owner: { uid: number; gid: number } | undefined;
 const live = new Set<Instance>();
+let instances = 0;
 
-/** A per-process temp dir owned by the postgres user (it needs to traverse and write it). */
+/** A temp dir owned by the postgres user (it must traverse and write it), tagged with our pid for the reaper. */
+async function ownedTempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await writeFile(join(dir, 'owner.pid'), String(process.pid));
+  if (asRoot) {
+    owner ??= {
+      uid: Number(execFileSync('id', ['-u', PG_USER]).toString()),
+      gid: Number(execFileSync('id', ['-g', PG_USER]).toString()),
+    };
+    await chown(dir, owner.uid, owner.gid);
+  }
+  return dir;
+}
+
+/** This process's dir for data dirs, logs and sockets; removed when its last instance is disposed. */
 function root(): Promise<string> {
   rootDir ??= (async () => {
     reapOrphans();
-    const dir = await mkdtemp(join(tmpdir(), ROOT_PREFIX));
-    await writeFile(join(dir, 'owner.pid'), String(process.pid));
-    if (asRoot) {
-      owner = {
-        uid: Number(execFileSync('id', ['-u', PG_USER]).toString()),
-        gid: Number(execFileSync('id', ['-g', PG_USER]).toString()),
-      };
-      await chown(dir, owner.uid, owner.gid);
-    }
     process.once('exit', cleanupSync);
-    return dir;
+    return ownedTempDir(ROOT_PREFIX);
   })();
   return rootDir;
 }
@@ -125,20 +132,37 @@ logging_collector = off
 // Trust only over the loopback interface and the private socket dir.
 const PG_HBA = `local all all trust\nhost all all 127.0.0.1/32 trust\n`;
 
+/**
+ * One initdb'd, configured, empty data dir shared by every test process
+ * (named after the server version and the config, so a config change makes a
+ * new one). Built under a private name and renamed into place, so concurrent
+ * processes never see half of one.
+ */
 function template(): Promise<string> {
   templateDir ??= (async () => {
-    const dir = join(await root(), 'template');
-    await pg('initdb', ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], await root());
+    const version = pgBinDir().split('/').at(-2) ?? 'x';
+    const tag = createHash('sha256').update(version + POSTGRESQL_CONF + PG_HBA).digest('hex').slice(0, 10);
+    const final = join(tmpdir(), `syncline-pgtemplate-${version}-${tag}`);
+    if (existsSync(join(final, 'PG_VERSION'))) return final;
+    const work = await ownedTempDir(`${ROOT_PREFIX}tmpl-`);
+    const dir = join(work, 'data');
+    await pg('initdb', ['-D', dir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], work);
     await appendFile(join(dir, 'postgresql.conf'), POSTGRESQL_CONF);
     await writeFile(join(dir, 'pg_hba.conf'), PG_HBA);
-    if (owner) await chown(join(dir, 'pg_hba.conf'), owner.uid, owner.gid);
-    return dir;
+    try {
+      await rename(dir, final);
+    } catch {
+      // Another process won the race; its template is identical.
+    }
+    await rm(work, { recursive: true, force: true });
+    return final;
   })();
   return templateDir;
 }
 
 class Instance implements PgInstance {
   running = false;
+  private disposed = false;
   constructor(readonly port: number, readonly dataDir: string, private readonly sockDir: string) {}
 
   get url(): string {
@@ -173,6 +197,14 @@ class Instance implements PgInstance {
   }
 
   async dispose(): Promise<void> {
+    await this.wipe();
+    if (this.disposed) return;
+    this.disposed = true;
+    await release(1);
+  }
+
+  /** Stop and delete the data dir and log, leaving the handle counted. */
+  async wipe(): Promise<void> {
     await this.stop('immediate').catch(() => undefined);
     live.delete(this);
     await rm(this.dataDir, { recursive: true, force: true });
@@ -180,27 +212,49 @@ class Instance implements PgInstance {
   }
 }
 
+/** Forget `n` handles; the last one out removes this process's root dir. */
+async function release(n: number): Promise<void> {
+  instances -= n;
+  if (instances > 0) return;
+  const dir = await rootDir;
+  rootDir = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
+
 let counter = 0;
 
 /** Starts `n` empty PostgreSQL servers in parallel, each on its own free loopback port. */
 export async function startPgInstances(n: number): Promise<PgInstance[]> {
-  const dir = await root();
-  await template();
-  return Promise.all(Array.from({ length: n }, async () => {
-    const dataDir = join(dir, `pg${counter++}`);
-    // A port found free can be taken before postgres binds it: try a few.
-    for (let attempt = 0; ; attempt++) {
-      const inst = new Instance(await freePort(), dataDir, dir);
-      await inst.init();
-      try {
-        await inst.start();
-        return inst;
-      } catch (err) {
-        await inst.dispose();
-        if (attempt >= 2) throw err;
-      }
+  instances += n;
+  try {
+    await template();
+    const dir = await root();
+    const started = await Promise.allSettled(Array.from({ length: n }, () => startOne(dir)));
+    const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (!failed) return ok;
+    await Promise.all(ok.map((i) => i.wipe()));
+    throw failed.reason;
+  } catch (err) {
+    await release(n);
+    throw err;
+  }
+}
+
+async function startOne(dir: string): Promise<Instance> {
+  const dataDir = join(dir, `pg${counter++}`);
+  // A port found free can be taken before postgres binds it: try a few.
+  for (let attempt = 0; ; attempt++) {
+    const inst = new Instance(await freePort(), dataDir, dir);
+    await inst.init();
+    try {
+      await inst.start();
+      return inst;
+    } catch (err) {
+      await inst.wipe();
+      if (attempt >= 2) throw err;
     }
-  }));
+  }
 }
 
 /** At exit, stop what is still running so no postgres outlives the test process. */
