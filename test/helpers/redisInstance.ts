@@ -11,7 +11,12 @@
  * and pub/sub subscription, like a Redis host that was replaced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PID_PREFIX = 'syncline-redis-';
 
 export interface RedisInstance {
   readonly port: number;
@@ -85,6 +90,7 @@ class Instance implements RedisInstance {
       if (this.child === child) this.child = undefined;
     });
     this.child = child;
+    writeFileSync(this.pidFile, `${process.pid} ${child.pid}`);
     const deadline = Date.now() + 10_000;
     while (!(await ping(this.port))) {
       const dead = await Promise.race([exited.then(() => true), sleep(50).then(() => false)]);
@@ -110,6 +116,42 @@ class Instance implements RedisInstance {
 
   async dispose(): Promise<void> {
     await this.stop();
+    rmSync(this.pidFile, { force: true });
+  }
+
+  /** Who started which redis, for reapOrphans() when our process dies without cleanup. */
+  private get pidFile(): string {
+    return join(tmpdir(), `${PID_PREFIX}${this.port}.pid`);
+  }
+}
+
+/**
+ * A test process killed hard (vitest kills its forks) leaves its redis
+ * behind; the next run kills those whose owner is gone. Only processes that
+ * are still a redis-server on the recorded port are touched.
+ */
+function reapOrphans(): void {
+  for (const f of readdirSync(tmpdir()).filter((x) => x.startsWith(PID_PREFIX))) {
+    const file = join(tmpdir(), f);
+    try {
+      const [owner, pid] = readFileSync(file, 'utf8').split(' ').map(Number) as [number, number];
+      if (alive(owner)) continue;
+      const port = f.slice(PID_PREFIX.length, -'.pid'.length);
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('redis-server') && cmd.includes(port)) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Gone already, or not ours.
+    }
+    rmSync(file, { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -120,6 +162,7 @@ function sleep(ms: number): Promise<void> {
 export async function startRedisInstance(): Promise<RedisInstance> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
+    reapOrphans();
     process.once('exit', () => {
       for (const c of children) c.kill('SIGKILL');
     });
