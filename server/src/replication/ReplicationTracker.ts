@@ -37,6 +37,11 @@ export class ReplicationTracker {
     }
   }
 
+  /** Stop waiting for ops that were certainly not applied (a rejected write). */
+  forget(opIds: readonly string[]): void {
+    for (const id of opIds) this.waiting.delete(id);
+  }
+
   /** `nodeId` now has these ops; reports the ones that are on every node. */
   arrived(nodeId: string, opIds: Iterable<string>): void {
     const done: string[] = [];

@@ -116,7 +116,9 @@ export class Replicator implements ReplicatorApi {
     });
     this.background.add(done);
     void done.finally(() => this.background.delete(done));
-    return this.count(opResults(ops, mode, await answer, configured));
+    const a = await answer;
+    if (a.verdict.kind === 'rejected') this.tracker.forget(ids);
+    return this.count(opResults(ops, mode, a, configured));
   }
 
   onReplicated(listener: ReplicatedListener): () => void {
