@@ -1,9 +1,11 @@
 /** The prepared statements of a SqliteNode (all parameterized). */
-import type { Database, Statement } from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
-export function prepareSqlite(db: Database) {
-  const p = (sql: string): Statement => db.prepare(sql);
-  return {
+type Statement = Database.Statement<unknown[]>;
+
+export function prepareSqlite(db: Database.Database) {
+  const p = (sql: string): Statement => db.prepare<unknown[]>(sql);
+  const statements = {
     getSeq: p(`SELECT value FROM counters WHERE name = 'seq'`),
     setSeq: p(`UPDATE counters SET value = ? WHERE name = 'seq'`),
     maxLogSeq: p(`SELECT COALESCE(MAX(log_seq), 0) AS v FROM ops`),
@@ -19,13 +21,16 @@ export function prepareSqlite(db: Database) {
     pullDocs: p(`SELECT doc, update_bytes, seq FROM doc_updates WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?`),
     readLog: p(`SELECT log_seq, op FROM ops WHERE log_seq > ? ORDER BY log_seq LIMIT ?`),
     hasOps: p(`SELECT op_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
-    countOps: p(`SELECT COUNT(*) AS n FROM ops`),
+    // log_seq runs 1..N without gaps (assigned under the write lock), so MAX is the count, without a scan.
+    countOps: p(`SELECT COALESCE(MAX(log_seq), 0) AS n FROM ops`),
     allRecords: p(`SELECT space, tbl, id, state FROM records`),
     allOpIds: p(`SELECT op_id FROM ops`),
     getMeta: p(`SELECT value FROM meta WHERE key = ?`),
     setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     ping: p(`SELECT 1`),
   };
+  return statements as { [K in keyof typeof statements]: Statement };
 }
 
-export type SqliteStatements = ReturnType<typeof prepareSqlite>;
+export type SqliteStatements = { [K in StatementName]: Statement };
+type StatementName = keyof ReturnType<typeof prepareSqlite>;
