@@ -126,6 +126,11 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
     else election = electLeader(db.name, onChange, options.leaderElection ?? {});
   });
 
+  // Sync starts when the database opens; open it soon in case the app only waits for sync.
+  setTimeout(() => {
+    if (!closed && !db.isOpen()) db.open().catch(() => undefined);
+  }, 0);
+
   return {
     getStatus: () => compose(),
     subscribe: (listener) => status.subscribe(listener),

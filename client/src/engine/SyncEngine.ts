@@ -35,7 +35,10 @@ export class SyncEngine {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.loop = this.run();
+    this.loop = this.run().catch((err: unknown) => {
+      // Only local database failures get here; they end syncing visibly, never silently.
+      this.status.update({ state: 'offline', lastError: toSyncError(err).toWire() });
+    });
   }
 
   async stop(): Promise<void> {
@@ -91,7 +94,11 @@ export class SyncEngine {
         this.status.update({ lastError: toSyncError(err).toWire() });
       } finally {
         this.session = null;
-        t.close();
+        try {
+          t.close();
+        } catch {
+          // closing a broken transport must not stop the loop
+        }
       }
       if (this.stopped) break;
       this.status.update({ state: 'connecting' });
