@@ -57,6 +57,19 @@ export class ReplicationTracker {
     if (done.length > 0) this.emit(done);
   }
 
+  /**
+   * Acked-or-in-flight ops whose every holder is unreachable now: e.g. async
+   * writes whose primary died before replicating. If those nodes never come
+   * back, these ops are lost; this count makes that visible, never silent.
+   */
+  atRisk(configured: readonly string[], up: ReadonlySet<string>): number {
+    let n = 0;
+    for (const missing of this.waiting.values()) {
+      if (!configured.some((id) => !missing.has(id) && up.has(id))) n++;
+    }
+    return n;
+  }
+
   /** Ops still missing on `nodeId` (oldest first, at most `limit`). */
   missing(nodeId: string, limit: number): string[] {
     const out: string[] = [];

@@ -103,6 +103,8 @@ describe('failover', () => {
     const onlyN1 = makeOps('c1', 1, 3);
     expect((await rep.write(onlyN1)).every((r) => r.status === 'ok')).toBe(true);
     nodes[0]!.down();
+    await rep.healthCheck();
+    expect(rep.stats().atRiskOps).toBe(3); // only the dead primary holds them: reported, not silent
     nodes[1]!.up();
     nodes[2]!.up();
     await rep.healthCheck();
@@ -113,6 +115,7 @@ describe('failover', () => {
     await rep.repair();
     for (const n of nodes) expect((await n.inner.hasOps([...ids(onlyN1), ...ids(later)])).size).toBe(6);
     await equalDigests(rep, 3);
+    expect(rep.stats().atRiskOps).toBe(0);
     expect(rep.health().find((h) => h.primary)!.id).toBe('n1'); // repaired, first in order again
   });
 });

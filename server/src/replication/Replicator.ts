@@ -189,6 +189,10 @@ export class Replicator implements ReplicatorApi {
       groupCommits,
       awaitingReplication: this.tracker.size,
       forgottenReplication: this.tracker.forgotten,
+      atRiskOps: this.tracker.atRisk(
+        this.nodes.entries.map((e) => e.node.id),
+        new Set(this.nodes.up().map((e) => e.node.id)),
+      ),
     };
   }
 

@@ -75,4 +75,6 @@ export interface ReplicatorStats {
   /** Ops waiting for `replicated` (and ones dropped from that wait because the set was full). */
   awaitingReplication: number;
   forgottenReplication: number;
+  /** Ops not yet on every node whose only holders are down or in maintenance (lost if they never return). */
+  atRiskOps: number;
 }
