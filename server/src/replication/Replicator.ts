@@ -22,7 +22,7 @@ import { NodeWriter } from './NodeWriter.js';
 import { ReplicationTracker } from './ReplicationTracker.js';
 import { Repairer } from './Repairer.js';
 import { nodeCaller, type NodeCall } from './callNode.js';
-import { checkHealth } from './checkHealth.js';
+import { Upkeep } from './Upkeep.js';
 import { requiredNodes } from './ackRule.js';
 import { writeToNodes } from './writeToNodes.js';
 import { opResults, rejectAll } from './opResults.js';
@@ -48,9 +48,7 @@ export class Replicator implements ReplicatorApi {
   private readonly background = new Set<Promise<void>>();
   private readonly counters = { acked: 0, degraded: 0, rejected: 0, indeterminate: 0, cursorResets: 0 };
   private readonly timer: ReturnType<typeof setInterval>;
-  private repairChain: Promise<unknown> = Promise.resolve();
-  private ticking: Promise<void> | null = null;
-  private ticks = 0;
+  private readonly upkeep: Upkeep;
   private closed = false;
   private readonly first: Promise<void>;
 
@@ -75,10 +73,11 @@ export class Replicator implements ReplicatorApi {
         }),
       );
     }
-    this.nodes.onRejoin = () => void this.repairStale();
-    this.timer = setInterval(() => void this.tick(), opts.healthIntervalMs ?? 1000);
+    this.upkeep = new Upkeep(this.nodes, this.call, this.repairer, this.tracker, this.timeoutMs, opts.antiEntropyEveryTicks ?? 10);
+    this.nodes.onRejoin = () => void this.upkeep.repairStale();
+    this.timer = setInterval(() => void this.upkeep.round(), opts.healthIntervalMs ?? 1000);
     this.timer.unref?.();
-    this.first = this.tick();
+    this.first = this.upkeep.round();
   }
 
   /** Resolves after the first health check and repair of the nodes. */
@@ -160,14 +159,14 @@ export class Replicator implements ReplicatorApi {
   /** Pings every node first, so nodes that came back are included. */
   async repair(): Promise<void> {
     await this.settleBackground();
-    await checkHealth(this.nodes, this.call, this.timeoutMs);
-    await this.repairAll();
-    await this.recheckReplicated();
+    await this.upkeep.ping();
+    await this.upkeep.repairAll();
+    await this.upkeep.recheckReplicated();
   }
 
   /** Runs one health round now (ping, lag, repair of stale nodes) instead of waiting for the timer. */
   healthCheck(): Promise<void> {
-    return this.tick();
+    return this.upkeep.round();
   }
 
   async digests(): Promise<Record<string, string>> {
@@ -200,8 +199,7 @@ export class Replicator implements ReplicatorApi {
     this.closed = true;
     clearInterval(this.timer);
     await this.settleBackground();
-    await this.ticking;
-    await this.repairChain;
+    await this.upkeep.stop();
   }
 
   private count(results: OpResult[]): OpResult[] {
@@ -217,52 +215,5 @@ export class Replicator implements ReplicatorApi {
   private async settleBackground(): Promise<void> {
     await Promise.all([...this.background]);
     await Promise.all([...this.writers.values()].map((w) => w.idle()));
-  }
-
-  private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.repairChain.then(fn, fn);
-    this.repairChain = run.catch(() => undefined);
-    return run;
-  }
-
-  private repairAll(): Promise<void> {
-    return this.locked(async () => {
-      for (const e of this.nodes.up()) await this.repairer.repairNode(e);
-    });
-  }
-
-  private repairStale(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return this.locked(async () => {
-      for (const e of this.nodes.up()) if (e.stale) await this.repairer.repairNode(e);
-    });
-  }
-
-  private tick(): Promise<void> {
-    if (this.ticking || this.closed) return this.ticking ?? Promise.resolve();
-    this.ticking = (async () => {
-      try {
-        await checkHealth(this.nodes, this.call, this.timeoutMs);
-        const full = this.ticks++ % (this.opts.antiEntropyEveryTicks ?? 10) === 0;
-        if (full) await this.repairAll();
-        else await this.repairStale();
-        await this.recheckReplicated();
-      } finally {
-        this.ticking = null;
-      }
-    })();
-    return this.ticking;
-  }
-
-  /** Ops waiting for `replicated` may have reached nodes by repair (ours or another server's). */
-  private async recheckReplicated(): Promise<void> {
-    await Promise.all(
-      this.nodes.up().map(async (e) => {
-        const ids = this.tracker.missing(e.node.id, 1000);
-        if (ids.length === 0) return;
-        const have = await this.call(e, 'hasOps', (n) => n.hasOps(ids)).catch(() => new Set<string>());
-        this.tracker.arrived(e.node.id, have);
-      }),
-    );
   }
 }
