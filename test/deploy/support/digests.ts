@@ -1,0 +1,56 @@
+/**
+ * Checks nodes from outside the servers: opens every node spec the servers
+ * were given (`postgres://…` or `sqlite:PATH`) with its own connection and
+ * compares digests, so a server reporting wrongly about its nodes cannot
+ * make a test pass.
+ */
+import { expect } from 'vitest';
+import type { StorageNode } from '../../../server/src/storage/StorageNode.js';
+import { openNode } from './openNode.js';
+import { sleep } from './WriteLoop.js';
+
+export async function withNodes<T>(specs: string[], fn: (nodes: StorageNode[]) => Promise<T>): Promise<T> {
+  const nodes = await Promise.all(specs.map((s, i) => openNode(s, i)));
+  try {
+    return await fn(nodes);
+  } finally {
+    await Promise.all(nodes.map((n) => n.close().catch(() => undefined)));
+  }
+}
+
+/** Every record id of one space on one node. */
+export async function recordIds(node: StorageNode, space: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (let after = 0; ; ) {
+    const page = await node.pull(space, after, 1000);
+    for (const r of page.records) ids.add(r.id);
+    after = page.lastSeq;
+    if (!page.hasMore) return ids;
+  }
+}
+
+/**
+ * Waits (bounded) until every node has the same digest, then checks that
+ * every acked record id is on every node. Returns how long convergence took.
+ */
+export async function expectNodesConverged(specs: string[], acked: string[], space: string, timeoutMs = 20_000): Promise<number> {
+  return withNodes(specs, async (nodes) => {
+    const t0 = performance.now();
+    let digests: string[] = [];
+    for (;;) {
+      digests = await Promise.all(nodes.map((n) => n.digest().catch((e: Error) => `error: ${e.message}`)));
+      if (new Set(digests).size === 1 && !digests[0]!.startsWith('error')) break;
+      if (performance.now() - t0 > timeoutMs) break;
+      await sleep(250);
+    }
+    const took = performance.now() - t0;
+    const counts = await Promise.all(nodes.map((n) => n.opCount().catch(() => -1)));
+    expect(new Set(digests).size, `digests ${JSON.stringify(digests)}, op counts ${counts} after ${Math.round(took)} ms`).toBe(1);
+    for (const [i, n] of nodes.entries()) {
+      const have = await recordIds(n, space);
+      const lost = acked.filter((id) => !have.has(id));
+      expect(lost, `acked writes missing on node ${i + 1} (${specs[i]})`).toEqual([]);
+    }
+    return took;
+  });
+}
