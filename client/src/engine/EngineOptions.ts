@@ -27,5 +27,7 @@ export interface EngineOptions {
   retryBaseMs?: number;
   /** How often to look at the outbox even with no signal (default 2 s): signals are hints, never needed. */
   pollIntervalMs?: number;
+  /** Re-pull every subscribed space this often even without a poke (default 30 s): pokes are hints. */
+  pullIntervalMs?: number;
   random?: () => number;
 }

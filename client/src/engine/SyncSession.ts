@@ -34,6 +34,7 @@ export class SyncSession {
   private includeAccepted = true;
   private retryStep = 0;
   private retryAt = 0;
+  private nextPullAt = 0;
 
   constructor(
     private readonly db: Dexie,
@@ -87,6 +88,7 @@ export class SyncSession {
 
   async run(spaces: string[]): Promise<SessionEnd> {
     await this.subscribe(spaces);
+    this.nextPullAt = Date.now() + (this.opts.pullIntervalMs ?? 30_000);
     for (;;) {
       if (this.end || this.hooks.isStopped()) return this.end ?? { kind: 'stopped' };
       if (this.replicatedQueue.length > 0) {
@@ -105,11 +107,17 @@ export class SyncSession {
         this.hooks.onPulled();
         continue;
       }
+      if (Date.now() >= this.nextPullAt) {
+        this.nextPullAt = Date.now() + (this.opts.pullIntervalMs ?? 30_000);
+        this.requestPull(this.subscribed);
+        continue;
+      }
       if (this.pushDue && Date.now() >= this.retryAt) {
         await this.pushOnce();
         continue;
       }
-      const waitMs = this.pushDue ? Math.max(1, this.retryAt - Date.now()) : (this.opts.pollIntervalMs ?? 2000);
+      const idle = Math.min(this.opts.pollIntervalMs ?? 2000, Math.max(1, this.nextPullAt - Date.now()));
+      const waitMs = this.pushDue ? Math.max(1, Math.min(idle, this.retryAt - Date.now())) : idle;
       await this.signal.wait(waitMs);
       if (!this.pushDue && Date.now() >= this.retryAt) this.pushDue = true;
     }
