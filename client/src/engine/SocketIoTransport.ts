@@ -70,6 +70,11 @@ export class SocketIoTransport implements Transport {
     this.socket?.disconnect();
   }
 
+  /** Cuts the connection as a network failure would (the engine sees it closed and reconnects). */
+  drop(): void {
+    if (!this.closed) this.socket?.disconnect();
+  }
+
   private lost(reason: string): void {
     if (this.closed) return;
     this.closed = true;
