@@ -11,6 +11,7 @@
  */
 import type { ApplyOutcome, StorageNode, StoredOp } from '../storage/StorageNode.js';
 import { NodeTimeoutError, withTimeout } from './withTimeout.js';
+import { isNodeFault } from './nodeFault.js';
 
 interface Pending {
   ops: StoredOp[];
@@ -63,7 +64,7 @@ export class NodeWriter {
         const outcomes = await withTimeout(this.node.applyBatch(ops), this.opts.timeoutMs, `applyBatch on ${this.node.id}`);
         splitOutcomes(group, outcomes);
       } catch (err) {
-        this.opts.onFailure(err);
+        if (isNodeFault(err)) this.opts.onFailure(err);
         for (const p of group) p.reject(err);
       }
     }

@@ -155,3 +155,27 @@ describe('async', () => {
     for (const n of nodes) expect(await n.inner.opCount()).toBe(40);
   });
 });
+
+describe('bad input', () => {
+  it('refuses an invalid batch with INVALID_MESSAGE without failing nodes or concurrent writes', async () => {
+    const nodes = await setup({ mode: 'sync' });
+    const bad = makeOps('c1', 1, 2);
+    bad[1] = { ...bad[1]!, hlc: 'not-a-stamp' };
+    const good = makeOps('c2', 1, 2);
+    const [badRes, goodRes] = await Promise.all([rep.write(bad), rep.write(good)]);
+    expect(badRes.map((r) => [r.status, r.error?.code, r.error?.retryable])).toEqual([
+      ['rejected', 'INVALID_MESSAGE', false],
+      ['rejected', 'INVALID_MESSAGE', false],
+    ]);
+    expect(goodRes.map((r) => r.status)).toEqual(['ok', 'ok']);
+    for (const n of nodes) expect(await holds(n, ids(bad))).toBe(0);
+    expect(rep.health().every((h) => h.state === 'up')).toBe(true);
+  });
+
+  it('a bad pull request is refused without marking the primary down', async () => {
+    await setup({ mode: 'sync' });
+    await expect(rep.pull('s1', null, 0)).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+    await expect(rep.pull('s1', 'garbage', 10)).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+    expect(rep.health().every((h) => h.state === 'up')).toBe(true);
+  });
+});

@@ -15,7 +15,9 @@
  * ```
  * What each mode means and the failure cases: docs/ack-modes.md.
  */
-import { SyncError, type AckMode, type OpResult } from '@syncline/shared';
+import { SyncError, toSyncError, type AckMode, type OpResult } from '@syncline/shared';
+import { validateOp } from '../storage/opCodec.js';
+import { isNodeFault } from './nodeFault.js';
 import type { StorageNode, StoredOp } from '../storage/StorageNode.js';
 import { NodeSet, type NodeEntry } from './NodeSet.js';
 import { NodeWriter } from './NodeWriter.js';
@@ -88,6 +90,12 @@ export class Replicator implements ReplicatorApi {
   async write(ops: StoredOp[], mode: AckMode = this.opts.mode): Promise<OpResult[]> {
     if (ops.length === 0) return [];
     if (this.closed) return this.count(rejectAll(ops, new SyncError('SERVER_DRAINING', 'replicator is closed')));
+    // Refuse a batch the storage would refuse, before it can poison a group commit.
+    try {
+      ops.forEach(validateOp);
+    } catch (err) {
+      return this.count(rejectAll(ops, toSyncError(err)));
+    }
     const configured = this.nodes.size;
     const required = requiredNodes(mode, configured, this.k);
     const targets = this.nodes.up();
@@ -133,8 +141,9 @@ export class Replicator implements ReplicatorApi {
       let page;
       try {
         page = await this.call(primary, 'pull', (n) => n.pull(space, afterSeq, limit));
-      } catch {
-        continue;
+      } catch (err) {
+        if (isNodeFault(err)) continue;
+        throw err; // the request itself is bad (e.g. limit): no other node would take it
       }
       if (reset) this.counters.cursorResets++;
       return { records: page.records, docs: page.docs, cursor: encodeCursor(primary.node.id, page.lastSeq), hasMore: page.hasMore };

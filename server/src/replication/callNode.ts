@@ -6,6 +6,7 @@
 import type { StorageNode } from '../storage/StorageNode.js';
 import type { NodeEntry, NodeSet } from './NodeSet.js';
 import { withTimeout } from './withTimeout.js';
+import { isNodeFault } from './nodeFault.js';
 
 export type NodeCall = <T>(entry: NodeEntry, what: string, fn: (node: StorageNode) => Promise<T>) => Promise<T>;
 
@@ -14,7 +15,7 @@ export function nodeCaller(nodes: NodeSet, timeoutMs: number): NodeCall {
     try {
       return await withTimeout(fn(entry.node), timeoutMs, `${what} on ${entry.node.id}`);
     } catch (err) {
-      nodes.markDown(entry, err);
+      if (isNodeFault(err)) nodes.markDown(entry, err);
       throw err;
     }
   };

@@ -1,5 +1,5 @@
 /** Turns the verdict of one write into one OpResult per op (G0). */
-import { SyncError, type AckMode, type OpResult } from '@syncline/shared';
+import { SyncError, toSyncError, type AckMode, type OpResult } from '@syncline/shared';
 import type { StoredOp } from '../storage/StorageNode.js';
 import type { WriteAnswer } from './writeToNodes.js';
 
@@ -24,5 +24,6 @@ export function opResults(ops: readonly StoredOp[], mode: AckMode, a: WriteAnswe
       : new SyncError('NOT_ENOUGH_REPLICAS', `nodes failed during the write, ${mode} cannot be confirmed; it may be applied on some nodes`);
     return ops.map((op) => ({ opId: op.opId, status: 'indeterminate', error: error.toWire() }));
   }
+  if (a.refusal !== undefined) return rejectAll(ops, toSyncError(a.refusal));
   return rejectAll(ops, new SyncError('STORAGE_ERROR', 'every node failed the write; nothing was applied'));
 }

@@ -8,6 +8,7 @@
 import type { NodeEntry } from './NodeSet.js';
 import type { NodeWriter } from './NodeWriter.js';
 import { isTimeout } from './NodeWriter.js';
+import { isNodeFault } from './nodeFault.js';
 import { judge, type NodeWriteState, type Verdict } from './ackRule.js';
 import type { StoredOp } from '../storage/StorageNode.js';
 
@@ -29,12 +30,15 @@ export interface WriteAnswer {
   verdict: Exclude<Verdict, { kind: 'wait' }>;
   /** Nodes that had committed when the answer was given. */
   committed: number;
+  /** A node refused the batch itself (non-retryable error): the reason to report. */
+  refusal?: unknown;
 }
 
 export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; done: Promise<void> } {
   const states = new Map<string, NodeWriteState>(job.targets.map((t) => [t.node.id, 'pending']));
   let settle!: (a: WriteAnswer) => void;
   let settled = false;
+  let refusal: unknown;
   const answer = new Promise<WriteAnswer>((resolve) => (settle = resolve));
   const committedCount = () => [...states.values()].filter((s) => s === 'committed').length;
 
@@ -42,7 +46,7 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    settle({ verdict, committed: committedCount() });
+    settle(refusal === undefined ? { verdict, committed: committedCount() } : { verdict, committed: committedCount(), refusal });
   };
   const check = () => {
     const v = judge({ required: job.required, primaryId: job.primaryId, states, degrade: job.degrade });
@@ -63,6 +67,7 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
           job.onCommitted(t.node.id);
         },
         (err: unknown) => {
+          if (!isNodeFault(err)) refusal ??= err;
           states.set(t.node.id, isTimeout(err) ? 'unknown' : 'failed');
         },
       )

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeHlc, type Change } from '@syncline/shared';
+import { encodeHlc, type PutChange } from '@syncline/shared';
 import { SqliteNode } from '../storage/SqliteNode.js';
 import { FaultyNode } from './FaultyNode.js';
 
@@ -45,7 +45,7 @@ export async function sqliteCluster(count: number, prefix = 'n'): Promise<Sqlite
 let stampMs = 1_700_000_000_000;
 
 /** Record puts with unique op ids `<client>:<counter>` on a few shared record ids (so merges matter). */
-export function makeOps(client: string, from: number, count: number, space = 's1', records = 5): Change[] {
+export function makeOps(client: string, from: number, count: number, space = 's1', records = 5): PutChange[] {
   return Array.from({ length: count }, (_, i) => {
     const n = from + i;
     return {
