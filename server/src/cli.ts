@@ -8,6 +8,7 @@ import { createSynclineServer } from './SynclineServer.js';
 import { parseCli, UsageError } from './cli/parseCli.js';
 import { helpText } from './cli/helpText.js';
 import { buildNodes, buildReplicator } from './cli/buildReplicator.js';
+import { NodeSpecError } from './storage/createNode.js';
 
 async function main(): Promise<void> {
   let cfg;
@@ -23,7 +24,14 @@ async function main(): Promise<void> {
     return;
   }
   const logger = pino({ level: cfg.logLevel, base: { server: cfg.serverId } });
-  const nodes = await buildNodes(cfg);
+  let nodes;
+  try {
+    nodes = await buildNodes(cfg);
+  } catch (err) {
+    if (!(err instanceof NodeSpecError)) throw err;
+    process.stderr.write(`syncline-server: --nodes: ${err.message}\n`);
+    process.exit(2);
+  }
   const replicator = buildReplicator(cfg, nodes);
   // Serve once the first health check and start-up repair are done (bounded: a dead node must not block start).
   await Promise.race([replicator.ready(), new Promise((r) => setTimeout(r, cfg.writeTimeoutMs).unref())]);

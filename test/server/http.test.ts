@@ -37,8 +37,8 @@ describe('HTTP endpoints', () => {
     expect(await getJson(`${srv.url}/readyz`)).toMatchObject({ status: 200, body: { ready: true, mode: 'semi-sync' } });
     const status = await getJson<{ nodes: { id: string }[]; digests: Record<string, string>; protocol: number }>(`${srv.url}/status?digests=1`);
     expect(status.body.protocol).toBe(PROTOCOL_VERSION);
-    expect(status.body.nodes.map((n) => n.id)).toEqual(['node1', 'node2', 'node3']);
-    expect(Object.keys(status.body.digests)).toEqual(['node1', 'node2', 'node3']);
+    expect(status.body.nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3']);
+    expect(Object.keys(status.body.digests)).toEqual(['n1', 'n2', 'n3']);
 
     const client = await connectClient(srv.url, { clientId: 'm1' });
     const maker = new ChangeMaker('m1');
@@ -48,7 +48,7 @@ describe('HTTP endpoints', () => {
     expect(metrics).toMatch(/syncline_acks_total\{mode="sync",outcome="ok",server="http-a"\} 1/);
     expect(metrics).toMatch(/syncline_connected_clients\{server="http-a"\} 1/);
     expect(metrics).toMatch(/syncline_push_duration_seconds_count\{[^}]*mode="sync"[^}]*\} 1/);
-    expect(metrics).toMatch(/syncline_node_state\{node="node2",state="up",server="http-a"\} 1/);
+    expect(metrics).toMatch(/syncline_node_state\{node="n2",state="up",server="http-a"\} 1/);
     client.close();
   });
 
@@ -57,7 +57,7 @@ describe('HTTP endpoints', () => {
     const client = await connectClient(srv.url, { clientId: 'mt' });
     const maker = new ChangeMaker('mt');
 
-    const out = await fetch(`${srv.url}/admin/nodes/node3/maintenance`, { method: 'POST' });
+    const out = await fetch(`${srv.url}/admin/nodes/n3/maintenance`, { method: 'POST' });
     expect(out.status).toBe(200);
     const unready = await getJson<{ ready: boolean; reason: string }>(`${srv.url}/readyz`);
     expect(unready.status).toBe(503);
@@ -71,15 +71,15 @@ describe('HTTP endpoints', () => {
     const ok = await request<PushReply>(client, 'push', { changes: batch, ack: 'async' });
     expect(ok.results.every((r) => r.status === 'ok')).toBe(true);
     const behind = await getJson<{ digests: Record<string, string> }>(`${srv.url}/status?digests=1`);
-    expect(behind.body.digests.node3).not.toBe(behind.body.digests.node1);
+    expect(behind.body.digests.n3).not.toBe(behind.body.digests.n1);
 
-    expect((await fetch(`${srv.url}/admin/nodes/node3/maintenance`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${srv.url}/admin/nodes/n3/maintenance`, { method: 'DELETE' })).status).toBe(200);
     await waitFor('readyz 200', async () => ((await fetch(`${srv.url}/readyz`)).status === 200 ? true : undefined));
     const repaired = await getJson<{ digests: Record<string, string> }>(`${srv.url}/admin/repair`, { method: 'POST' });
     expect(repaired.status).toBe(200);
     const d = repaired.body.digests;
-    expect(d.node1).toBe(d.node2);
-    expect(d.node3).toBe(d.node1);
+    expect(d.n1).toBe(d.n2);
+    expect(d.n3).toBe(d.n1);
     expect((await fetch(`${srv.url}/admin/nodes/nope/maintenance`, { method: 'POST' })).status).toBe(404);
     client.close();
   });

@@ -74,7 +74,7 @@ describe('push / pull / subscribe round trip', () => {
       notices.push(...m.opIds);
     });
     // With node3 out, async/semi-sync writes are acked but cannot reach every node yet.
-    expect((await fetch(`${srv.url}/admin/nodes/node3/maintenance`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${srv.url}/admin/nodes/n3/maintenance`, { method: 'POST' })).status).toBe(200);
     const pending: string[] = [];
     for (const ack of ['semi-sync', 'async'] as const) {
       const changes = Array.from({ length: 20 }, (_, i) => maker.put('s', `x-${ack}-${i}`, { v: i }));
@@ -89,7 +89,7 @@ describe('push / pull / subscribe round trip', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(notices).toEqual([]);
     // Back in: repair copies the ops to node3 and every op gets exactly one notice.
-    expect((await fetch(`${srv.url}/admin/nodes/node3/maintenance`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${srv.url}/admin/nodes/n3/maintenance`, { method: 'DELETE' })).status).toBe(200);
     const until = Date.now() + 8000;
     while (notices.length < pending.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect([...notices].sort()).toEqual([...pending].sort());
