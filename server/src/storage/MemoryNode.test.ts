@@ -1,10 +1,11 @@
 import { expect, it } from 'vitest';
-import { runStorageNodeConformance } from './conformance.js';
+import { failPoint, runStorageNodeConformance } from './conformance.js';
 import { MemoryNode } from './MemoryNode.js';
 
 runStorageNodeConformance('MemoryNode', async () => {
-  const node = new MemoryNode('mem');
-  return { node, cleanup: () => node.close() };
+  const fault = failPoint();
+  const node = new MemoryNode('mem', { beforeCommit: fault.hook });
+  return { node, failNextCommit: fault.arm, cleanup: () => node.close() };
 });
 
 it('MemoryNode.setDown makes every call fail with STORAGE_ERROR until it is up again', async () => {

@@ -32,7 +32,11 @@ export class MemoryNode implements StorageNode {
   private opened = false;
   private down = false;
 
-  constructor(readonly id: string = 'memory') {}
+  /** `beforeCommit` (tests): called after planning a batch, before it is applied; throwing aborts it. */
+  constructor(
+    readonly id: string = 'memory',
+    private readonly opts: { beforeCommit?: () => void } = {},
+  ) {}
 
   setDown(down: boolean): void {
     this.down = down;
@@ -53,6 +57,7 @@ export class MemoryNode implements StorageNode {
       loadState: (space, table, id) => this.records.get(recordKey(space, table, id))?.stateJson,
       lastSeq: this.seq,
     });
+    this.opts.beforeCommit?.();
     // Nothing above mutated the node, so a throw there leaves it untouched.
     for (const r of plan.records)
       this.records.set(recordKey(r.space, r.table, r.id), {

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runStorageNodeConformance } from './conformance.js';
+import { failPoint, runStorageNodeConformance } from './conformance.js';
 import { put, pullAll, yjs } from './conformance/fixtures.js';
 import { PgClient } from './pgDriver.js';
 import { PostgresNode } from './PostgresNode.js';
@@ -19,9 +19,11 @@ const nextSchema = () => `node_${++schemas}`;
 
 runStorageNodeConformance('PostgresNode', async () => {
   const schema = nextSchema();
-  const nodes = [new PostgresNode({ id: 'n1', connectionString: db.url, schema })];
+  const fault = failPoint();
+  const nodes = [new PostgresNode({ id: 'n1', connectionString: db.url, schema, beforeCommit: fault.hook })];
   return {
     node: nodes[0]!,
+    failNextCommit: fault.arm,
     reopen: async () => {
       const node = new PostgresNode({ id: 'n1', connectionString: db.url, schema });
       nodes.push(node);

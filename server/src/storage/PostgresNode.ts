@@ -33,6 +33,11 @@ export interface PostgresNodeOptions {
   /** Client-side query timeout and server-side statement_timeout (default 5000 ms). */
   queryTimeoutMs?: number;
   poolSize?: number;
+  /**
+   * Fault injection for tests: called inside the write transaction after a
+   * batch's rows are written, before COMMIT. Throwing aborts the batch.
+   */
+  beforeCommit?: () => void;
 }
 
 type Client = pg.PoolClient;
@@ -135,6 +140,7 @@ export class PostgresNode implements StorageNode {
         );
       }
       if (plan.lastSeq !== lastSeq) await c.query(`UPDATE ${s}.counters SET value = $1 WHERE name = 'seq'`, [plan.lastSeq]);
+      this.opts.beforeCommit?.();
       return plan.outcomes;
     });
   }

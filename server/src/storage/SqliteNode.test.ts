@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import { runStorageNodeConformance } from './conformance.js';
+import { failPoint, runStorageNodeConformance } from './conformance.js';
 import { SqliteNode } from './SqliteNode.js';
 
 runStorageNodeConformance('SqliteNode', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'syncline-sqlite-'));
   const path = join(dir, 'node.db');
-  const nodes = [new SqliteNode({ id: 'n1', path })];
+  const fault = failPoint();
+  const nodes = [new SqliteNode({ id: 'n1', path, beforeCommit: fault.hook })];
   return {
     node: nodes[0]!,
+    failNextCommit: fault.arm,
     reopen: async () => {
       const node = new SqliteNode({ id: 'n1', path });
       nodes.push(node);

@@ -36,12 +36,18 @@ export interface SqliteNodeOptions {
   path: string;
   /** How long a write waits for another connection's lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /**
+   * Fault injection for tests: called inside the write transaction after a
+   * batch's rows are written, before COMMIT. Throwing aborts the batch.
+   */
+  beforeCommit?: () => void;
 }
 
 export class SqliteNode implements StorageNode {
   readonly id: string;
   readonly path: string;
   private readonly busyTimeoutMs: number;
+  private readonly beforeCommit: (() => void) | undefined;
   private db: Database.Database | undefined;
   private s: SqliteStatements | undefined;
   private applyTx: ((ops: StoredOp[]) => ApplyOutcome[]) | undefined;
@@ -50,6 +56,7 @@ export class SqliteNode implements StorageNode {
     this.id = opts.id;
     this.path = opts.path;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 5000;
+    this.beforeCommit = opts.beforeCommit;
   }
 
   /** Creates and opens a node. */
@@ -116,6 +123,7 @@ export class SqliteNode implements StorageNode {
     let logSeq = (s.maxLogSeq.get() as { v: number }).v;
     for (const o of plan.ops) s.insertOp.run(++logSeq, o.opId, o.opJson);
     if (plan.lastSeq !== lastSeq) s.setSeq.run(plan.lastSeq);
+    this.beforeCommit?.();
     return plan.outcomes;
   }
 

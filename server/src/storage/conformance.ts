@@ -6,8 +6,10 @@
  * runStorageNodeConformance('SqliteNode', async () => {
  *   const dir = await mkdtemp(join(tmpdir(), 'node-'));
  *   const path = join(dir, 'n.db');
- *   const node = new SqliteNode({ id: 'n1', path });
+ *   const fault = failPoint();
+ *   const node = new SqliteNode({ id: 'n1', path, beforeCommit: fault.hook });
  *   return { node, reopen: async () => new SqliteNode({ id: 'n1', path }),
+ *            failNextCommit: fault.arm,
  *            cleanup: async () => { await node.close(); await rm(dir, { recursive: true }); } };
  * });
  * ```
@@ -24,7 +26,7 @@ import type { ConformanceContext, ConformanceSetup } from './conformance/fixture
 import { miscTests } from './conformance/miscTests.js';
 import { pullTests } from './conformance/pullTests.js';
 
-export type { ConformanceContext, ConformanceSetup } from './conformance/fixtures.js';
+export { failPoint, type ConformanceContext, type ConformanceSetup } from './conformance/fixtures.js';
 
 export function runStorageNodeConformance(name: string, setup: ConformanceSetup): void {
   describe(`StorageNode conformance: ${name}`, () => {

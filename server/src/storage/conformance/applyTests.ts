@@ -66,8 +66,8 @@ export function applyTests(open: Open): void {
     expect(before.count).toBe(2);
   });
 
-  it('applies a batch atomically: a failing op leaves nothing of the batch applied', async () => {
-    const { node } = await open();
+  it('applies a batch atomically: a failing op leaves nothing of the batch applied', async (t) => {
+    const { node, failNextCommit } = await open();
     await node.applyBatch([put('a', 1, { x: 1 })]);
     const before = await snapshot(node);
     const good = [put('a', 2, { x: 2 }), yjs('d', [1]), put('n', 2, { y: 1 })];
@@ -84,7 +84,15 @@ export function applyTests(open: Open): void {
     await expect(node.applyBatch([...good, unserializable])).rejects.toThrow();
     expect(await snapshot(node)).toEqual(before);
     expect(await node.hasOps(good.map((o) => o.opId))).toEqual(new Set());
-    // The failed batch consumed no seq: the retry continues gap-free.
+    // A failure after every row of the batch was written rolls all of it back.
+    if (failNextCommit) {
+      failNextCommit();
+      await expect(node.applyBatch(good)).rejects.toThrow(/injected/);
+      expect(await snapshot(node)).toEqual(before);
+    } else {
+      t.annotate('no failNextCommit(): write-phase rollback not exercised for this node');
+    }
+    // The failed batches consumed no seq: the retry continues gap-free.
     await node.applyBatch(good);
     const after = await pullAll(node);
     const seqs = [...after.records.map((r) => r.seq), ...after.docs.map((d) => d.seq)].sort((x, y) => x - y);

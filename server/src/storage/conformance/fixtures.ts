@@ -7,6 +7,26 @@ export interface ConformanceContext {
   /** Opens a new node on the same storage (after `node` was closed). */
   reopen?: () => Promise<StorageNode>;
   cleanup: () => Promise<void>;
+  /**
+   * Makes the next applyBatch fail after its rows are written but before it
+   * commits (wire it to the node's `beforeCommit` option; see failPoint()).
+   */
+  failNextCommit?: () => void;
+}
+
+/** A one-shot fault: pass `hook` as a node's beforeCommit, call `arm` to fail the next commit. */
+export function failPoint(): { hook: () => void; arm: () => void } {
+  let armed = false;
+  return {
+    hook: () => {
+      if (!armed) return;
+      armed = false;
+      throw new Error('injected failure before commit');
+    },
+    arm: () => {
+      armed = true;
+    },
+  };
 }
 
 export type ConformanceSetup = () => Promise<ConformanceContext>;
