@@ -7,6 +7,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { Server } from 'socket.io';
+import { WebSocketServer } from 'ws';
 import { Events, Hlc, type DrainMessage, type PokeMessage } from '@syncline/shared';
 import type { SynclineServerOptions } from './options.js';
 import { resolveOptions } from './resolveOptions.js';
@@ -47,6 +48,9 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   const http = createServer(app);
   const io = new Server(http, {
     transports: ['websocket'],
+    // Explicit: where `require('ws')` resolves the ESM wrapper (vitest's
+    // conditions), engine.io's default `ws.Server` is undefined.
+    wsEngine: WebSocketServer,
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
   });
