@@ -11,6 +11,15 @@ export type EngineTuning = Pick<
   'batchSize' | 'pullLimit' | 'requestTimeoutMs' | 'connectTimeoutMs' | 'backoff' | 'retryBaseMs' | 'pollIntervalMs' | 'pullIntervalMs'
 >;
 
+/** A Worker, or anything that speaks postMessage like one (a MessagePort in tests). */
+export interface WorkerEndpoint {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
+  removeEventListener(type: 'message', listener: (ev: MessageEvent) => void): void;
+  start?: () => void;
+  terminate?: () => void;
+}
+
 export interface SynclineOptions {
   /** Names of the app's Dexie tables to sync. Each needs an inbound string primary key. */
   tables: string[];
@@ -34,7 +43,7 @@ export interface SynclineOptions {
    * Where the engine runs: `false` (default) in this thread, or a function
    * returning a Worker started from `@syncline/client/worker`.
    */
-  worker?: false | (() => Worker);
+  worker?: false | (() => WorkerEndpoint);
   /** Transport for an in-thread engine (default: Socket.IO, WebSocket only). */
   transport?: TransportFactory;
   /** `false`: this instance always syncs (one tab / Node); otherwise Web Locks with a fallback. */

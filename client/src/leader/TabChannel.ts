@@ -13,6 +13,7 @@ export type TabMessage =
 export class TabChannel {
   private readonly bc: BroadcastChannel | null;
   private readonly listeners = new Set<(m: TabMessage) => void>();
+  private closed = false;
 
   constructor(dbName: string) {
     this.bc = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`syncline:${dbName}`) : null;
@@ -22,7 +23,7 @@ export class TabChannel {
   }
 
   post(msg: TabMessage): void {
-    this.bc?.postMessage(msg);
+    if (!this.closed) this.bc?.postMessage(msg);
   }
 
   on(listener: (m: TabMessage) => void): () => void {
@@ -35,6 +36,7 @@ export class TabChannel {
   }
 
   close(): void {
+    this.closed = true;
     this.listeners.clear();
     this.bc?.close();
   }

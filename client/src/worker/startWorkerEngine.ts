@@ -1,16 +1,16 @@
 /** Main-thread side: drives the engine in a Worker through Comlink. */
 import { proxy, wrap, releaseProxy, type Endpoint } from 'comlink';
 import type { EngineApi } from '../engine/EngineApi.js';
-import type { SynclineOptions } from '../SynclineOptions.js';
+import type { SynclineOptions, WorkerEndpoint } from '../SynclineOptions.js';
 import type { WorkerApi, WorkerConfig } from './WorkerApi.js';
 
 export async function startWorkerEngine(
-  endpoint: Endpoint & { terminate?: () => void },
+  endpoint: WorkerEndpoint,
   dbName: string,
   options: SynclineOptions,
   spaces: string[],
 ): Promise<EngineApi> {
-  const api = wrap<WorkerApi>(endpoint);
+  const api = wrap<WorkerApi>(endpoint as Endpoint);
   const config: WorkerConfig = { dbName, tables: options.tables, servers: options.servers, spaces };
   if (options.clientId) config.clientId = options.clientId;
   if (options.engine) config.engine = options.engine;
