@@ -15,6 +15,7 @@ import { isNodeFault } from './nodeFault.js';
 
 interface Pending {
   ops: StoredOp[];
+  at: number;
   resolve: (outcomes: ApplyOutcome[]) => void;
   reject: (err: unknown) => void;
 }
@@ -23,6 +24,11 @@ export interface NodeWriterOptions {
   timeoutMs: number;
   /** Upper bound of ops merged into one applyBatch. */
   maxGroupOps: number;
+  /**
+   * Hard bound of ops waiting in the queue (a memory guard; the age rule below
+   * normally acts first).
+   */
+  maxQueuedOps: number;
   /** Whether the node takes writes now (checked before each group). */
   isUp: () => boolean;
   onFailure: (err: unknown) => void;
@@ -30,6 +36,7 @@ export interface NodeWriterOptions {
 
 export class NodeWriter {
   private queue: Pending[] = [];
+  private queuedOps = 0;
   private running: Promise<void> | null = null;
   /** Number of applyBatch calls that carried more than one write. */
   groupCommits = 0;
@@ -40,8 +47,14 @@ export class NodeWriter {
   ) {}
 
   write(ops: StoredOp[]): Promise<ApplyOutcome[]> {
+    if (this.queuedOps + ops.length > this.opts.maxQueuedOps && this.queue.length > 0) {
+      const err = new Error(`node ${this.node.id} has ${this.queuedOps} ops queued; left to repair`);
+      this.opts.onFailure(err);
+      return Promise.reject(err);
+    }
+    this.queuedOps += ops.length;
     return new Promise((resolve, reject) => {
-      this.queue.push({ ops, resolve, reject });
+      this.queue.push({ ops, resolve, reject, at: Date.now() });
       this.running ??= this.drain().finally(() => (this.running = null));
     });
   }
@@ -56,6 +69,16 @@ export class NodeWriter {
       const group = this.takeGroup();
       if (!this.opts.isUp()) {
         for (const p of group) p.reject(new Error(`node ${this.node.id} is not up`));
+        continue;
+      }
+      const waited = Date.now() - group[0]!.at;
+      if (waited > this.opts.timeoutMs) {
+        // A replica the answers do not wait for fell behind by more than a
+        // call's budget: too slow counts as failed. Marking it down bounds
+        // the queue; repair catches it up from the op logs when it answers.
+        const err = new Error(`node ${this.node.id} is ${waited} ms behind; left to repair`);
+        this.opts.onFailure(err);
+        for (const p of group) p.reject(err);
         continue;
       }
       const ops = uniqueOps(group);
@@ -77,6 +100,7 @@ export class NodeWriter {
       count += this.queue[n]!.ops.length;
       n++;
     }
+    this.queuedOps -= count;
     return this.queue.splice(0, n);
   }
 }

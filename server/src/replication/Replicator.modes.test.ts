@@ -179,3 +179,22 @@ describe('bad input', () => {
     expect(rep.health().every((h) => h.state === 'up')).toBe(true);
   });
 });
+
+describe('background queue bound', () => {
+  it('a replica too far behind is marked down and left to repair, not queued without bound', async () => {
+    // One write per call and 60 ms per call: n3's 4th queued write waits longer than a call's budget.
+    const nodes = await setup({ mode: 'async', maxGroupOps: 1, writeTimeoutMs: 150 });
+    nodes[2]!.slow(60);
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => rep.write(makeOps(`q${i}`, 1, 2))));
+    expect(results.flat().map((r) => r.status)).toEqual(Array(12).fill('ok'));
+    const n3 = () => rep.health().find((h) => h.id === 'n3')!;
+    for (let i = 0; i < 40 && n3().state === 'up'; i++) await new Promise((r) => setTimeout(r, 25));
+    expect([n3().state, n3().lastError]).toEqual(['down', expect.stringContaining('behind')]);
+    expect(await nodes[2]!.inner.opCount()).toBeLessThan(12);
+    nodes[2]!.slow(0);
+    await rep.repair();
+    const d = await rep.digests();
+    expect(new Set(Object.values(d)).size).toBe(1);
+    expect(await nodes[2]!.inner.opCount()).toBe(12);
+  });
+});

@@ -37,6 +37,8 @@ export interface ReplicatorConfig extends ReplicatorOptions {
   antiEntropyEveryTicks?: number;
   /** Most ops group-committed into one applyBatch (default 5000). */
   maxGroupOps?: number;
+  /** Most ops queued for one node before it is marked down and left to repair (default 1 000 000). */
+  maxQueuedOps?: number;
 }
 
 export class Replicator implements ReplicatorApi {
@@ -70,6 +72,7 @@ export class Replicator implements ReplicatorApi {
         new NodeWriter(e.node, {
           timeoutMs: this.timeoutMs,
           maxGroupOps: opts.maxGroupOps ?? 5000,
+          maxQueuedOps: opts.maxQueuedOps ?? 1_000_000,
           isUp: () => e.state === 'up',
           onFailure: (err) => this.nodes.markDown(e, err),
         }),
