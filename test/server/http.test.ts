@@ -84,6 +84,18 @@ describe('HTTP endpoints', () => {
     client.close();
   });
 
+  it('degrade fallback: acks degraded with a node out and counts it (G2)', async () => {
+    const srv = await start(['--ack', 'sync', '--fallback', 'degrade', '--server-id', 'deg']);
+    const client = await connectClient(srv.url, { clientId: 'dg' });
+    const maker = new ChangeMaker('dg');
+    expect((await fetch(`${srv.url}/admin/nodes/n2/maintenance`, { method: 'POST' })).status).toBe(200);
+    const reply = await request<PushReply>(client, 'push', { changes: [maker.put('s', 'a', { v: 1 }), maker.put('s', 'b', { v: 2 })] });
+    expect(reply.results.map((r) => [r.status, r.degraded])).toEqual([['ok', true], ['ok', true]]);
+    const metrics = await (await fetch(`${srv.url}/metrics`)).text();
+    expect(metrics).toMatch(/syncline_degraded_acks_total\{[^}]*mode="sync"[^}]*\} 2/);
+    client.close();
+  });
+
   it('admin API needs the bearer token when one is configured', async () => {
     const srv = await start(['--admin-token', 's3cret']);
     expect((await fetch(`${srv.url}/admin/repair`, { method: 'POST' })).status).toBe(401);
