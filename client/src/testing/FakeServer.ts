@@ -33,6 +33,8 @@ export class FakeServer {
   up = true;
   /** Return a Fault to inject one for this change. */
   fault: ((change: RecordChange) => Fault | undefined) | null = null;
+  /** Return a stamp to store a change under instead of its own (a clock-skew re-stamp). */
+  restamp: ((change: RecordChange) => string | undefined) | null = null;
   /** When true, `replicated` messages wait for releaseReplication(). */
   holdReplication = false;
   readonly pushes: PushRequest[] = [];
@@ -77,7 +79,10 @@ export class FakeServer {
         results.push({ opId: change.opId, status: 'rejected', error: fault.error });
         continue;
       }
-      const res = fault?.kind === 'indeterminate' && !fault.apply ? null : this.store.apply(change);
+      const stamp = change.kind === 'yjs' ? undefined : this.restamp?.(change);
+      const stored = stamp ? { ...change, hlc: stamp } : change;
+      const applied = fault?.kind === 'indeterminate' && !fault.apply ? null : this.store.apply(stored);
+      const res = applied && stamp ? { ...applied, hlc: stamp } : applied;
       spaces.add(change.space);
       if (fault?.kind === 'indeterminate') {
         results.push({ opId: change.opId, status: 'indeterminate', error: { code: 'TIMEOUT', message: 'injected', retryable: true } });
