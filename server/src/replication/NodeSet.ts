@@ -20,6 +20,8 @@ export interface NodeEntry {
   repairProgress: number;
   lagOps: number;
   lastError?: string;
+  /** Bumped whenever the node goes down or into maintenance, so a repair that overlapped that does not clear `stale`. */
+  epoch: number;
 }
 
 export class NodeSet {
@@ -32,7 +34,7 @@ export class NodeSet {
     const ids = new Set(nodes.map((n) => n.id));
     if (ids.size !== nodes.length) throw new Error('storage node ids must be unique');
     // Every node starts stale: we do not know what it missed while we were not running.
-    this.entries = nodes.map((node) => ({ node, state: 'up', stale: true, repairing: false, repairProgress: 0, lagOps: 0 }));
+    this.entries = nodes.map((node) => ({ node, state: 'up', stale: true, repairing: false, repairProgress: 0, lagOps: 0, epoch: 0 }));
   }
 
   get size(): number {
@@ -60,6 +62,7 @@ export class NodeSet {
     if (entry.state === 'up') {
       entry.state = 'down';
       entry.stale = true;
+      entry.epoch++;
     }
   }
 
@@ -76,6 +79,7 @@ export class NodeSet {
     if (on) {
       e.state = 'maintenance';
       e.stale = true;
+      e.epoch++;
     } else if (e.state === 'maintenance') {
       e.state = 'up';
       e.stale = true;

@@ -39,6 +39,7 @@ export class Repairer {
   async repairNode(target: NodeEntry): Promise<boolean> {
     if (target.state !== 'up') return false;
     const sources = this.nodes.up().filter((e) => e !== target);
+    const epoch = target.epoch;
     target.repairing = true;
     target.repairProgress = 0;
     try {
@@ -55,6 +56,8 @@ export class Repairer {
         });
         if (!ok && target.state !== 'up') return false;
       }
+      // If the target went down meanwhile (and came back), writes may have missed it: stay stale.
+      if (target.epoch !== epoch) return false;
       target.stale = false;
       target.repairProgress = 1;
       // Reverse direction: what only the target has goes to every other up node.
