@@ -21,9 +21,3 @@ export class ChangeMaker {
     return { kind: 'delete', opId: this.nextOpId(), space, table, id, hlc: this.clock.now() };
   }
 }
-
-export async function getJson<T = Record<string, unknown>>(url: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-}

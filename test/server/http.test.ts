@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type PushReply } from '@syncline/shared';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, request } from '../helpers/syncClient.js';
-import { ChangeMaker, getJson } from '../helpers/changes.js';
+import { ChangeMaker } from '../helpers/changes.js';
+import { getJson } from '../helpers/http.js';
 
 let servers: SpawnedServer[] = [];
 afterEach(async () => {

@@ -9,7 +9,8 @@ import pg from 'pg';
 import type { PullReply, PushReply } from '@syncline/shared';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, request } from '../helpers/syncClient.js';
-import { ChangeMaker, getJson } from '../helpers/changes.js';
+import { ChangeMaker } from '../helpers/changes.js';
+import { getJson } from '../helpers/http.js';
 
 const PG = `postgres://postgres@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? '5432'}/test`;
 const schema = `srv_${process.pid}_${Date.now() % 1e6}`;
