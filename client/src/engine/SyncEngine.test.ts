@@ -126,4 +126,16 @@ describe('SyncEngine over the in-memory transport', () => {
     expect(a.sync.getStatus().oldestPendingAgeMs).toBeNull();
     await a.sync.close();
   });
+
+  it('a space the client may not read shows FORBIDDEN in status and does not stop the others', async () => {
+    const { network, servers, urls } = fakeCluster(1);
+    servers[0]!.forbidden.add('secret');
+    const a = openApp(uniqueName('a'), { servers: urls, transport: network.transport, clientId: 'ca', spaces: ['s1', 'secret'] });
+    const b = openApp(uniqueName('b'), { servers: urls, transport: network.transport, clientId: 'cb' });
+    await b.db.cards.put({ id: 'c1', title: 'visible' });
+    await waitFor(async () => (await a.db.cards.get('c1'))?.title === 'visible', 3000, 'a pulls s1');
+    expect(a.sync.getStatus()).toMatchObject({ state: 'online', lastError: { code: 'FORBIDDEN' } });
+    await a.sync.close();
+    await b.sync.close();
+  });
 });

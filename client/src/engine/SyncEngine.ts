@@ -83,6 +83,7 @@ export class SyncEngine {
             const last = o.rejected.at(-1);
             if (last) this.status.update({ lastError: last.error });
           },
+          onError: (e) => this.status.update({ lastError: e.toWire() }),
           isStopped: () => this.stopped,
         });
         this.session = session;

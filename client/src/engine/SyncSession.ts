@@ -4,7 +4,7 @@
  * ops first), then react to pokes, `replicated` messages and outbox
  * signals until the connection closes or the server asks us to move.
  */
-import { toSyncError, type DrainMessage, type PokeMessage, type PushReply, type ReplicatedMessage, type Welcome } from '@syncline/shared';
+import { SyncError, toSyncError, type DrainMessage, type PokeMessage, type PushReply, type ReplicatedMessage, type Welcome } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { applyPushResults, type PushOutcome } from './applyPushResults.js';
 import { applyReplicated } from './applyReplicated.js';
@@ -20,6 +20,8 @@ export type SessionEnd = { kind: 'closed'; reason: string } | { kind: 'drain'; r
 export interface SessionHooks {
   onPulled(): void;
   onPushed(outcome: PushOutcome): void;
+  /** A space-level error that does not warrant a reconnect (e.g. FORBIDDEN). */
+  onError(error: SyncError): void;
   isStopped(): boolean;
 }
 
@@ -72,7 +74,17 @@ export class SyncSession {
   async subscribe(spaces: string[]): Promise<void> {
     const fresh = spaces.filter((s) => !this.subscribed.has(s));
     if (fresh.length === 0 || this.end) return;
-    await this.t.request('subscribe', { spaces: fresh }, this.timeout);
+    try {
+      await this.t.request('subscribe', { spaces: fresh }, this.timeout);
+    } catch (err) {
+      const e = toSyncError(err);
+      if (e.retryable) throw e;
+      // One space we may not read must not stop the others: try them one by one.
+      if (fresh.length > 1) {
+        for (const s of fresh) await this.subscribe([s]);
+      } else this.hooks.onError(e);
+      return;
+    }
     for (const s of fresh) this.subscribed.add(s);
     this.requestPull(fresh);
   }
@@ -98,13 +110,20 @@ export class SyncSession {
       const space = this.pullQueue.values().next().value;
       if (space !== undefined) {
         this.pullQueue.delete(space);
-        await pullSpace(this.db, this.t, space, {
-          clientId: this.clientId,
-          tables: this.opts.tables,
-          limit: Math.min(this.opts.pullLimit ?? 500, this.welcome.limits?.maxPullLimit ?? 1000),
-          timeoutMs: this.timeout,
-        });
-        this.hooks.onPulled();
+        try {
+          await pullSpace(this.db, this.t, space, {
+            clientId: this.clientId,
+            tables: this.opts.tables,
+            limit: Math.min(this.opts.pullLimit ?? 500, this.welcome.limits?.maxPullLimit ?? 1000),
+            timeoutMs: this.timeout,
+          });
+          this.hooks.onPulled();
+        } catch (err) {
+          const e = toSyncError(err);
+          if (e.retryable) throw e;
+          this.subscribed.delete(space);
+          this.hooks.onError(e);
+        }
         continue;
       }
       if (Date.now() >= this.nextPullAt) {

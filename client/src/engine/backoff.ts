@@ -6,7 +6,7 @@ export interface BackoffOptions {
 }
 
 /**
- * "Full jitter" exponential backoff: a random delay in [d/2, d] where
+ * "Equal jitter" exponential backoff: a random delay in [d/2, d] where
  * d = min(max, base * 2^attempt). The lower half-bound keeps a fleet of
  * clients from retrying in lock-step without ever retrying instantly.
  */

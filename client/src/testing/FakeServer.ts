@@ -38,6 +38,8 @@ export class FakeServer {
   /** When true, `replicated` messages wait for releaseReplication(). */
   holdReplication = false;
   readonly pushes: PushRequest[] = [];
+  /** Spaces nobody may subscribe to or pull (answered FORBIDDEN). */
+  readonly forbidden = new Set<string>();
   private readonly held: { conn: FakeConnection; opIds: string[] }[] = [];
 
   constructor(
@@ -56,6 +58,9 @@ export class FakeServer {
 
   handle(conn: FakeConnection, event: string, payload: unknown): unknown {
     if (!this.up || !this.connections.has(conn)) throw new SyncError('INTERNAL', 'not connected');
+    const space = (payload as { space?: string }).space;
+    const spaces = (payload as { spaces?: string[] }).spaces ?? (space ? [space] : []);
+    if (spaces.some((s) => this.forbidden.has(s))) return { error: new SyncError('FORBIDDEN', 'no role in space').toWire() };
     if (event === 'subscribe') {
       for (const s of (payload as SubscribeRequest).spaces) conn.spaces.add(s);
       return { spaces: [...conn.spaces] };
@@ -79,7 +84,7 @@ export class FakeServer {
         results.push({ opId: change.opId, status: 'rejected', error: fault.error });
         continue;
       }
-      const stamp = change.kind === 'yjs' ? undefined : this.restamp?.(change);
+      const stamp = this.restamp?.(change);
       const stored = stamp ? { ...change, hlc: stamp } : change;
       const applied = fault?.kind === 'indeterminate' && !fault.apply ? null : this.store.apply(stored);
       const res = applied && stamp ? { ...applied, hlc: stamp } : applied;
