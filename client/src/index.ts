@@ -30,8 +30,5 @@ export type { EngineOptions } from './engine/EngineOptions.js';
 export type { EngineApi } from './engine/EngineApi.js';
 export type { Transport, TransportFactory, ServerEvent } from './engine/Transport.js';
 export { SocketIoTransport } from './engine/SocketIoTransport.js';
-export { MemoryNetwork, MemoryTransport } from './engine/MemoryTransport.js';
-export { FakeServer, type Fault } from './testing/FakeServer.js';
-export { FakeStore } from './testing/FakeStore.js';
 export { backoffDelay, type BackoffOptions } from './engine/backoff.js';
 export { electLeader, type LeaderOptions } from './leader/electLeader.js';
