@@ -51,6 +51,8 @@ describe('SyncEngine over the in-memory transport', () => {
     let faults = 0;
     servers[0]!.fault = () => (faults++ < 3 ? { kind: 'indeterminate', apply: faults % 2 === 1 } : undefined);
     const a = openApp(uniqueName('a'), { servers: urls, transport: network.transport, clientId: 'ca' });
+    const errors: string[] = [];
+    a.sync.subscribe((s) => s.lastError && errors.push(s.lastError.code));
     await a.db.cards.put({ id: 'c1', title: 'x' });
     await a.db.cards.put({ id: 'c2', title: 'y' });
     const opIds = (await a.db.table<OutboxRow>('_outbox').toArray()).map((r) => r.opId);
@@ -59,6 +61,7 @@ describe('SyncEngine over the in-memory transport', () => {
     expect(new Set(sent)).toEqual(new Set(opIds));
     expect(sent.length).toBeGreaterThan(opIds.length);
     expect(opIds.map((id) => store.applied.get(id))).toEqual([1, 1]);
+    expect(errors).toContain('TIMEOUT');
     await a.sync.close();
   });
 
@@ -100,8 +103,11 @@ describe('SyncEngine over the in-memory transport', () => {
     await p;
     expect(await a.db.table('_outbox').count()).toBe(0);
     // A plain write asked to flush until replicated is kept until the message arrives.
+    servers[0]!.kill(); // keep c2 pending until flush has marked it
     await a.db.cards.put({ id: 'c2', title: 'y' });
     const q = a.sync.flush({ until: 'replicated', timeoutMs: 5000 });
+    await new Promise((r) => setTimeout(r, 20));
+    servers[0]!.restart();
     await waitFor(async () => (await a.db.table('_outbox').where('status').equals('accepted').count()) === 1, 3000, 'c2 accepted');
     servers[0]!.releaseReplication();
     await q;

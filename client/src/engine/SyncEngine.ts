@@ -80,8 +80,9 @@ export class SyncEngine {
         const session = new SyncSession(this.opts.db, t, this.opts, this.clientId, welcome, {
           onPulled: () => this.status.update({ lastPullAt: Date.now() }),
           onPushed: (o) => {
-            const last = o.rejected.at(-1);
-            if (last) this.status.update({ lastError: last.error });
+            // Retries that keep failing (e.g. NOT_ENOUGH_REPLICAS) must show, never look like quiet syncing.
+            const err = o.rejected.at(-1)?.error ?? o.retryError;
+            if (err) this.status.update({ lastError: err });
           },
           onError: (e) => this.status.update({ lastError: e.toWire() }),
           isStopped: () => this.stopped,

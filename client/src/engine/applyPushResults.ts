@@ -19,6 +19,8 @@ import { rowToChange } from './readPushBatch.js';
 export interface PushOutcome {
   accepted: number;
   retry: number;
+  /** Error of the last op left pending for a retry. */
+  retryError?: WireError;
   rejected: RejectedRow[];
 }
 
@@ -53,6 +55,7 @@ export async function applyPushResults(
       const error = res.error ?? NO_ANSWER;
       if (res.status === 'indeterminate' || error.retryable) {
         outcome.retry += 1;
+        outcome.retryError = error;
         await outbox.update(row.seq!, { attempts: current.attempts + 1, lastError: error });
         continue;
       }
