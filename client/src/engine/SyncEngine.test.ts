@@ -106,7 +106,7 @@ describe('SyncEngine over the in-memory transport', () => {
     servers[0]!.kill(); // keep c2 pending until flush has marked it
     await a.db.cards.put({ id: 'c2', title: 'y' });
     const q = a.sync.flush({ until: 'replicated', timeoutMs: 5000 });
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => (await a.db.table<OutboxRow>('_outbox').toArray()).every((r) => r.keep === 'replicated'), 2000, 'marked');
     servers[0]!.restart();
     await waitFor(async () => (await a.db.table('_outbox').where('status').equals('accepted').count()) === 1, 3000, 'c2 accepted');
     servers[0]!.releaseReplication();
