@@ -55,6 +55,8 @@ describe('a PostgreSQL node stopped in immediate mode during writes', () => {
     await victim.stop('immediate');
     const downAt = performance.now();
     await sleep(DOWN_MS);
+    // A dead node must cost availability at most, never the server process.
+    for (const s of [a!, b!]) expect(s.proc.exitCode, `server died when a node went down:\n${s.output().slice(-1500)}`).toBeNull();
     const restartAt = performance.now();
     await victim.start();
     const upAt = performance.now();

@@ -34,23 +34,27 @@ export async function recordIds(node: StorageNode, space: string): Promise<Set<s
  * every acked record id is on every node. Returns how long convergence took.
  */
 export async function expectNodesConverged(specs: string[], acked: string[], space: string, timeoutMs = 20_000): Promise<number> {
-  return withNodes(specs, async (nodes) => {
-    const t0 = performance.now();
-    let digests: string[] = [];
-    for (;;) {
-      digests = await Promise.all(nodes.map((n) => n.digest().catch((e: Error) => `error: ${e.message}`)));
-      if (new Set(digests).size === 1 && !digests[0]!.startsWith('error')) break;
-      if (performance.now() - t0 > timeoutMs) break;
-      await sleep(250);
+  const t0 = performance.now();
+  let last = '';
+  for (;;) {
+    try {
+      const digests = await withNodes(specs, (nodes) => Promise.all(nodes.map((n) => n.digest())));
+      if (new Set(digests).size === 1) break;
+      const counts = await withNodes(specs, (nodes) => Promise.all(nodes.map((n) => n.opCount())));
+      last = `digests ${JSON.stringify(digests)}, op counts ${counts}`;
+    } catch (err) {
+      last = (err as Error).message;
     }
-    const took = performance.now() - t0;
-    const counts = await Promise.all(nodes.map((n) => n.opCount().catch(() => -1)));
-    expect(new Set(digests).size, `digests ${JSON.stringify(digests)}, op counts ${counts} after ${Math.round(took)} ms`).toBe(1);
+    if (performance.now() - t0 > timeoutMs) expect.fail(`nodes did not converge in ${timeoutMs} ms: ${last}`);
+    await sleep(250);
+  }
+  const took = performance.now() - t0;
+  await withNodes(specs, async (nodes) => {
     for (const [i, n] of nodes.entries()) {
       const have = await recordIds(n, space);
       const lost = acked.filter((id) => !have.has(id));
       expect(lost, `acked writes missing on node ${i + 1} (${specs[i]})`).toEqual([]);
     }
-    return took;
   });
+  return took;
 }

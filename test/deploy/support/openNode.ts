@@ -1,16 +1,23 @@
 /**
- * Opens a node spec as the CLI does, with a separate connection, for
- * checks from outside the server processes.
+ * Opens a node spec exactly as the CLI reads it (`createNode`), with its own
+ * connection, for checks from outside the server processes.
+ *
+ * Opening a node creates its schema when missing, which would hide a server
+ * that never (re)creates it on a replaced, empty PostgreSQL. So a postgres
+ * node is only opened once its schema exists; otherwise this throws.
  */
-import { PostgresNode } from '../../../server/src/storage/PostgresNode.js';
-import { SqliteNode } from '../../../server/src/storage/SqliteNode.js';
+import { createNode, parseNodeSpec } from '../../../server/src/storage/createNode.js';
 import type { StorageNode } from '../../../server/src/storage/StorageNode.js';
+import { query } from './pgClient.js';
 
 export async function openNode(spec: string, index: number): Promise<StorageNode> {
-  const id = `check${index + 1}`;
-  const node = spec.startsWith('sqlite:')
-    ? new SqliteNode({ id, path: spec.slice('sqlite:'.length) })
-    : new PostgresNode({ id, connectionString: spec });
+  const parsed = parseNodeSpec(spec, index);
+  if (parsed.kind === 'postgres') {
+    const schema = parsed.schema ?? 'syncline';
+    const rows = await query(parsed.connectionString, `SELECT 1 FROM pg_namespace WHERE nspname = '${schema}'`);
+    if (rows.length === 0) throw new Error(`node ${parsed.id} has no schema "${schema}" yet (nothing wrote to it)`);
+  }
+  const node = createNode(parsed);
   await node.open();
   return node;
 }
