@@ -115,15 +115,20 @@ function uniqueOps(group: Pending[]): StoredOp[] {
 function splitOutcomes(group: Pending[], outcomes: ApplyOutcome[]): void {
   // The same op id can occur in two grouped writes (a client retry racing its
   // original): it is sent once, and the later occurrence reads `duplicate`,
-  // which still means committed.
-  const byId = new Map(outcomes.map((o) => [o.opId, o.status]));
+  // which still means committed, with the stamp of the op that was sent.
+  const byId = new Map(outcomes.map((o) => [o.opId, o]));
+  const sentHlc = new Map<string, string | undefined>();
+  for (const p of group) for (const op of p.ops) if (!sentHlc.has(op.opId)) sentHlc.set(op.opId, op.kind === 'yjs' ? undefined : op.hlc);
   const reported = new Set<string>();
   for (const p of group) {
     p.resolve(
-      p.ops.map((op) => {
-        const status = reported.has(op.opId) ? 'duplicate' : (byId.get(op.opId) ?? 'duplicate');
+      p.ops.map((op): ApplyOutcome => {
+        const first = !reported.has(op.opId);
         reported.add(op.opId);
-        return { opId: op.opId, status };
+        const got = byId.get(op.opId);
+        if (first && got) return got;
+        const hlc = got?.status === 'duplicate' && got.hlc !== undefined ? got.hlc : sentHlc.get(op.opId);
+        return hlc === undefined ? { opId: op.opId, status: 'duplicate' } : { opId: op.opId, status: 'duplicate', hlc };
       }),
     );
   }

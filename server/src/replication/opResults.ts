@@ -15,6 +15,9 @@ export function opResults(ops: readonly StoredOp[], mode: AckMode, a: WriteAnswe
     return ops.map((op) => {
       const r: OpResult = { opId: op.opId, status: 'ok', replicated };
       if (v.degraded) r.degraded = true;
+      // A duplicate stored under another stamp: report the stored one (the original outcome).
+      const stored = a.storedHlc?.get(op.opId);
+      if (stored !== undefined) r.hlc = stored;
       return r;
     });
   }

@@ -10,7 +10,7 @@ import type { NodeWriter } from './NodeWriter.js';
 import { isTimeout } from './NodeWriter.js';
 import { isNodeFault } from './nodeFault.js';
 import { judge, type NodeWriteState, type Verdict } from './ackRule.js';
-import type { StoredOp } from '../storage/StorageNode.js';
+import type { ApplyOutcome, StoredOp } from '../storage/StorageNode.js';
 
 export interface WriteJob {
   ops: StoredOp[];
@@ -32,6 +32,12 @@ export interface WriteAnswer {
   committed: number;
   /** A node refused the batch itself (non-retryable error): the reason to report. */
   refusal?: unknown;
+  /**
+   * Ops the primary already had, stored with another stamp than the one sent
+   * (a re-stamped op re-sent and re-stamped anew): op id -> the stored stamp,
+   * which is the outcome to report (G1).
+   */
+  storedHlc?: Map<string, string>;
 }
 
 export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; done: Promise<void> } {
@@ -39,6 +45,7 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
   let settle!: (a: WriteAnswer) => void;
   let settled = false;
   let refusal: unknown;
+  let storedHlc: Map<string, string> | undefined;
   const answer = new Promise<WriteAnswer>((resolve) => (settle = resolve));
   const committedCount = () => [...states.values()].filter((s) => s === 'committed').length;
 
@@ -46,7 +53,10 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
     if (settled) return;
     settled = true;
     clearTimeout(timer);
-    settle(refusal === undefined ? { verdict, committed: committedCount() } : { verdict, committed: committedCount(), refusal });
+    const a: WriteAnswer = { verdict, committed: committedCount() };
+    if (refusal !== undefined) a.refusal = refusal;
+    if (storedHlc) a.storedHlc = storedHlc;
+    settle(a);
   };
   const check = () => {
     const v = judge({ required: job.required, primaryId: job.primaryId, states, degrade: job.degrade });
@@ -62,7 +72,8 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
       .writerOf(t)
       .write(job.ops)
       .then(
-        () => {
+        (outcomes) => {
+          if (t.node.id === job.primaryId) storedHlc = restamped(job.ops, outcomes);
           states.set(t.node.id, 'committed');
           job.onCommitted(t.node.id);
         },
@@ -75,4 +86,14 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
   );
   check(); // no targets at all decides at once
   return { answer, done: Promise.all(calls).then(() => undefined) };
+}
+
+function restamped(ops: readonly StoredOp[], outcomes: readonly ApplyOutcome[]): Map<string, string> | undefined {
+  let out: Map<string, string> | undefined;
+  outcomes.forEach((o, i) => {
+    const op = ops[i];
+    if (o.status !== 'duplicate' || o.hlc === undefined || !op || op.kind === 'yjs' || op.hlc === o.hlc) return;
+    (out ??= new Map()).set(o.opId, o.hlc);
+  });
+  return out;
 }

@@ -52,7 +52,8 @@ export async function handlePush(ctx: ServerContext, conn: ConnectionContext, pa
   slots.forEach((slot, j) => {
     const r: OpResult = { ...written[j]!, opId: changes[slot]!.opId };
     const hlc = stamps.get(slot);
-    if (hlc && r.status === 'ok') r.hlc = hlc;
+    // A duplicate reports the stamp it was stored with (from the replicator), not this new candidate.
+    if (hlc && r.status === 'ok' && r.hlc === undefined) r.hlc = hlc;
     results[slot] = r;
   });
 

@@ -54,6 +54,10 @@ export class MemoryNode implements StorageNode {
     this.check();
     const plan = planBatch(ops, {
       isKnown: (opId) => this.opIds.has(opId),
+      storedHlc: (opId) => {
+        const logged = this.log.find((o) => o.opId === opId);
+        return logged ? (JSON.parse(logged.opJson) as { hlc?: string }).hlc : undefined;
+      },
       loadState: (space, table, id) => this.records.get(recordKey(space, table, id))?.stateJson,
       lastSeq: this.seq,
     });

@@ -104,15 +104,17 @@ export class PostgresNode implements StorageNode {
     return this.tx(pool, async (c) => {
       ops.forEach(validateOp);
       const s = this.s;
-      const knownRows = await c.query<{ op_id: string }>(`SELECT op_id FROM ${s}.ops WHERE op_id = ANY($1::text[])`, [
-        ops.map((o) => o.opId),
-      ]);
-      const known = new Set(knownRows.rows.map((r) => r.op_id));
+      const knownRows = await c.query<{ op_id: string; hlc: string | null }>(
+        `SELECT op_id, (op::jsonb)->>'hlc' AS hlc FROM ${s}.ops WHERE op_id = ANY($1::text[])`,
+        [ops.map((o) => o.opId)],
+      );
+      const known = new Map(knownRows.rows.map((r) => [r.op_id, r.hlc ?? undefined]));
       const states = await this.loadStates(c, ops);
       const seqRow = await c.query<{ value: string }>(`SELECT value FROM ${s}.counters WHERE name = 'seq'`);
       const lastSeq = Number(seqRow.rows[0]!.value);
       const plan = planBatch(ops, {
         isKnown: (opId) => known.has(opId),
+        storedHlc: (opId) => known.get(opId),
         loadState: (space, table, id) => states.get(recordKey(space, table, id)),
         lastSeq,
       });

@@ -115,6 +115,7 @@ export class SqliteNode implements StorageNode {
     const lastSeq = (s.getSeq.get() as { value: number }).value;
     const plan = planBatch(ops, {
       isKnown: (opId) => s.hasOp.get(opId) !== undefined,
+      storedHlc: (opId) => (s.opHlc.get(opId) as { hlc: string | null } | undefined)?.hlc ?? undefined,
       loadState: (space, table, id) => (s.getState.get(space, table, id) as { state: string } | undefined)?.state,
       lastSeq,
     });

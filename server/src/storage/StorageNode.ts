@@ -22,6 +22,12 @@ export interface ApplyOutcome {
   opId: string;
   /** `applied` the first time, `duplicate` when the op id was already in the log. */
   status: 'applied' | 'duplicate';
+  /**
+   * For a `duplicate` put/delete: the HLC stamp of the op as first stored
+   * (it can differ from the re-sent one when the server re-stamped a stamp
+   * from a clock too far ahead), so a retry reports the original outcome (G1).
+   */
+  hlc?: string;
 }
 
 export interface PullPage {

@@ -40,6 +40,8 @@ export interface BatchPlan {
 export interface PlanContext {
   /** Whether the op id is already in the node's log. */
   isKnown(opId: string): boolean;
+  /** The HLC stamp of an op already in the log (put/delete), to report it with a duplicate. */
+  storedHlc?(opId: string): string | undefined;
   /** The stored state JSON of a record, if any. */
   loadState(space: string, table: string, id: string): string | undefined;
   /** The node's seq before this batch. */
@@ -61,17 +63,19 @@ const EMPTY_JSON = stringifyState({ fields: {} });
 export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
   const outcomes: ApplyOutcome[] = [];
   const logged: BatchPlan['ops'] = [];
-  const seen = new Set<string>();
+  // Op ids applied earlier in this batch, with their stamps (for in-batch duplicates).
+  const seen = new Map<string, string | undefined>();
   const touched = new Map<string, Touched>();
   const docs: (Omit<PlannedDoc, 'seq'> & { index: number })[] = [];
 
   ops.forEach((op, index) => {
     validateOp(op, index);
     if (seen.has(op.opId) || ctx.isKnown(op.opId)) {
-      outcomes.push({ opId: op.opId, status: 'duplicate' });
+      const hlc = seen.has(op.opId) ? seen.get(op.opId) : ctx.storedHlc?.(op.opId);
+      outcomes.push(hlc === undefined ? { opId: op.opId, status: 'duplicate' } : { opId: op.opId, status: 'duplicate', hlc });
       return;
     }
-    seen.add(op.opId);
+    seen.set(op.opId, op.kind === 'yjs' ? undefined : op.hlc);
     logged.push({ opId: op.opId, opJson: encodeOp(op) });
     outcomes.push({ opId: op.opId, status: 'applied' });
     if (op.kind === 'yjs') {

@@ -10,6 +10,7 @@ export function prepareSqlite(db: Database.Database) {
     setSeq: p(`UPDATE counters SET value = ? WHERE name = 'seq'`),
     maxLogSeq: p(`SELECT COALESCE(MAX(log_seq), 0) AS v FROM ops`),
     hasOp: p(`SELECT 1 FROM ops WHERE op_id = ?`),
+    opHlc: p(`SELECT json_extract(op, '$.hlc') AS hlc FROM ops WHERE op_id = ?`),
     getState: p(`SELECT state FROM records WHERE space = ? AND tbl = ? AND id = ?`),
     upsertRecord: p(
       `INSERT INTO records (space, tbl, id, state, seq) VALUES (?, ?, ?, ?, ?)

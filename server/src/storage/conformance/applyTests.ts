@@ -55,13 +55,19 @@ export function applyTests(open: Open): void {
     const d = yjs('d', [7]);
     expect(await node.applyBatch([a, a, d])).toEqual([
       { opId: a.opId, status: 'applied' },
-      { opId: a.opId, status: 'duplicate' },
+      { opId: a.opId, status: 'duplicate', hlc: a.hlc },
       { opId: d.opId, status: 'applied' },
     ]);
     const before = await snapshot(node);
-    // Same ids again, even with different content, change nothing.
+    // Same ids again, even with different content (a re-stamped retry), change nothing,
+    // and a duplicate put reports the stamp first stored (G1: the original outcome).
     const again = [{ ...a, fields: { x: 99 }, hlc: '000000000000099-000000-c' }, d, d];
-    expect(await node.applyBatch(again)).toEqual(again.map((o) => ({ opId: o.opId, status: 'duplicate' })));
+    expect(await node.applyBatch(again)).toEqual([
+      { opId: a.opId, status: 'duplicate', hlc: a.hlc },
+      { opId: d.opId, status: 'duplicate' },
+      { opId: d.opId, status: 'duplicate' },
+    ]);
+    for (const o of await node.applyBatch([again[1]!])) expect(o).not.toHaveProperty('hlc');
     expect(await snapshot(node)).toEqual(before);
     expect(before.count).toBe(2);
   });
