@@ -29,6 +29,11 @@ export interface ConnectionContext {
   handshake: Handshake;
   /** What `onAuthenticate` hooks returned, merged; free for extensions to use. */
   data: Record<string, unknown>;
+  /**
+   * Set by an `onAuthenticate` hook (the auth extension: the token's `exp`,
+   * ms since epoch): the server disconnects the socket with UNAUTHORIZED then.
+   */
+  expiresAt?: number;
 }
 
 export interface Extension {

@@ -59,6 +59,9 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   const notifier = new ReplicatedNotifier(io);
   const unlisten = opts.replicator.onReplicated((ids) => notifier.onReplicated(ids));
   let draining: Promise<void> | undefined;
+  if (!opts.auth && !opts.extensions.some((e) => e.onAuthenticate)) {
+    opts.logger.warn('no authentication configured (--auth-secret / --auth-jwks): every client may read and write every space; dev only');
+  }
 
   const ctx: ServerContext = {
     opts,

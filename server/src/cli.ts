@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     adapter: cfg.redis ? { redis: cfg.redis } : 'none',
     pollPokeMs: cfg.pollPokeMs,
     adminToken: cfg.adminToken,
+    auth: cfg.auth,
+    limits: cfg.limits,
     logger,
   });
   const stop = (signal: string) => {

@@ -7,8 +7,12 @@ import type { Logger } from 'pino';
 import type { ReplicatorApi } from './replication/types.js';
 import type { Extension } from './Extension.js';
 import type { StorageNode } from './storage/StorageNode.js';
+import type { AuthOptions } from './auth/AuthOptions.js';
+import type { TokenVerifier } from './auth/TokenVerifier.js';
+import type { DEFAULT_SERVER_LIMITS } from './limits/defaults.js';
 
-export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
+/** DEFAULT_LIMITS (reported in `welcome`) plus the server-side rate and depth limits (docs/security.md). */
+export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS | keyof typeof DEFAULT_SERVER_LIMITS]: number };
 
 /** How pokes reach clients connected to other server processes. */
 export type AdapterOption = 'none' | 'cluster' | { redis: string };
@@ -35,14 +39,20 @@ export interface SynclineServerOptions {
   pollPokeMs?: number;
   /** Bearer token for /admin/*; without it the admin API only exists when bound to loopback. */
   adminToken?: string;
+  /**
+   * Token authentication and per-space roles (docs/security.md). Without it
+   * (and without an `onAuthenticate` extension) the server is open: dev only.
+   */
+  auth?: AuthOptions | TokenVerifier;
   extensions?: Extension[];
   logger?: Logger;
   /** How long a drain waits for in-flight pushes before closing anyway (default 10000). */
   drainTimeoutMs?: number;
 }
 
-export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger'>> {
+export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth'>> {
   limits: Limits;
+  auth: TokenVerifier | undefined;
   adminToken: string | undefined;
   logger: Logger;
 }

@@ -17,6 +17,10 @@ export function helpText(): string {
     '',
     'HTTP: GET /healthz, /readyz, /metrics, /status[?digests=1];',
     '      POST|DELETE /admin/nodes/:id/maintenance, POST /admin/repair (see docs/PROTOCOL.md).',
+    'Auth: without --auth-secret/--auth-jwks the server is OPEN (dev only; a warning is logged).',
+    '      With it, clients send a JWT (handshake auth.token) with `exp` and a `spaces` claim',
+    '      ({"team-1":"write","*":"read"}); /status?digests=1 and /admin/* need a Bearer JWT with',
+    '      "admin": true (or --admin-token); /healthz, /readyz, /metrics stay open (see docs/security.md).',
     'Signals: SIGTERM/SIGINT drain (finish in-flight writes, tell clients to move) and exit 0.',
     '',
   ].join('\n');

@@ -4,7 +4,10 @@
  * throws a usage error, so it is unit-testable.
  */
 import { parseArgs } from 'node:util';
-import { AckModes, type AckMode } from '@syncline/shared';
+import { AckModes, DEFAULT_LIMITS, type AckMode } from '@syncline/shared';
+import type { AuthOptions } from '../auth/AuthOptions.js';
+import { DEFAULT_SERVER_LIMITS } from '../limits/defaults.js';
+import type { Limits } from '../options.js';
 
 export interface CliFlag {
   name: string;
@@ -13,6 +16,16 @@ export interface CliFlag {
   arg?: string;
   def?: string;
   help: string;
+}
+
+type LimitKey = keyof Limits;
+const ALL_LIMITS: Limits = { ...DEFAULT_LIMITS, ...DEFAULT_SERVER_LIMITS };
+const LIMIT_FLAGS: [string, LimitKey][] = [];
+
+function limitFlag(name: string, key: LimitKey, help: string): CliFlag[] {
+  LIMIT_FLAGS.push([name, key]);
+  const env = `SYNCLINE_${name.toUpperCase().replaceAll('-', '_')}`;
+  return [{ name, env, type: 'string', arg: 'N', def: String(ALL_LIMITS[key]), help }];
 }
 
 export const FLAGS: CliFlag[] = [
@@ -29,6 +42,19 @@ export const FLAGS: CliFlag[] = [
   { name: 'max-clock-skew-ms', env: 'SYNCLINE_MAX_CLOCK_SKEW_MS', type: 'string', arg: 'MS', def: '60000', help: 'HLC stamps further ahead of the server clock are re-stamped' },
   { name: 'poll-poke-ms', env: 'SYNCLINE_POLL_POKE_MS', type: 'string', arg: 'MS', def: '1000', help: 'interval of the seq watcher poking rooms for writes made by other processes; 0 = off' },
   { name: 'admin-token', env: 'SYNCLINE_ADMIN_TOKEN', type: 'string', arg: 'TOKEN', help: 'enables /admin/* with Authorization: Bearer TOKEN (without it /admin/* exists only on loopback)' },
+  { name: 'auth-secret', env: 'SYNCLINE_AUTH_SECRET', type: 'string', arg: 'SECRET', help: 'verify client tokens (JWT) with this HS256 shared secret (>= 32 bytes); prefer the env variable' },
+  { name: 'auth-jwks', env: 'SYNCLINE_AUTH_JWKS', type: 'string', arg: 'URL|PATH', help: 'verify client tokens with a JWKS: https URL (fetched, cached) or a JSON file' },
+  { name: 'auth-issuer', env: 'SYNCLINE_AUTH_ISSUER', type: 'string', arg: 'ISS', help: 'required token issuer (iss); comma list allowed' },
+  { name: 'auth-audience', env: 'SYNCLINE_AUTH_AUDIENCE', type: 'string', arg: 'AUD', help: 'required token audience (aud); comma list allowed' },
+  { name: 'auth-clock-tolerance-s', env: 'SYNCLINE_AUTH_CLOCK_TOLERANCE_S', type: 'string', arg: 'S', def: '30', help: 'tolerated clock difference with the token issuer (exp/nbf)' },
+  ...limitFlag('max-batch', 'maxBatch', 'changes per push'),
+  ...limitFlag('max-record-bytes', 'maxRecordBytes', 'bytes per change (JSON size; yjs/awareness update size)'),
+  ...limitFlag('max-message-bytes', 'maxMessageBytes', 'bytes per Socket.IO message (larger: connection closed)'),
+  ...limitFlag('max-pull-limit', 'maxPullLimit', 'rows per pull page'),
+  ...limitFlag('max-subscriptions', 'maxSubscriptions', 'subscribed spaces per connection'),
+  ...limitFlag('rate-limit', 'messagesPerSec', 'messages per second per connection (token bucket; 0 = off)'),
+  ...limitFlag('rate-burst', 'messageBurst', 'messages a connection may send at once above the rate'),
+  ...limitFlag('max-json-depth', 'maxJsonDepth', 'deepest object/array nesting in a message'),
   { name: 'log-level', env: 'SYNCLINE_LOG_LEVEL', type: 'string', arg: 'LEVEL', def: 'info', help: 'pino level: fatal | error | warn | info | debug | trace | silent' },
   { name: 'help', env: '', type: 'boolean', help: 'print this help' },
 ];
@@ -48,6 +74,9 @@ export interface CliConfig {
   maxClockSkewMs: number;
   pollPokeMs: number;
   adminToken: string | undefined;
+  /** Token authentication; undefined: the server is open (dev). */
+  auth: AuthOptions | undefined;
+  limits: Limits;
   logLevel: string;
 }
 
@@ -86,7 +115,27 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     maxClockSkewMs: int('max-clock-skew-ms', get('max-clock-skew-ms'), 0, 365 * 86_400_000),
     pollPokeMs: int('poll-poke-ms', get('poll-poke-ms'), 0, 3_600_000),
     adminToken: get('admin-token'),
+    auth: authConfig(get),
+    limits: Object.fromEntries(LIMIT_FLAGS.map(([flag, key]) => [key, int(flag, get(flag), 0, 2 ** 31 - 1)])) as Limits,
     logLevel: get('log-level')!,
+  };
+}
+
+function authConfig(get: (name: string) => string | undefined): AuthOptions | undefined {
+  const secret = get('auth-secret');
+  const jwks = get('auth-jwks');
+  const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter(Boolean);
+  if (secret === undefined && jwks === undefined) {
+    if (get('auth-issuer') !== undefined || get('auth-audience') !== undefined) throw new UsageError('--auth-issuer/--auth-audience need --auth-secret or --auth-jwks');
+    return undefined;
+  }
+  if (secret !== undefined && jwks !== undefined) throw new UsageError('give one of --auth-secret or --auth-jwks, not both');
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) throw new UsageError('--auth-secret must be at least 32 bytes');
+  return {
+    ...(secret !== undefined ? { secret } : { jwks }),
+    issuer: list(get('auth-issuer')),
+    audience: list(get('auth-audience')),
+    clockToleranceSec: int('auth-clock-tolerance-s', get('auth-clock-tolerance-s'), 0, 86_400),
   };
 }
 

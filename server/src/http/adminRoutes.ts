@@ -1,31 +1,31 @@
 /**
- * Operator endpoints. They exist only when an admin token is configured
- * (then every call needs `Authorization: Bearer <token>`) or when the server
- * is bound to a loopback address (then only local processes reach them).
+ * Operator endpoints. They exist only when an admin token or token auth is
+ * configured (then every call needs `Authorization: Bearer <token>`: the
+ * admin token, or a verified JWT with `"admin": true` — auth/httpAuth.ts) or
+ * when the server is bound to a loopback address (then only local processes
+ * reach them).
  *
  *   POST   /admin/nodes/:id/maintenance   take a node out
  *   DELETE /admin/nodes/:id/maintenance   put it back (it is repaired)
  *   POST   /admin/repair                  repair now; answers with digests
  */
 import type { Express, NextFunction, Request, Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import type { ServerContext } from '../socket/ServerContext.js';
+import { adminGuard } from '../auth/httpAuth.js';
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-export function adminEnabled(host: string, token: string | undefined): boolean {
-  return token !== undefined || isLoopback(host);
+export function adminEnabled(host: string, token: string | undefined, auth = false): boolean {
+  return token !== undefined || auth || isLoopback(host);
 }
 
 export function adminRoutes(app: Express, ctx: ServerContext): void {
-  const { adminToken, host } = ctx.opts;
-  if (!adminEnabled(host, adminToken)) return;
-  const guard = (req: Request, res: Response, next: NextFunction): void => {
-    if (adminToken === undefined || tokenMatches(req.get('authorization'), adminToken)) return next();
-    res.status(401).json({ error: { code: 'UNAUTHORIZED', message: 'admin token required', retryable: false } });
-  };
+  const { adminToken, host, auth } = ctx.opts;
+  if (!adminEnabled(host, adminToken, auth !== undefined)) return;
+  const guard =
+    adminToken === undefined && auth === undefined ? (_req: Request, _res: Response, next: NextFunction) => next() : adminGuard(auth, adminToken);
 
   const maintenance = (on: boolean) => (req: Request, res: Response) => {
     const id = String(req.params.id);
@@ -48,10 +48,4 @@ export function adminRoutes(app: Express, ctx: ServerContext): void {
       next(err);
     }
   });
-}
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
 }

@@ -2,6 +2,7 @@
 import type { Express } from 'express';
 import { PROTOCOL_VERSION } from '@syncline/shared';
 import type { ServerContext } from '../socket/ServerContext.js';
+import { checkAdmin, sendAuthError } from '../auth/httpAuth.js';
 
 export function healthRoutes(app: Express, ctx: ServerContext): void {
   app.get('/healthz', (_req, res) => {
@@ -29,7 +30,17 @@ export function healthRoutes(app: Express, ctx: ServerContext): void {
   });
 
   // `?digests=1` adds every node's state digest (hashes the whole node: not for frequent polling).
+  // With token auth on, digests need an admin token (docs/security.md); the rest is operational, like /readyz.
   app.get('/status', async (req, res, next) => {
+    const digests = req.query.digests === '1' || req.query.digests === 'true';
+    if (digests && ctx.opts.auth) {
+      try {
+        await checkAdmin(req, ctx.opts.auth, ctx.opts.adminToken);
+      } catch (err) {
+        sendAuthError(res, err);
+        return;
+      }
+    }
     try {
       const body: Record<string, unknown> = {
         serverId: ctx.opts.serverId,
@@ -41,7 +52,7 @@ export function healthRoutes(app: Express, ctx: ServerContext): void {
         inflightPushes: ctx.inflight.size,
         nodes: ctx.replicator.health(),
       };
-      if (req.query.digests === '1' || req.query.digests === 'true') body.digests = await ctx.replicator.digests();
+      if (digests) body.digests = await ctx.replicator.digests();
       res.json(body);
     } catch (err) {
       next(err);

@@ -8,17 +8,23 @@ import { handlePush } from './pushHandler.js';
 import { handlePull } from './pullHandler.js';
 import { handleSubscribe, handleUnsubscribe } from './subscribeHandlers.js';
 import { handleAwareness } from './awarenessHandler.js';
+import { guardPackets } from '../limits/guardPackets.js';
+import { expireConnection } from '../auth/expireConnection.js';
 
 const KNOWN = new Set<string>([Events.push, Events.pull, Events.subscribe, Events.unsubscribe, Events.awareness]);
 
 export function registerSocket(ctx: ServerContext, socket: Socket): void {
   const conn = socket.data.ctx as ConnectionContext;
   ctx.metrics.connectedClients.inc();
+  const unexpire = conn.expiresAt === undefined ? () => {} : expireConnection(socket, conn.expiresAt);
   socket.on('disconnect', () => {
+    unexpire();
     ctx.metrics.connectedClients.dec();
     ctx.notifier.forgetSocket(socket.id);
   });
   socket.on('error', (err) => ctx.logger.debug({ err, socket: socket.id }, 'socket error'));
+  // First, before every handler: rate limit and JSON shape (limits/).
+  guardPackets(socket, ctx.opts.limits, (event, code) => ctx.metrics.recordError(event, code));
 
   onRequest(socket, ctx, Events.push, (p) => ctx.inflight.run(() => handlePush(ctx, conn, p)));
   onRequest(socket, ctx, Events.pull, (p) => handlePull(ctx, conn, p));

@@ -1,0 +1,49 @@
+/**
+ * The authentication + per-space authorization extension. It runs first
+ * (priority 10): `onAuthenticate` verifies `handshake.token` and stores
+ * `AuthInfo` in `ctx.data.auth` and the expiry in `ctx.expiresAt` (the
+ * server disconnects the socket with UNAUTHORIZED then); `onAuthorize`
+ * checks the space role; `beforeWrite` keeps a connection to op ids of its
+ * own client id, so nobody can take another client's op ids (which would
+ * turn that client's later writes into silent "duplicates").
+ *
+ * ```ts
+ * const verifier = new TokenVerifier({ secret: process.env.SECRET! });
+ * createSynclineServer({ replicator, mode: 'sync', auth: verifier });
+ * ```
+ */
+import { SyncError } from '@syncline/shared';
+import type { ConnectionContext, Extension } from '../Extension.js';
+import type { AuthInfo } from './AuthOptions.js';
+import { isSpacesClaim, roleAllows, roleOf } from './spaceRoles.js';
+import type { TokenVerifier } from './TokenVerifier.js';
+
+export function authOf(ctx: ConnectionContext): AuthInfo {
+  const auth = ctx.data.auth as AuthInfo | undefined;
+  if (!auth) throw new SyncError('UNAUTHORIZED', 'connection not authenticated');
+  return auth;
+}
+
+export function authExtension(verifier: TokenVerifier): Extension {
+  const roles = verifier.opts.roles ?? 'claim';
+  return {
+    name: 'syncline-auth',
+    priority: 10,
+    async onAuthenticate({ handshake, ctx }) {
+      const auth = await verifier.verify(handshake.token);
+      ctx.expiresAt = auth.expiresAt;
+      return { auth };
+    },
+    async onAuthorize({ ctx, space, action }) {
+      const { claims } = authOf(ctx);
+      const allowed =
+        roles === 'claim' ? isSpacesClaim(claims.spaces) && roleAllows(roleOf(claims.spaces, space), action) : await roles({ claims, space, action });
+      if (!allowed) throw new SyncError('FORBIDDEN', `no ${action} role in space ${space.slice(0, 256)}`);
+    },
+    beforeWrite({ ctx, changes }) {
+      const prefix = `${ctx.clientId}:`;
+      const foreign = changes.find((c) => !c.opId.startsWith(prefix));
+      if (foreign) throw new SyncError('FORBIDDEN', `op ${foreign.opId} does not belong to client ${ctx.clientId}`);
+    },
+  };
+}

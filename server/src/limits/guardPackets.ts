@@ -1,0 +1,51 @@
+/**
+ * A Socket.IO packet middleware that runs before any handler, for every
+ * event (known or not):
+ *  - per-connection message rate (token bucket): over it, a message with an
+ *    ack callback is answered RATE_LIMITED (retryable, `details.retryInMs`),
+ *    one without is dropped; a connection that keeps sending far beyond its
+ *    limit is disconnected, since answering a flood costs the server too;
+ *  - JSON shape (`checkJsonShape`): `__proto__` keys and deep nesting are
+ *    answered INVALID_MESSAGE.
+ */
+import type { Socket } from 'socket.io';
+import { Events, SyncError, type WireError } from '@syncline/shared';
+import { TokenBucket } from './TokenBucket.js';
+import { checkJsonShape } from './unsafeKeys.js';
+
+export interface PacketLimits {
+  messagesPerSec: number;
+  messageBurst: number;
+  maxJsonDepth: number;
+}
+
+const KNOWN: ReadonlySet<unknown> = new Set(Object.values(Events));
+
+/** Refused messages in a row after which the connection is closed. */
+const FLOOD_DISCONNECT = 10_000;
+
+export function guardPackets(socket: Socket, limits: PacketLimits, onRefused: (event: string, code: WireError['code']) => void = () => {}): void {
+  const bucket = limits.messagesPerSec > 0 ? new TokenBucket(limits.messagesPerSec, Math.max(1, limits.messageBurst)) : undefined;
+  let refusedInRow = 0;
+  socket.use((packet, next) => {
+    const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (reply: unknown) => void) : undefined;
+    const event = KNOWN.has(packet[0]) ? (packet[0] as string) : 'unknown'; // bounded metric labels
+    const refuse = (error: SyncError) => {
+      onRefused(event, error.code);
+      if (ack) ack({ error: error.toWire() });
+    };
+    if (bucket && !bucket.take()) {
+      if (++refusedInRow >= FLOOD_DISCONNECT) socket.disconnect(true);
+      else refuse(new SyncError('RATE_LIMITED', `over ${limits.messagesPerSec} messages/s`, { retryInMs: bucket.waitMs() }));
+      return;
+    }
+    refusedInRow = 0;
+    try {
+      checkJsonShape(packet.slice(1, ack ? -1 : undefined), limits.maxJsonDepth + 2);
+    } catch (err) {
+      refuse(err as SyncError);
+      return;
+    }
+    next();
+  });
+}
