@@ -1,0 +1,64 @@
+/**
+ * The sync status bar: connection state, the server in use, pending writes
+ * (with the age of the oldest), whether this tab is the one syncing, and the
+ * last error. Every field has a data-testid the e2e tests read.
+ */
+import type { SyncStatus, Syncline } from '@syncline/client';
+import { h, setText } from './dom.js';
+
+export function mountStatusBar(container: HTMLElement, sync: Syncline): () => void {
+  const dot = h('span', { class: 'dot', 'aria-hidden': 'true' });
+  const state = h('span', { 'data-testid': 'sync-state' });
+  const server = h('span', { class: 'server', 'data-testid': 'sync-server' });
+  const pending = h('span', { 'data-testid': 'sync-pending' });
+  const role = h('span', { class: 'role', 'data-testid': 'sync-role' });
+  const error = h('span', { class: 'error', 'data-testid': 'sync-error', role: 'status' });
+  const bar = h('div', { class: 'statusbar', 'data-testid': 'status-bar' }, dot, state, server, pending, role, error);
+  container.append(bar);
+
+  const render = (s: SyncStatus) => {
+    const netOffline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    bar.dataset.state = s.state;
+    setText(state, s.state === 'online' ? 'Online' : s.state === 'connecting' ? 'Connecting…' : 'Offline');
+    setText(server, s.server ? `${hostOf(s.server)}${s.serverId ? ` (${s.serverId})` : ''}` : netOffline ? 'no network' : '—');
+    server.dataset.url = s.server ?? '';
+    pending.dataset.count = String(s.pendingCount);
+    setText(pending, pendingText(s));
+    setText(role, s.leader ? 'this tab syncs' : 'synced by another tab');
+    setText(error, s.lastError ? `${s.lastError.code}: ${s.lastError.message}` : '');
+    error.hidden = !s.lastError;
+  };
+  const unsubscribe = sync.subscribe(render);
+  // The age of the oldest pending write grows while nothing changes: refresh it.
+  const timer = setInterval(() => render(sync.getStatus()), 1000);
+  const onNet = () => render(sync.getStatus());
+  addEventListener('online', onNet);
+  addEventListener('offline', onNet);
+  return () => {
+    unsubscribe();
+    clearInterval(timer);
+    removeEventListener('online', onNet);
+    removeEventListener('offline', onNet);
+    bar.remove();
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function pendingText(s: SyncStatus): string {
+  if (s.pendingCount === 0) return s.rejectedCount > 0 ? `all synced · ${s.rejectedCount} refused` : 'all synced';
+  const age = s.oldestPendingAgeMs === null ? '' : `, oldest ${formatAge(s.oldestPendingAgeMs)}`;
+  return `${s.pendingCount} pending${age}`;
+}
+
+function formatAge(ms: number): string {
+  if (ms < 1000) return 'now';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 60_000)} min`;
+}
