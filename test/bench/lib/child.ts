@@ -60,7 +60,7 @@ export async function startChild<T>(script: string, args: string[] = [], opts: {
   };
 }
 
-/** Tells a child to settle its heap before a memory reading (children started with --expose-gc listen on stdin-free signal SIGUSR2). */
+/** Children print this line once listening; the parent reads the JSON after it. */
 export function ready(info: unknown): void {
   process.stdout.write(`READY ${JSON.stringify(info)}\n`);
 }

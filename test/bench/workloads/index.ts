@@ -1,5 +1,7 @@
 /** Every workload, in the order the runner runs them (baselines first). */
 import type { Workload } from '../lib/types.js';
 import { rawSqlite } from './rawSqlite.js';
+import { writePath } from './writePath.js';
+import { yjsPeers } from './yjsPeers.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers];

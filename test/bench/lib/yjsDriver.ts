@@ -1,0 +1,67 @@
+/**
+ * The Yjs collaboration workload, provider-agnostic: N clients each make M
+ * edits on one document (a text insert plus a stamped log entry in one
+ * transaction), paced `everyMs` apart. Measures time from the first edit until
+ * every replica holds all N×M edits with identical text, and per edit the
+ * latency until each other client sees it (all clients live in this process,
+ * so one clock serves).
+ */
+import * as Y from 'yjs';
+import { percentile, sleep, waitFor } from './stats.js';
+
+export interface YjsPeer {
+  /** Resolves once the provider finished its initial sync. */
+  synced: Promise<void>;
+  destroy(): void;
+}
+
+export interface YjsShape {
+  clients: number;
+  edits: number;
+  everyMs: number;
+}
+
+export interface YjsResult {
+  converge: number;
+  p50: number;
+  p99: number;
+}
+
+export async function runYjs(shape: YjsShape, connect: (doc: Y.Doc, i: number) => YjsPeer): Promise<YjsResult> {
+  const docs = Array.from({ length: shape.clients }, () => new Y.Doc());
+  const latencies: number[] = [];
+  const seen = docs.map(() => 0);
+  docs.forEach((doc, i) => {
+    doc.getArray<[number, number]>('log').observe((ev) => {
+      const now = performance.now();
+      for (const item of ev.changes.added) {
+        for (const entry of item.content.getContent() as [number, number][]) {
+          seen[i]!++;
+          if (entry[0] !== i) latencies.push(now - entry[1]);
+        }
+      }
+    });
+  });
+  const peers = docs.map((doc, i) => connect(doc, i));
+  await Promise.all(peers.map((p) => p.synced));
+  const total = shape.clients * shape.edits;
+  const t0 = performance.now();
+  await Promise.all(
+    docs.map(async (doc, i) => {
+      for (let k = 0; k < shape.edits; k++) {
+        doc.transact(() => {
+          const text = doc.getText('body');
+          text.insert((k * 7 + i) % (text.length + 1), `${i}.${k} `);
+          doc.getArray<[number, number]>('log').push([[i, performance.now()]]);
+        });
+        await sleep(shape.everyMs);
+      }
+    }),
+  );
+  await waitFor(() => seen.every((n) => n === total), 120_000, 'all Yjs replicas to receive every edit', 1);
+  const texts = new Set(docs.map((d) => d.getText('body').toString()));
+  const converge = performance.now() - t0;
+  for (const p of peers) p.destroy();
+  if (texts.size !== 1) throw new Error(`Yjs replicas diverged: ${texts.size} distinct texts`);
+  return { converge, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
