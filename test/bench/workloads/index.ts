@@ -3,5 +3,6 @@ import type { Workload } from '../lib/types.js';
 import { rawSqlite } from './rawSqlite.js';
 import { writePath } from './writePath.js';
 import { yjsPeers } from './yjsPeers.js';
+import { browserBaselines } from './browserBaselines.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines];
