@@ -11,5 +11,6 @@
 export { createSynclineServer, type SynclineServer } from './SynclineServer.js';
 export type { SynclineServerOptions, AdapterOption, Limits } from './options.js';
 export type { Extension, ConnectionContext, SpaceAction } from './Extension.js';
+export { TokenVerifier, authOf, type AuthOptions, type AuthInfo } from './auth/index.js';
 export type { ReplicatorApi, NodeHealth, ReplicatorOptions } from './replication/types.js';
 export type { StorageNode } from './storage/StorageNode.js';
