@@ -4,5 +4,6 @@ import { rawSqlite } from './rawSqlite.js';
 import { writePath } from './writePath.js';
 import { yjsPeers } from './yjsPeers.js';
 import { browserBaselines } from './browserBaselines.js';
+import { fanout } from './fanout.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines, fanout];
