@@ -17,10 +17,14 @@ export function mountStatusBar(container: HTMLElement, sync: Syncline): () => vo
   container.append(bar);
 
   const render = (s: SyncStatus) => {
-    const netOffline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    bar.dataset.state = s.state;
-    setText(state, s.state === 'online' ? 'Online' : s.state === 'connecting' ? 'Connecting…' : 'Offline');
-    setText(server, s.server ? `${hostOf(s.server)}${s.serverId ? ` (${s.serverId})` : ''}` : netOffline ? 'no network' : '—');
+    // The browser knows first that the network is gone; a socket can look open for a while after.
+    const netOffline = navigator.onLine === false;
+    const shown = netOffline ? 'offline' : s.state;
+    bar.dataset.state = shown;
+    bar.dataset.engineState = s.state;
+    setText(state, shown === 'online' ? 'Online' : shown === 'connecting' ? 'Connecting…' : 'Offline');
+    const where = s.server ? `${hostOf(s.server)}${s.serverId ? ` (${s.serverId})` : ''}` : '—';
+    setText(server, netOffline ? `no network · last ${where}` : where);
     server.dataset.url = s.server ?? '';
     pending.dataset.count = String(s.pendingCount);
     setText(pending, pendingText(s));

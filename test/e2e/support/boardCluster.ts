@@ -1,0 +1,72 @@
+/**
+ * What every e2e file needs: the built board app (built once, shared by all
+ * files through ensureBuilt's lock), two real syncline-server processes
+ * sharing three SQLite nodes in a fresh temp folder, a static server for
+ * the app whose /config.json lists both servers, and Debian's Chromium.
+ */
+import type { Browser } from 'playwright-core';
+import { ensureBuilt } from '../../../examples/board/scripts/ensureBuilt.js';
+import { serveBoard, type ServedBoard } from '../../../examples/board/scripts/serveBoard.js';
+import { launchBrowser } from '../../helpers/browser.js';
+import { getJson } from '../../helpers/http.js';
+import { spawnServer, tempDir, type SpawnedServer } from '../../helpers/spawnServer.js';
+
+export interface BoardCluster {
+  servers: SpawnedServer[];
+  web: ServedBoard;
+  browser: Browser;
+  /** App address of a board (a fresh board id per test keeps tests apart). */
+  boardUrl(board: string): string;
+  /** Socket.IO clients connected, summed over the servers that are up. */
+  connectedClients(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Client tuning for tests: quick failover and recovery, same code paths as the defaults. */
+export const TEST_ENGINE = { backoff: { baseMs: 100, maxMs: 1000 }, connectTimeoutMs: 3000, requestTimeoutMs: 4000, pullIntervalMs: 5000 };
+
+export async function startBoardCluster(): Promise<BoardCluster> {
+  await ensureBuilt();
+  const dataDir = tempDir('syncline-e2e-');
+  const servers: SpawnedServer[] = [];
+  // One after the other: the first creates the node files' schema.
+  for (const id of ['s1', 's2']) servers.push(await spawnServer({ dataDir, args: ['--server-id', id, '--poll-poke-ms', '300'] }));
+  const web = await serveBoard({ config: { servers: servers.map((s) => s.url), engine: TEST_ENGINE } });
+  const browser = await launchBrowser();
+  return {
+    servers,
+    web,
+    browser,
+    boardUrl: (board) => `${web.url}/?board=${board}`,
+    async connectedClients() {
+      let n = 0;
+      for (const s of servers) {
+        if (s.proc.exitCode !== null || s.proc.signalCode !== null) continue;
+        n += (await getJson<{ connectedClients: number }>(`${s.url}/status`)).body.connectedClients;
+      }
+      return n;
+    },
+    async stop() {
+      await browser.close().catch(() => undefined);
+      await web.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    },
+  };
+}
+
+/** Polls `check` until it holds; the error names what was awaited and the last value seen. */
+export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (ok(last)) return last;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+let boards = 0;
+export function uniqueBoard(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${++boards}`;
+}
