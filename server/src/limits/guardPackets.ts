@@ -6,10 +6,12 @@
  *    one without is dropped; a connection that keeps sending far beyond its
  *    limit is disconnected, since answering a flood costs the server too;
  *  - JSON shape (`checkJsonShape`): `__proto__` keys and deep nesting are
- *    answered INVALID_MESSAGE.
+ *    answered INVALID_MESSAGE;
+ *  - an event not in `known` is answered UNKNOWN_EVENT (and counted under
+ *    the label `unknown`: event names are client-chosen, unbounded).
  */
 import type { Socket } from 'socket.io';
-import { Events, SyncError, type WireError } from '@syncline/shared';
+import { SyncError, type WireError } from '@syncline/shared';
 import { TokenBucket } from './TokenBucket.js';
 import { checkJsonShape } from './unsafeKeys.js';
 
@@ -19,17 +21,15 @@ export interface PacketLimits {
   maxJsonDepth: number;
 }
 
-const KNOWN: ReadonlySet<unknown> = new Set(Object.values(Events));
-
 /** Refused messages in a row after which the connection is closed. */
 const FLOOD_DISCONNECT = 10_000;
 
-export function guardPackets(socket: Socket, limits: PacketLimits, onRefused: (event: string, code: WireError['code']) => void = () => {}): void {
+export function guardPackets(socket: Socket, limits: PacketLimits, known: ReadonlySet<string>, onRefused: (event: string, code: WireError['code']) => void = () => {}): void {
   const bucket = limits.messagesPerSec > 0 ? new TokenBucket(limits.messagesPerSec, Math.max(1, limits.messageBurst)) : undefined;
   let refusedInRow = 0;
   socket.use((packet, next) => {
     const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (reply: unknown) => void) : undefined;
-    const event = KNOWN.has(packet[0]) ? (packet[0] as string) : 'unknown'; // bounded metric labels
+    const event = typeof packet[0] === 'string' && known.has(packet[0]) ? packet[0] : 'unknown';
     const refuse = (error: SyncError) => {
       onRefused(event, error.code);
       if (ack) ack({ error: error.toWire() });
@@ -44,6 +44,10 @@ export function guardPackets(socket: Socket, limits: PacketLimits, onRefused: (e
       checkJsonShape(packet.slice(1, ack ? -1 : undefined), limits.maxJsonDepth + 2);
     } catch (err) {
       refuse(err as SyncError);
+      return;
+    }
+    if (event === 'unknown') {
+      refuse(new SyncError('UNKNOWN_EVENT', `unknown event ${String(packet[0]).slice(0, 64)}`));
       return;
     }
     next();

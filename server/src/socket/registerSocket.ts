@@ -1,6 +1,6 @@
 /** Wires one connected socket: welcome, request events, unknown events, cleanup. */
 import type { Socket } from 'socket.io';
-import { DEFAULT_LIMITS, Events, PROTOCOL_VERSION, SyncError, type Welcome } from '@syncline/shared';
+import { DEFAULT_LIMITS, Events, PROTOCOL_VERSION, type Welcome } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import type { ServerContext } from './ServerContext.js';
 import { onRequest } from './onRequest.js';
@@ -23,21 +23,15 @@ export function registerSocket(ctx: ServerContext, socket: Socket): void {
     ctx.notifier.forgetSocket(socket.id);
   });
   socket.on('error', (err) => ctx.logger.debug({ err, socket: socket.id }, 'socket error'));
-  // First, before every handler: rate limit and JSON shape (limits/).
-  guardPackets(socket, ctx.opts.limits, (event, code) => ctx.metrics.recordError(event, code));
+  // First, before every handler: rate limit, JSON shape, unknown events (limits/).
+  // (Not `onAny`: Socket.IO calls onAny listeners before packet middleware, so a flood of unknown events would skip the limit.)
+  guardPackets(socket, ctx.opts.limits, KNOWN, (event, code) => ctx.metrics.recordError(event, code));
 
   onRequest(socket, ctx, Events.push, (p) => ctx.inflight.run(() => handlePush(ctx, conn, p)));
   onRequest(socket, ctx, Events.pull, (p) => handlePull(ctx, conn, p));
   onRequest(socket, ctx, Events.subscribe, (p) => handleSubscribe(ctx, conn, socket, p));
   onRequest(socket, ctx, Events.unsubscribe, (p) => handleUnsubscribe(socket, p));
   onRequest(socket, ctx, Events.awareness, (p) => handleAwareness(ctx, conn, socket, p), { ackOptional: true });
-
-  socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event === 'string' && KNOWN.has(event)) return;
-    const ack = args[args.length - 1];
-    ctx.metrics.recordError('unknown', 'UNKNOWN_EVENT'); // not the name: unbounded label values
-    if (typeof ack === 'function') ack({ error: new SyncError('UNKNOWN_EVENT', `unknown event ${String(event).slice(0, 64)}`).toWire() });
-  });
 
   const welcome: Welcome = {
     serverId: ctx.opts.serverId,
