@@ -5,5 +5,6 @@ import { writePath } from './writePath.js';
 import { yjsPeers } from './yjsPeers.js';
 import { browserBaselines } from './browserBaselines.js';
 import { fanout } from './fanout.js';
+import { connections } from './connections.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines, fanout];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines, fanout, connections];
