@@ -21,12 +21,18 @@ export interface PacketLimits {
   maxJsonDepth: number;
 }
 
-/** Refused messages in a row after which the connection is closed. */
-const FLOOD_DISCONNECT = 10_000;
+/**
+ * A connection is closed when its refused messages outrun a second bucket,
+ * ten times the allowed rate and burst: a client that merely runs a bit hot
+ * gets RATE_LIMITED replies, a flood gets cut off.
+ */
+const FLOOD_FACTOR = 10;
 
 export function guardPackets(socket: Socket, limits: PacketLimits, known: ReadonlySet<string>, onRefused: (event: string, code: WireError['code']) => void = () => {}): void {
-  const bucket = limits.messagesPerSec > 0 ? new TokenBucket(limits.messagesPerSec, Math.max(1, limits.messageBurst)) : undefined;
-  let refusedInRow = 0;
+  const on = limits.messagesPerSec > 0;
+  const burst = Math.max(1, limits.messageBurst);
+  const bucket = on ? new TokenBucket(limits.messagesPerSec, burst) : undefined;
+  const flood = on ? new TokenBucket(limits.messagesPerSec * FLOOD_FACTOR, burst * FLOOD_FACTOR) : undefined;
   socket.use((packet, next) => {
     const ack = typeof packet[packet.length - 1] === 'function' ? (packet[packet.length - 1] as (reply: unknown) => void) : undefined;
     const event = typeof packet[0] === 'string' && known.has(packet[0]) ? packet[0] : 'unknown';
@@ -35,11 +41,10 @@ export function guardPackets(socket: Socket, limits: PacketLimits, known: Readon
       if (ack) ack({ error: error.toWire() });
     };
     if (bucket && !bucket.take()) {
-      if (++refusedInRow >= FLOOD_DISCONNECT) socket.disconnect(true);
+      if (!flood!.take()) socket.disconnect(true);
       else refuse(new SyncError('RATE_LIMITED', `over ${limits.messagesPerSec} messages/s`, { retryInMs: bucket.waitMs() }));
       return;
     }
-    refusedInRow = 0;
     try {
       checkJsonShape(packet.slice(1, ack ? -1 : undefined), limits.maxJsonDepth + 2);
     } catch (err) {
