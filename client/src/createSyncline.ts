@@ -21,6 +21,8 @@ import type { SynclineOptions } from './SynclineOptions.js';
 import { addSpaces, listRejected, discardRejected } from './spaces.js';
 import type { RejectedRow } from './db/rows.js';
 import { withAck } from './withAck.js';
+import { openDoc } from './docs/openDoc.js';
+import type { SynclineDoc } from './docs/SynclineDoc.js';
 
 export interface Syncline {
   getStatus(): SyncStatus;
@@ -34,6 +36,11 @@ export interface Syncline {
   rejected(): Promise<RejectedRow[]>;
   /** Forgets dead-lettered writes once the app has dealt with them. */
   discardRejected(opIds: string[]): Promise<void>;
+  /**
+   * Opens the Yjs document (space, docId), persisted in IndexedDB and synced
+   * through the outbox (docs/documents.md). Subscribes to `space` if needed.
+   */
+  doc(space: string, docId: string): SynclineDoc;
   /** Stops syncing (and leading); the database stays open. */
   close(): Promise<void>;
 }
@@ -79,6 +86,7 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
   const refresh = () => status.set(compose());
 
   const spaces = options.spaces ?? (options.defaultSpace ? [options.defaultSpace] : []);
+  const docSpaces = new Set(spaces);
   let election: Election | null = null;
   let closed = false;
   let statsSub: { unsubscribe(): void } | null = null;
@@ -140,6 +148,24 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
       await addSpaces(db, list);
       await engine?.addSpaces(list);
       channel.post({ type: 'spaces', spaces: list });
+    },
+    doc: (space, docId) => {
+      if (!docSpaces.has(space)) {
+        docSpaces.add(space);
+        void addSpaces(db, [space])
+          .then(() => engine?.addSpaces([space]))
+          .then(() => channel.post({ type: 'spaces', spaces: [space] }))
+          .catch(() => undefined);
+      }
+      return openDoc(db, space, docId, {
+        ...(options.clientId ? { clientId: options.clientId } : {}),
+        ...(options.ack ? { ack: options.ack } : {}),
+        keep: options.keepUntil ?? 'accepted',
+        notify: () => {
+          engine?.kick();
+          channel.post({ type: 'outbox' });
+        },
+      });
     },
     rejected: () => listRejected(db),
     discardRejected: (ids) => discardRejected(db, ids),

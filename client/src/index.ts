@@ -18,11 +18,13 @@
  * ```
  */
 export { createSyncline, type Syncline } from './createSyncline.js';
+export { REMOTE_ORIGIN, type SynclineDoc } from './docs/SynclineDoc.js';
+export type { DocUpdateRow } from './docs/docRows.js';
 export type { SynclineOptions, EngineTuning } from './SynclineOptions.js';
 export type { SyncStatus, ConnectionState, EngineStatus } from './status/SyncStatus.js';
 export type { FlushOptions } from './flush.js';
 export type { OutboxRow, RejectedRow, StateRow, KeepUntil } from './db/rows.js';
-export { synclineStores, OUTBOX, STATE, META, REJECTED } from './db/internalStores.js';
+export { synclineStores, OUTBOX, STATE, META, REJECTED, DOCS } from './db/internalStores.js';
 export { createOutboxMiddleware } from './middleware/createOutboxMiddleware.js';
 export { markFromServer, type WriteAck } from './middleware/transactionFlags.js';
 export { SyncEngine } from './engine/SyncEngine.js';

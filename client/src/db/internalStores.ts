@@ -4,6 +4,8 @@ export const OUTBOX = '_outbox';
 export const STATE = '_state';
 export const META = '_meta';
 export const REJECTED = '_rejected';
+/** Yjs updates per (space, doc): see docs/documents.md. */
+export const DOCS = '_docs';
 export const INTERNAL_TABLES = [OUTBOX, STATE, META, REJECTED] as const;
 
 /** Dexie store specs of the internal tables. */
@@ -12,6 +14,7 @@ export const synclineStores = {
   [STATE]: '[table+id], space',
   [META]: 'key',
   [REJECTED]: '++seq, &opId',
+  [DOCS]: '++id, [space+doc]',
 } as const;
 
 /**

@@ -11,11 +11,14 @@ export interface OutboxRow {
   /** Auto-increment key: the order writes were made in. */
   seq?: number;
   opId: string;
-  kind: 'put' | 'delete';
+  /** `yjs`: a document update; its `table` is `_docs`, `id` the doc id, `hlc` empty. */
+  kind: 'put' | 'delete' | 'yjs';
   space: string;
   table: string;
   id: string;
   hlc: string;
+  /** The Yjs update of a `yjs` row. */
+  update?: Uint8Array;
   fields?: Record<string, Json>;
   unset?: string[];
   /** `pending` until the server answered `ok`; `accepted` while waiting for `replicated`. */

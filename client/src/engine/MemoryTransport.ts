@@ -62,6 +62,15 @@ export class MemoryTransport implements Transport {
     return structuredClone(reply) as T;
   }
 
+  emit(event: string, payload: unknown): void {
+    if (this.closed || !this.server || !this.conn) return;
+    try {
+      this.server.handle(this.conn, event, structuredClone(payload));
+    } catch {
+      // fire-and-forget: nobody learns the outcome
+    }
+  }
+
   on(event: ServerEvent, handler: (payload: unknown) => void): () => void {
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));

@@ -54,6 +54,10 @@ export class SocketIoTransport implements Transport {
     });
   }
 
+  emit(event: string, payload: unknown): void {
+    if (this.socket?.connected && !this.closed) this.socket.emit(event, payload);
+  }
+
   on(event: ServerEvent, handler: (payload: unknown) => void): () => void {
     this.socket?.on(event, handler);
     return () => this.socket?.off(event, handler);

@@ -13,6 +13,7 @@ import type { EngineStatus } from '../status/SyncStatus.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './EngineOptions.js';
 import { ensureClientId } from './ensureClientId.js';
+import { relayAwareness } from '../docs/relayAwareness.js';
 import { ServerRotation } from './ServerRotation.js';
 import { Signal } from './Signal.js';
 import { SyncSession, type SessionEnd } from './SyncSession.js';
@@ -73,6 +74,7 @@ export class SyncEngine {
       this.status.update({ state: 'connecting', server: url });
       const t = this.opts.transport();
       let end: SessionEnd | null = null;
+      let detachAwareness: (() => void) | null = null;
       try {
         const token = await this.opts.getToken?.();
         const auth = { clientId: this.clientId, protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) };
@@ -88,6 +90,7 @@ export class SyncEngine {
           isStopped: () => this.stopped,
         });
         this.session = session;
+        detachAwareness = relayAwareness(this.opts.db.name, t);
         this.status.update({ state: 'online', server: url, serverId: welcome.serverId, lastError: null });
         this.rotation.succeeded();
         if (this.stopped) session.stop();
@@ -95,6 +98,7 @@ export class SyncEngine {
       } catch (err) {
         this.status.update({ lastError: toSyncError(err).toWire() });
       } finally {
+        detachAwareness?.();
         this.session = null;
         try {
           t.close();

@@ -4,9 +4,10 @@
  * undoes them), materializes the result into the app table, and stores the
  * new cursor, all in one transaction flagged as coming from the server.
  */
-import { emptyState, mergeRecord, type RecordRow } from '@syncline/shared';
+import { emptyState, mergeRecord, type DocRow, type RecordRow } from '@syncline/shared';
 import type { Dexie } from 'dexie';
-import { META, STATE } from '../db/internalStores.js';
+import { DOCS, META, STATE } from '../db/internalStores.js';
+import { appendServerDocs } from '../docs/appendServerDocs.js';
 import { MetaKeys } from '../db/meta.js';
 import type { MetaRow, StateRow } from '../db/rows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
@@ -19,6 +20,8 @@ export async function applyServerRows(
   tables: readonly string[],
   rows: RecordRow[],
   cursor?: { space: string; value: string },
+  /** Pulled Yjs updates: stored in `_docs` in the same transaction as the cursor. */
+  docs: readonly DocRow[] = [],
 ): Promise<void> {
   // One entry per record, so a page holding a record twice merges both.
   const byKey = new Map<string, RecordRow>();
@@ -29,7 +32,7 @@ export async function applyServerRows(
     byKey.set(k, seen ? { ...r, state: mergeRecord(seen.state, r.state) } : r);
   }
   const known = [...byKey.values()];
-  const scope = [...new Set([STATE, META, ...known.map((r) => r.table)])];
+  const scope = [...new Set([STATE, META, ...(docs.length ? [DOCS] : []), ...known.map((r) => r.table)])];
   await db.transaction('rw', scope, async () => {
     markFromServer();
     const stateTable = db.table<StateRow, [string, string]>(STATE);
@@ -48,6 +51,7 @@ export async function applyServerRows(
     await stateTable.bulkPut(next);
     for (const s of next) await materializeInto(db.table(s.table), s.id, s.state);
     await observeStamps(db, clientId, known.map((r) => r.state));
+    await appendServerDocs(db, docs);
     if (cursor) await db.table<MetaRow, string>(META).put({ key: MetaKeys.cursor(cursor.space), value: cursor.value });
   });
 }

@@ -4,6 +4,7 @@ import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
 import type { MetaRow } from '../db/rows.js';
 import { applyServerRows } from './applyServerRows.js';
+import { postDocMessage } from '../docs/DocChannel.js';
 import type { Transport } from './Transport.js';
 
 export interface PullOptions {
@@ -24,8 +25,11 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     const row = await db.table<MetaRow, string>(META).get(MetaKeys.cursor(space));
     const cursor = typeof row?.value === 'string' ? row.value : null;
     const reply = await transport.request<PullReply>('pull', { space, cursor, limit: opts.limit }, opts.timeoutMs);
-    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { space, value: reply.cursor });
-    total += reply.records.length;
+    const docs = reply.docs ?? [];
+    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { space, value: reply.cursor }, docs);
+    // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
+    for (const d of new Set(docs.map((x) => x.doc))) postDocMessage(db.name, { type: 'docs', space, doc: d });
+    total += reply.records.length + docs.length;
     if (!reply.hasMore) return total;
   }
 }

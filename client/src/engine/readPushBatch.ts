@@ -1,4 +1,4 @@
-import type { AckMode, RecordChange } from '@syncline/shared';
+import type { AckMode, Change, RecordChange } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { OUTBOX } from '../db/internalStores.js';
 import type { OutboxRow } from '../db/rows.js';
@@ -6,9 +6,16 @@ import type { OutboxRow } from '../db/rows.js';
 export interface PushBatch {
   rows: OutboxRow[];
   ack: AckMode | undefined;
-  changes: RecordChange[];
+  changes: Change[];
 }
 
+/** The wire change of an outbox row: a record change, or a Yjs update (`kind: 'yjs'`). */
+export function toChange(row: OutboxRow): Change {
+  if (row.kind === 'yjs') return { kind: 'yjs', opId: row.opId, space: row.space, doc: row.id, update: row.update ?? new Uint8Array() };
+  return rowToChange(row);
+}
+
+/** A record row's change (yjs rows have no `_state`, so record bookkeeping never reaches them). */
 export function rowToChange(row: OutboxRow): RecordChange {
   if (row.kind === 'delete') {
     return { kind: 'delete', opId: row.opId, space: row.space, table: row.table, id: row.id, hlc: row.hlc };
@@ -45,5 +52,5 @@ export async function readPushBatch(db: Dexie, max: number, includeAccepted: boo
     if (r.ack !== ack) break;
     rows.push(r);
   }
-  return { rows, ack, changes: rows.map(rowToChange) };
+  return { rows, ack, changes: rows.map(toChange) };
 }

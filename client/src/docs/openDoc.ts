@@ -1,0 +1,116 @@
+/**
+ * Opens a document on the main thread: the Y.Doc lives here, IndexedDB is
+ * the bus. Loading applies every stored row of (space, doc). Local edits
+ * (any origin but REMOTE_ORIGIN) are coalesced per tick and recorded with
+ * `recordLocalUpdate` (`_docs` + `_outbox`, one transaction). Rows written
+ * by anyone else — the engine's pulls (in this tab, another tab or the
+ * Worker), other tabs' edits, compactions — are read after the last row id
+ * seen and applied with REMOTE_ORIGIN, so they are never recorded again.
+ * A DocChannel hint makes that prompt; a poll makes it certain.
+ */
+import type { Dexie } from 'dexie';
+import * as Y from 'yjs';
+import { Awareness } from 'y-protocols/awareness';
+import { bindAwareness } from './bindAwareness.js';
+import { compactLocalDoc } from './compactLocalDoc.js';
+import { DocChannel } from './DocChannel.js';
+import { readDocRows } from './docRows.js';
+import { recordLocalUpdate, type LocalUpdateOptions } from './recordLocalUpdate.js';
+import { REMOTE_ORIGIN, type SynclineDoc } from './SynclineDoc.js';
+
+export interface OpenDocOptions extends LocalUpdateOptions {
+  /** The outbox has a new row (kick the engine, hint other tabs). */
+  notify(): void;
+  /** Look for rows written elsewhere this often even without a hint (default 1000 ms). */
+  pollMs?: number;
+  /** Compact the local rows of the doc once there are more than this (default 100). */
+  maxLocalRows?: number;
+}
+
+export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOptions): SynclineDoc {
+  const doc = new Y.Doc();
+  const awareness = new Awareness(doc);
+  const channel = new DocChannel(db.name);
+  const maxRows = opts.maxLocalRows ?? 100;
+  const own = new Set<number>();
+  let lastId = 0;
+  let destroyed = false;
+  let reading: Promise<void> = Promise.resolve();
+  let writing: Promise<void> = Promise.resolve();
+  let queued: Uint8Array[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let writes = 0;
+
+  const readNew = (): Promise<void> =>
+    (reading = reading.then(async () => {
+      if (destroyed) return;
+      const rows = await readDocRows(db, space, docId, lastId);
+      const fresh = rows.filter((r) => !own.has(r.id!));
+      for (const r of rows) {
+        lastId = Math.max(lastId, r.id!);
+        own.delete(r.id!);
+      }
+      if (fresh.length > 0 && !destroyed) Y.applyUpdate(doc, Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
+    }));
+
+  const writeQueued = (): Promise<void> => {
+    flushTimer = null;
+    if (queued.length === 0) return writing;
+    const batch = queued;
+    queued = [];
+    writing = writing.then(async () => {
+      const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+      try {
+        const { rowId } = await recordLocalUpdate(db, space, docId, update, opts);
+        own.add(rowId);
+      } catch (err) {
+        // Not stored: keep the edit queued and try again, never drop it.
+        queued.unshift(update);
+        if (!destroyed) flushTimer ??= setTimeout(() => void writeQueued(), 500);
+        console.warn('Syncline: storing a document update failed; will retry', err);
+        return;
+      }
+      opts.notify();
+      channel.post({ type: 'docs', space, doc: docId });
+      if (++writes % 20 === 0) await compactLocalDoc(db, space, docId, maxRows).catch(() => false);
+    });
+    return writing;
+  };
+
+  doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin === REMOTE_ORIGIN) return;
+    queued.push(update);
+    // Coalesce a burst of keystrokes into one row and one op.
+    flushTimer ??= setTimeout(() => void writeQueued(), 0);
+  });
+
+  const unbindAwareness = bindAwareness(awareness, channel, space, docId);
+  const offHints = channel.on((m) => {
+    if (m.type === 'docs' && m.space === space && m.doc === docId) void readNew().catch(() => undefined);
+  });
+  const poll = setInterval(() => void readNew().catch(() => undefined), opts.pollMs ?? 1000);
+  (poll as unknown as { unref?: () => void }).unref?.();
+
+  const whenLoaded = readNew();
+  whenLoaded.catch(() => undefined);
+
+  return {
+    space,
+    docId,
+    doc,
+    awareness,
+    whenLoaded,
+    async destroy() {
+      if (destroyed) return;
+      clearInterval(poll);
+      if (flushTimer) clearTimeout(flushTimer);
+      await writeQueued();
+      destroyed = true;
+      awareness.destroy(); // announces that we left
+      unbindAwareness();
+      offHints();
+      channel.close();
+      doc.destroy();
+    },
+  };
+}

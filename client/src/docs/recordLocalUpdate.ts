@@ -1,0 +1,56 @@
+/**
+ * Records a local Yjs update: appended to `_docs` and queued in `_outbox` as
+ * a `yjs` change with its own op id, in ONE transaction — so the document
+ * never holds an edit the outbox lost, and an aborted write records nothing.
+ * Op ids come from the same `_meta` counter the record middleware uses;
+ * IndexedDB serializes transactions that write `_meta`, so ids never collide.
+ */
+import { opIdOf, type AckMode } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import { DOCS, META, OUTBOX } from '../db/internalStores.js';
+import { MetaKeys, randomClientId } from '../db/meta.js';
+import type { KeepUntil, MetaRow, OutboxRow } from '../db/rows.js';
+import { docsTable } from './docRows.js';
+
+export interface LocalUpdateOptions {
+  clientId?: string;
+  ack?: AckMode;
+  keep: KeepUntil;
+}
+
+/** Returns the `_docs` row id and the op id. */
+export async function recordLocalUpdate(
+  db: Dexie,
+  space: string,
+  doc: string,
+  update: Uint8Array,
+  opts: LocalUpdateOptions,
+): Promise<{ rowId: number; opId: string }> {
+  return db.transaction('rw', [DOCS, OUTBOX, META], async () => {
+    const meta = db.table<MetaRow, string>(META);
+    const [idRow, counterRow] = await meta.bulkGet([MetaKeys.clientId, MetaKeys.counter]);
+    const clientId = typeof idRow?.value === 'string' ? idRow.value : (opts.clientId ?? randomClientId());
+    const counter = (typeof counterRow?.value === 'number' ? counterRow.value : 0) + 1;
+    const opId = opIdOf(clientId, counter);
+    const rowId = await docsTable(db).add({ space, doc, update, origin: 'local' });
+    const row: OutboxRow = {
+      opId,
+      kind: 'yjs',
+      space,
+      table: DOCS,
+      id: doc,
+      hlc: '',
+      update,
+      status: 'pending',
+      keep: opts.keep,
+      createdAt: Date.now(),
+      attempts: 0,
+      ...(opts.ack ? { ack: opts.ack } : {}),
+    };
+    await db.table<OutboxRow, number>(OUTBOX).add(row);
+    const metaRows: MetaRow[] = [{ key: MetaKeys.counter, value: counter }];
+    if (!idRow) metaRows.push({ key: MetaKeys.clientId, value: clientId });
+    await meta.bulkPut(metaRows);
+    return { rowId, opId };
+  });
+}
