@@ -18,6 +18,9 @@ import { ServerRotation } from './ServerRotation.js';
 import { Signal } from './Signal.js';
 import { SyncSession, type SessionEnd } from './SyncSession.js';
 
+/** How often an engine every server refused for its protocol version tries again. */
+const PROTOCOL_RECHECK_MS = 60 * 60 * 1000;
+
 export class SyncEngine {
   readonly status = new ObservableValue<EngineStatus>({ state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null });
   private readonly rotation: ServerRotation;
@@ -69,6 +72,8 @@ export class SyncEngine {
 
   private async run(): Promise<void> {
     this.clientId = await ensureClientId(this.opts.db, this.opts.clientId);
+    // Consecutive PROTOCOL_VERSION refusals: retrying cannot fix an outdated client.
+    let versionRefusals = 0;
     while (!this.stopped) {
       const url = this.rotation.current();
       this.status.update({ state: 'connecting', server: url });
@@ -93,10 +98,13 @@ export class SyncEngine {
         detachAwareness = relayAwareness(this.opts.db.name, t);
         this.status.update({ state: 'online', server: url, serverId: welcome.serverId, lastError: null });
         this.rotation.succeeded();
+        versionRefusals = 0;
         if (this.stopped) session.stop();
         end = await session.run(await this.storedSpaces());
       } catch (err) {
-        this.status.update({ lastError: toSyncError(err).toWire() });
+        const e = toSyncError(err);
+        versionRefusals = e.code === 'PROTOCOL_VERSION' ? versionRefusals + 1 : 0;
+        this.status.update({ lastError: e.toWire() });
       } finally {
         detachAwareness?.();
         this.session = null;
@@ -107,6 +115,14 @@ export class SyncEngine {
         }
       }
       if (this.stopped) break;
+      if (versionRefusals >= this.opts.servers.length) {
+        // Every server speaks another protocol: the app must update. Stay offline with the
+        // typed error in the status (local writes keep queueing) and look again only rarely.
+        this.status.update({ state: 'offline' });
+        await this.sleeper.wait(PROTOCOL_RECHECK_MS);
+        versionRefusals = 0;
+        continue;
+      }
       this.status.update({ state: 'connecting' });
       if (end?.kind === 'drain') {
         // A draining server is healthy: move on now, no backoff.
