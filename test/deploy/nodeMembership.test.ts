@@ -10,7 +10,6 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/spawnServer.js';
 import { startPgInstances, type PgInstance } from '../helpers/pgInstances.js';
 import { startRedisInstance, type RedisInstance } from '../helpers/redisInstance.js';
 import { Deployment, freshDatabases, status } from './support/cluster.js';
@@ -37,7 +36,7 @@ describe('node membership', () => {
     await dep.dispose();
     dep = new Deployment();
     const [pg1, pg2] = await freshDatabases(pgs.slice(0, 2), 'mixed');
-    const nodes = [`sqlite:${join(tempDir('syncline-mixed-'), 'n1.db')}`, pg1!, pg2!];
+    const nodes = [`sqlite:${join(dep.tempDir('syncline-mixed-'), 'n1.db')}`, pg1!, pg2!];
     const [a, b] = await dep.startServers(2, { nodes, ack: 'semi-sync', redis: redis!.url });
     const wa = new WriteLoop(await dep.client(a!, 'mixA'), 'mixA', 'mixed').start();
     const wb = new WriteLoop(await dep.client(b!, 'mixB'), 'mixB', 'mixed').start();

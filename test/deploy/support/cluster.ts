@@ -3,6 +3,7 @@
  * on the same node list, optionally connected by a Redis adapter, plus
  * socket clients that are closed with them.
  */
+import { rm } from 'node:fs/promises';
 import type { Socket } from 'socket.io-client';
 import type { AckMode } from '@syncline/shared';
 import { spawnServer, tempDir, type SpawnedServer } from '../../helpers/spawnServer.js';
@@ -23,6 +24,7 @@ export interface ServerSpec {
 export class Deployment {
   readonly servers: SpawnedServer[] = [];
   private readonly sockets: Socket[] = [];
+  private readonly dirs: string[] = [];
 
   async startServers(count: number, spec: ServerSpec): Promise<SpawnedServer[]> {
     const started = await Promise.all(
@@ -51,9 +53,19 @@ export class Deployment {
     return s;
   }
 
+  /** A temp dir removed with the deployment. */
+  tempDir(prefix: string): string {
+    const dir = tempDir(prefix);
+    this.dirs.push(dir);
+    return dir;
+  }
+
   async dispose(): Promise<void> {
     for (const s of this.sockets.splice(0)) s.close();
-    await Promise.all(this.servers.splice(0).map((s) => s.kill('SIGKILL')));
+    const servers = this.servers.splice(0);
+    await Promise.all(servers.map((s) => s.kill('SIGKILL')));
+    const dirs = [...servers.map((s) => s.dataDir), ...this.dirs.splice(0)];
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
   }
 }
 
