@@ -23,6 +23,7 @@ import { adminRoutes } from './http/adminRoutes.js';
 import { errorHandler } from './http/errorHandler.js';
 import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
+import { DocCompactor } from './docs/DocCompactor.js';
 import { drainServer } from './drainServer.js';
 
 export interface SynclineServer {
@@ -91,6 +92,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     intervalMs: opts.pollPokeMs,
     onError: (err) => opts.logger.debug({ err }, 'poll poke failed'),
   });
+  // Merges each Yjs document's stored updates now and then (docs/documents.md).
+  const compactor = new DocCompactor(opts.nodes, {}, opts.logger);
 
   return {
     id: opts.serverId,
@@ -107,6 +110,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
         });
       });
       poller.start();
+      compactor.start();
       const { port } = http.address() as AddressInfo;
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       return { port, url: `http://${host}:${port}` };
@@ -114,6 +118,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     drain(reason = 'server is shutting down') {
       draining ??= drainServer(ctx, http, reason).finally(async () => {
         poller.stop();
+        await compactor.stop();
         unlisten();
         await adapter.close().catch(() => {});
         await opts.replicator.close().catch((err: unknown) => opts.logger.error({ err }, 'closing replicator failed'));

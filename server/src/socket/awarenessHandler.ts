@@ -1,20 +1,50 @@
 /**
  * `awareness`: ephemeral presence for a document, relayed to the other
  * members of the space's room (on every server, through the adapter) and
- * never stored. Fire-and-forget: the ack is optional.
+ * never stored. Fire-and-forget: the ack is optional. The update must be a
+ * well-formed y-protocols awareness update; the clients it names are
+ * remembered per socket, and when the socket disconnects the room gets an
+ * update marking them gone (docs/documents.md).
  */
 import type { Socket } from 'socket.io';
-import { AwarenessMessageSchema, Events, SyncError } from '@syncline/shared';
+import { AwarenessMessageSchema, Events, SyncError, type AwarenessMessage } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import { roomOf, type ServerContext } from './ServerContext.js';
 import { authorize } from './authorize.js';
+import { decodeAwareness, encodeRemoval } from './awareness/decodeAwareness.js';
+import { PresenceTracker } from './awareness/PresenceTracker.js';
+
+const trackers = new WeakMap<Socket, PresenceTracker>();
 
 export async function handleAwareness(ctx: ServerContext, conn: ConnectionContext, socket: Socket, payload: unknown): Promise<{ ok: true }> {
   const msg = AwarenessMessageSchema.parse(payload);
   if (msg.update.byteLength > ctx.opts.limits.maxRecordBytes) {
     throw new SyncError('PAYLOAD_TOO_LARGE', `awareness update over ${ctx.opts.limits.maxRecordBytes} bytes`);
   }
+  let entries;
+  try {
+    entries = decodeAwareness(msg.update);
+  } catch {
+    throw new SyncError('INVALID_MESSAGE', 'not an awareness update');
+  }
   await authorize(ctx, conn, msg.space, 'read');
+  trackerOf(socket).note(msg.space, msg.doc, entries);
   socket.to(roomOf(msg.space)).emit(Events.awareness, msg);
   return { ok: true };
+}
+
+function trackerOf(socket: Socket): PresenceTracker {
+  let t = trackers.get(socket);
+  if (!t) {
+    const tracker = (t = new PresenceTracker());
+    trackers.set(socket, tracker);
+    socket.once('disconnect', () => {
+      for (const { space, doc, entries } of tracker.drain()) {
+        if (entries.length === 0) continue;
+        const gone: AwarenessMessage = { space, doc, update: encodeRemoval(entries) };
+        socket.to(roomOf(space)).emit(Events.awareness, gone);
+      }
+    });
+  }
+  return t;
 }

@@ -7,7 +7,7 @@
  * unreachable node in replicator tests.
  */
 import { recordKey, SyncError, type DocRow, type RecordRow } from '@syncline/shared';
-import type { ApplyOutcome, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
 import { decodeOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
@@ -130,6 +130,30 @@ export class MemoryNode implements StorageNode {
 
   async ping(): Promise<void> {
     this.check();
+  }
+
+  async docsToCompact(minRows: number, limit: number): Promise<DocToCompact[]> {
+    this.check();
+    const counts = new Map<string, DocToCompact>();
+    for (const d of this.docs) {
+      const k = JSON.stringify([d.space, d.doc]);
+      const c = counts.get(k) ?? { space: d.space, doc: d.doc, rows: 0 };
+      c.rows += 1;
+      counts.set(k, c);
+    }
+    return [...counts.values()].filter((c) => c.rows >= minRows).slice(0, limit);
+  }
+
+  async compactDoc(space: string, doc: string, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number> {
+    this.check();
+    const rows = this.docs.filter((d) => d.space === space && d.doc === doc);
+    if (rows.length < 2) return 0;
+    const last = rows[rows.length - 1]!;
+    const merged = merge(rows.map((r) => r.update));
+    // Computed before any mutation: a throwing merge leaves the node untouched.
+    last.update = merged;
+    for (const r of rows.slice(0, -1)) this.docs.splice(this.docs.indexOf(r), 1);
+    return rows.length - 1;
   }
 
   private check(): void {

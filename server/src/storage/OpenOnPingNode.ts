@@ -9,7 +9,7 @@
  * After `close()` it stops reopening, so a shutdown's last health round
  * cannot bring it back.
  */
-import type { ApplyOutcome, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 
 export class OpenOnPingNode implements StorageNode {
   private opened = false;
@@ -71,5 +71,11 @@ export class OpenOnPingNode implements StorageNode {
   }
   setMeta(key: string, value: string): Promise<void> {
     return this.inner.setMeta(key, value);
+  }
+  async docsToCompact(minRows: number, limit: number): Promise<DocToCompact[]> {
+    return this.inner.docsToCompact ? this.inner.docsToCompact(minRows, limit) : [];
+  }
+  async compactDoc(space: string, doc: string, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number> {
+    return this.inner.compactDoc ? this.inner.compactDoc(space, doc, merge) : 0;
   }
 }

@@ -14,7 +14,7 @@
  */
 import type pg from 'pg';
 import { recordKey, SyncError } from '@syncline/shared';
-import type { ApplyOutcome, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
 import { decodeOp, toBuffer, validateOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
@@ -240,6 +240,31 @@ export class PostgresNode implements StorageNode {
 
   async ping(): Promise<void> {
     await this.query('SELECT 1');
+  }
+
+  async docsToCompact(minRows: number, limit: number): Promise<DocToCompact[]> {
+    const rows = await this.query<{ space: string; doc: string; rows: string }>(
+      `SELECT space, doc, COUNT(*) AS rows FROM ${this.s}.doc_updates GROUP BY space, doc HAVING COUNT(*) >= $1 LIMIT $2`,
+      [minRows, limit],
+    );
+    return rows.map((r) => ({ space: r.space, doc: r.doc, rows: Number(r.rows) }));
+  }
+
+  async compactDoc(space: string, doc: string, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number> {
+    return this.tx(this.ready(), async (c) => {
+      const rows = (
+        await c.query<{ seq: string; update_bytes: Buffer }>(
+          `SELECT seq, update_bytes FROM ${this.s}.doc_updates WHERE space = $1 AND doc = $2 ORDER BY seq`,
+          [space, doc],
+        )
+      ).rows;
+      if (rows.length < 2) return 0;
+      const last = rows[rows.length - 1]!.seq;
+      const merged = merge(rows.map((r) => new Uint8Array(r.update_bytes)));
+      await c.query(`UPDATE ${this.s}.doc_updates SET update_bytes = $1 WHERE seq = $2`, [toBuffer(merged), last]);
+      const del = await c.query(`DELETE FROM ${this.s}.doc_updates WHERE space = $1 AND doc = $2 AND seq < $3`, [space, doc, last]);
+      return del.rowCount ?? 0;
+    });
   }
 
   private ready(): pg.Pool {

@@ -20,7 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SyncError } from '@syncline/shared';
-import type { ApplyOutcome, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
 import { decodeOp, toBuffer } from './opCodec.js';
 import { planBatch } from './planBatch.js';
@@ -188,6 +188,28 @@ export class SqliteNode implements StorageNode {
 
   async ping(): Promise<void> {
     this.read((s) => s.ping.get());
+  }
+
+  async docsToCompact(minRows: number, limit: number): Promise<DocToCompact[]> {
+    return this.read((s) => s.docsToCompact.all(minRows, limit) as DocToCompact[]);
+  }
+
+  async compactDoc(space: string, doc: string, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number> {
+    const db = this.db;
+    const s = this.s;
+    if (!db || !s) throw this.notOpen();
+    try {
+      return db.transaction(() => {
+        const rows = s.docUpdates.all(space, doc) as { seq: number; update_bytes: Buffer }[];
+        if (rows.length < 2) return 0;
+        const last = rows[rows.length - 1]!.seq;
+        const merged = merge(rows.map((r) => new Uint8Array(r.update_bytes)));
+        s.setDocUpdate.run(toBuffer(merged), last);
+        return s.dropDocUpdates.run(space, doc, last).changes;
+      }).immediate();
+    } catch (err) {
+      throw storageError(this.id, err);
+    }
   }
 
   /** Runs reads in one (deferred) transaction: one consistent snapshot. */

@@ -81,4 +81,20 @@ export interface StorageNode {
 
   /** Cheap liveness check; throws when the node cannot serve. */
   ping(): Promise<void>;
+
+  /** Documents holding at least `minRows` stored updates (for compaction, server/src/docs). */
+  docsToCompact?(minRows: number, limit: number): Promise<DocToCompact[]>;
+  /**
+   * Replaces every stored update of (space, doc) by ONE row holding
+   * `merge(updates in seq order)` at the highest seq of those rows, in one
+   * transaction; returns how many rows it removed. Ops, op ids and records
+   * are untouched, so the digest does not change (docs/documents.md).
+   */
+  compactDoc?(space: string, doc: string, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number>;
+}
+
+export interface DocToCompact {
+  space: string;
+  doc: string;
+  rows: number;
 }

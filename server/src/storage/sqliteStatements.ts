@@ -20,6 +20,10 @@ export function prepareSqlite(db: Database.Database) {
     insertOp: p(`INSERT INTO ops (log_seq, op_id, op) VALUES (?, ?, ?)`),
     pullRecords: p(`SELECT tbl, id, state, seq FROM records WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?`),
     pullDocs: p(`SELECT doc, update_bytes, seq FROM doc_updates WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    docsToCompact: p(`SELECT space, doc, COUNT(*) AS rows FROM doc_updates GROUP BY space, doc HAVING COUNT(*) >= ? LIMIT ?`),
+    docUpdates: p(`SELECT seq, update_bytes FROM doc_updates WHERE space = ? AND doc = ? ORDER BY seq`),
+    setDocUpdate: p(`UPDATE doc_updates SET update_bytes = ? WHERE seq = ?`),
+    dropDocUpdates: p(`DELETE FROM doc_updates WHERE space = ? AND doc = ? AND seq < ?`),
     readLog: p(`SELECT log_seq, op FROM ops WHERE log_seq > ? ORDER BY log_seq LIMIT ?`),
     hasOps: p(`SELECT op_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
     // log_seq runs 1..N without gaps (assigned under the write lock), so MAX is the count, without a scan.
