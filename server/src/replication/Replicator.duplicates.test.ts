@@ -34,6 +34,22 @@ describe('duplicates report the stored stamp', () => {
     expect(c!.hlc).toBeUndefined();
   });
 
+  it('a re-stamped retry that reaches nodes the first send missed stores the first stamp there too (no divergence)', async () => {
+    const nodes = [new MemoryNode('n1'), new MemoryNode('n2'), new MemoryNode('n3')];
+    for (const n of nodes) await n.open();
+    rep = new Replicator(nodes, { mode: 'async', healthIntervalMs: 60_000 });
+    await rep.ready();
+    // The first send reached only the primary (its server died before the replicas got it).
+    const first = stamp(1_000_000);
+    await nodes[0]!.applyBatch([op(first)]);
+    const [b] = await rep.write([op(stamp(2_000_000))]);
+    expect(b).toMatchObject({ status: 'ok', hlc: first });
+    await rep.repair();
+    const digests = await rep.digests();
+    expect(new Set(Object.values(digests)).size).toBe(1);
+    for (const n of nodes) expect((await n.readOpLog(0, 10)).ops.map((o) => (o.op as { hlc: string }).hlc)).toEqual([first]);
+  });
+
   it('a retry grouped with its original in one commit reports the stamp that was stored', async () => {
     const nodes = [new MemoryNode('n1')];
     await nodes[0]!.open();

@@ -27,6 +27,7 @@ import { nodeCaller, type NodeCall } from './callNode.js';
 import { Upkeep } from './Upkeep.js';
 import { requiredNodes } from './ackRule.js';
 import { writeToNodes } from './writeToNodes.js';
+import { pinStoredStamps } from './pinStoredStamps.js';
 import { opResults, rejectAll } from './opResults.js';
 import { encodeCursor, startSeq } from './cursor.js';
 import type { NodeHealth, ReplicatedListener, ReplicatorApi, ReplicatorOptions, ReplicatorStats } from './types.js';
@@ -108,13 +109,15 @@ export class Replicator implements ReplicatorApi {
       const msg = `${mode} needs ${required} of ${configured} nodes, ${targets.length} up`;
       return this.count(rejectAll(ops, new SyncError('NOT_ENOUGH_REPLICAS', msg, { required, up: targets.length })));
     }
+    // A server-stamped op some node already holds keeps that node's stamp (pinStoredStamps.ts).
+    const { ops: toWrite, pinned } = await pinStoredStamps(ops, targets, this.call, (e, mine) => this.storedStamps(e, mine));
     const ids = ops.map((o) => o.opId);
     this.tracker.track(
       ids,
       this.nodes.entries.map((e) => e.node.id),
     );
     const { answer, done } = writeToNodes({
-      ops,
+      ops: toWrite,
       targets,
       writerOf: (e) => this.writers.get(e)!,
       primaryId: primary.node.id,
@@ -128,7 +131,20 @@ export class Replicator implements ReplicatorApi {
     void done.finally(() => this.background.delete(done));
     const a = await answer;
     if (a.verdict.kind === 'rejected') this.tracker.forget(ids);
-    return this.count(opResults(ops, mode, a, configured));
+    const results = opResults(toWrite, mode, a, configured);
+    for (const r of results) if (r.status === 'ok' && pinned.has(r.opId)) r.hlc = pinned.get(r.opId)!;
+    return this.count(results);
+  }
+
+  /** The stamps a node stored for ops it holds (re-applying them is a no-op that reports them). */
+  private async storedStamps(e: NodeEntry, ops: StoredOp[]): Promise<Map<string, string>> {
+    const outcomes = await this.writers.get(e)!.write(ops);
+    const out = new Map<string, string>();
+    outcomes.forEach((o, i) => {
+      const op = ops[i]!;
+      if (o.status === 'duplicate' && o.hlc !== undefined && op.kind !== 'yjs' && o.hlc !== op.hlc) out.set(o.opId, o.hlc);
+    });
+    return out;
   }
 
   onReplicated(listener: ReplicatedListener): () => void {
