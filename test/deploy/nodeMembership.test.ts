@@ -16,6 +16,7 @@ import { Deployment, freshDatabases, status } from './support/cluster.js';
 import { expectNodesConverged, recordIds, withNodes } from './support/digests.js';
 import { query } from './support/pgClient.js';
 import { WriteLoop } from './support/WriteLoop.js';
+import { metric } from './support/metric.js';
 import { ChangeMaker } from '../helpers/changes.js';
 import { request } from '../helpers/syncClient.js';
 import type { PushReply } from '@syncline/shared';
@@ -107,11 +108,3 @@ describe('node membership', () => {
   });
 });
 
-/** The value of one Prometheus sample whose labels include `labels`. */
-function metric(text: string, name: string, labels: Record<string, string>): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.split(' ').at(-1));
-  }
-  throw new Error(`no sample ${name} ${JSON.stringify(labels)} in metrics`);
-}
