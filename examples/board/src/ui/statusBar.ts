@@ -11,12 +11,24 @@ export function mountStatusBar(container: HTMLElement, sync: Syncline): () => vo
   const state = h('span', { 'data-testid': 'sync-state' });
   const server = h('span', { class: 'server', 'data-testid': 'sync-server' });
   const pending = h('span', { 'data-testid': 'sync-pending' });
+  const moved = h('span', { class: 'moved', 'data-testid': 'sync-moved', hidden: true });
   const role = h('span', { class: 'role', 'data-testid': 'sync-role' });
   const error = h('span', { class: 'error', 'data-testid': 'sync-error', role: 'status' });
-  const bar = h('div', { class: 'statusbar', 'data-testid': 'status-bar' }, dot, state, server, pending, role, error);
+  const bar = h('div', { class: 'statusbar', 'data-testid': 'status-bar' }, dot, state, server, moved, pending, role, error);
   container.append(bar);
 
+  // Failover is worth a visible note: which server we left, for a while after the move.
+  let lastServer: string | null = null;
+  let movedUntil = 0;
   const render = (s: SyncStatus) => {
+    if (s.state === 'online' && s.server) {
+      if (lastServer && lastServer !== s.server) {
+        setText(moved, `moved from ${hostOf(lastServer)}`);
+        movedUntil = Date.now() + 15_000;
+      }
+      lastServer = s.server;
+    }
+    moved.hidden = Date.now() > movedUntil;
     // The browser knows first that the network is gone; a socket can look open for a while after.
     const netOffline = navigator.onLine === false;
     const shown = netOffline ? 'offline' : s.state;
