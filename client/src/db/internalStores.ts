@@ -18,14 +18,25 @@ export const synclineStores = {
 } as const;
 
 /**
- * Adds the internal tables to the highest version the app declared. Dexie
- * carries tables forward into later versions, so one declaration is enough.
+ * Adds the internal tables to the LOWEST version the app declares; Dexie
+ * carries them forward into every later version. Declaring them on the
+ * highest version instead loses their rows on the app's next schema bump:
+ * Dexie then sees them as new in that version (absent from the one below)
+ * and creates them afresh, emptying the outbox, cursors and client id (see
+ * test/embed/schemaUpgrade.test.ts). A database installed before Syncline
+ * was added gets the missing tables through Dexie 4's schema-diff upgrade.
  */
 export function addInternalStores(db: Dexie): void {
-  const verno = db.verno;
-  if (!verno) {
+  if (!db.verno) {
     throw new TypeError('createSyncline: declare db.version(n).stores({...}) before calling createSyncline(db)');
   }
   if (db.isOpen()) throw new TypeError('createSyncline: call it before the database is opened');
-  db.version(verno).stores({ ...synclineStores });
+  db.version(lowestVersion(db)).stores({ ...synclineStores });
+}
+
+/** `_versions` is Dexie's list of declared versions (not in its typings; stable since Dexie 2). */
+function lowestVersion(db: Dexie): number {
+  const declared = (db as unknown as { _versions?: { _cfg?: { version?: number } }[] })._versions ?? [];
+  const numbers = declared.map((v) => v._cfg?.version).filter((n): n is number => typeof n === 'number');
+  return numbers.length ? Math.min(...numbers) : db.verno;
 }
