@@ -22,5 +22,5 @@ describe('chaos (bounded)', () => {
     expect(r.harnessErrors).toEqual([]);
     expect(failures(r), `seed ${seed}`).toEqual([]);
     expect(r.neverAcked, 'every write is acked once healed').toBe(0);
-  }, 60_000);
+  }, 120_000);
 });

@@ -56,7 +56,7 @@ export class FaultSchedule {
 
   private async one(): Promise<void> {
     const { cluster, clients, raw, rand, log } = this.env;
-    const kinds: FaultKind[] = ['kill', 'pause', 'maintenance', 'drop', 'drop', 'offline', 'skew'];
+    const kinds: FaultKind[] = ['kill', 'kill', 'pause', 'pause', 'maintenance', 'drop', 'drop', 'offline', 'skew'];
     if (cluster.redis) kinds.push('redis');
     const kind = rand.pick(kinds);
     const hold = rand.int(500, 3000);
