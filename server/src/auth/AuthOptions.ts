@@ -29,7 +29,7 @@ export interface AuthOptions {
 export interface AuthInfo {
   sub: string | undefined;
   claims: JWTPayload;
-  /** Token expiry, ms since epoch. */
+  /** When the connection ends: the token's `exp` plus the clock tolerance, ms since epoch. */
   expiresAt: number;
   /** `admin: true` claim: may call /admin/* and /status?digests. */
   admin: boolean;

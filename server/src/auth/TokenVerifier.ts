@@ -39,7 +39,8 @@ export class TokenVerifier {
     return {
       sub: typeof claims.sub === 'string' ? claims.sub : undefined,
       claims,
-      expiresAt: claims.exp! * 1000,
+      // With the same tolerance the token was accepted with, or a token accepted within it would be cut off at once.
+      expiresAt: (claims.exp! + (this.opts.clockToleranceSec ?? 30)) * 1000,
       admin: claims.admin === true,
     };
   }

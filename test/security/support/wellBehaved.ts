@@ -47,7 +47,7 @@ export class WellBehaved {
     for (let more = true; more; ) {
       const page = await request<PullReply>(this.socket, 'pull', { space: this.space, cursor: this.cursor });
       if (!Array.isArray(page.records)) throw new Error(`pull ${n}: ${JSON.stringify(page)}`);
-      for (const r of page.records) this.seen.set(r.id, materialize(r.state).n);
+      for (const r of page.records) this.seen.set(r.id, materialize(r.state)?.n);
       this.cursor = page.cursor;
       more = page.hasMore;
     }
