@@ -24,6 +24,7 @@ import { errorHandler } from './http/errorHandler.js';
 import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
 import { DocCompactor } from './docs/DocCompactor.js';
+import { synclineParser } from './docs/socketParser.js';
 import { drainServer } from './drainServer.js';
 
 export interface SynclineServer {
@@ -54,6 +55,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     wsEngine: WebSocketServer,
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
+    // Every Yjs update is a binary attachment; the default parser allows 10 per packet.
+    parser: synclineParser(Math.max(opts.limits.maxBatch, opts.limits.maxPullLimit) * 2 + 10),
   });
   const adapter = setupAdapter(io, opts.adapter, opts.logger);
   const metrics = new ServerMetrics(opts.replicator, opts.serverId);

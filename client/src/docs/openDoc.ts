@@ -51,6 +51,9 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
         own.delete(r.id!);
       }
       if (fresh.length > 0 && !destroyed) Y.applyUpdate(doc, Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
+    }).catch((err: unknown) => {
+      // The next hint or poll tries again from the same row id.
+      console.warn('Syncline: reading document updates failed', err);
     }));
 
   const writeQueued = (): Promise<void> => {

@@ -6,6 +6,7 @@
 import { SyncError, isErrorReply, type Handshake, type WireError, type Welcome } from '@syncline/shared';
 import { io, type Socket } from 'socket.io-client';
 import type { ServerEvent, Transport } from './Transport.js';
+import { socketParser } from './socketParser.js';
 
 export class SocketIoTransport implements Transport {
   private socket: Socket | null = null;
@@ -19,6 +20,7 @@ export class SocketIoTransport implements Transport {
       timeout: timeoutMs,
       auth,
       forceNew: true,
+      parser: socketParser,
     });
     this.socket = socket;
     return new Promise<Welcome>((resolve, reject) => {
