@@ -1,3 +1,112 @@
-export async function profileSlowest(_m: Record<string, number>, _quick: boolean, _dir: string, _log: (s: string) => void): Promise<string | undefined> {
-  return undefined;
+/**
+ * Step 4 of the issue: find our figure that is furthest behind its baseline,
+ * re-run that scenario once with the server child under `--cpu-prof` (and,
+ * for browser figures, the page's main thread profiled over CDP), and write
+ * where the time went from the samples — not from guesses.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AckMode } from '@syncline/shared';
+import { COMPARISONS } from './comparisons.js';
+import { startProfiledServer, summarizeProfile } from './cpuProfile.js';
+import { bundlePage, launchChromium } from './browser.js';
+import { servePage } from './pageServer.js';
+import { profilePage } from './pageProfile.js';
+import { openPage } from '../workloads/browserBaselines.js';
+import { measure } from '../workloads/writePath.js';
+import { CATCHUP_SHAPE, WRITE_SHAPE } from '../workloads/writeShape.js';
+
+type Log = (s: string) => void;
+
+function slowest(m: Record<string, number>) {
+  let worst: { label: string; section: string; key: string; factor: number } | null = null;
+  for (const c of COMPARISONS) {
+    if (c.label.startsWith('peer') || !c.base) continue;
+    const o = m[c.ours];
+    const b = m[c.base];
+    if (o === undefined || b === undefined || !(o > 0) || !(b > 0)) continue;
+    const factor = c.better === 'higher' ? b / o : o / b;
+    if (!worst || factor > worst.factor) worst = { label: c.label, section: c.section, key: c.ours, factor };
+  }
+  return worst;
+}
+
+function table(title: string, dir: string, file?: string): string {
+  const s = summarizeProfile(dir, 8, file);
+  const rows = s.top.map((t) => `| \`${t.frame}\` | ${t.ms.toFixed(0)} ms | ${t.pct.toFixed(1)}% |`);
+  return [
+    `${title}: ${s.wallMs.toFixed(0)} ms profiled, **${(100 - s.idlePct).toFixed(0)}% busy** (${s.idlePct.toFixed(0)}% idle). Top functions by self time (share of busy time):`,
+    '',
+    '| function | self | share |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function nodesArg(dir: string): string {
+  return ['a', 'b', 'c'].map((n) => `sqlite:${join(dir, `${n}.db`)}`).join(',');
+}
+
+async function profileCatchup(mode: AckMode, quick: boolean, dir: string): Promise<string> {
+  const js = join(dir, 'page.js');
+  await bundlePage('browser/synclinePage.ts', js);
+  const site = await servePage(js);
+  const browser = await launchChromium();
+  const serverProf = join(dir, 'server');
+  const pageProf = join(dir, 'page');
+  try {
+    const page = await openPage(browser, site.url);
+    const { port } = await (async () => {
+      const s = await startProfiledServer(['--port', '0', '--nodes', nodesArg(join(dir, 'probe')), '--log-level', 'error'], join(dir, 'probe-prof'));
+      await s.stop();
+      return s;
+    })();
+    const n = CATCHUP_SHAPE.total(quick);
+    await page.evaluate(([u, sp, k, b, m]) => (globalThis as any).queueOffline(u, sp, k, b, m), [`http://127.0.0.1:${port}`, `prof-${randomUUID().slice(0, 8)}`, n, CATCHUP_SHAPE.bodyBytes, mode] as const);
+    let ms = 0;
+    await profilePage(page, pageProf, async () => {
+      const acked = page.evaluate(() => (globalThis as any).waitAcked() as Promise<number>);
+      const srv = await startProfiledServer(['--port', String(port), '--nodes', nodesArg(dir), '--ack', mode, '--log-level', 'error'], serverProf);
+      const t0 = Date.now();
+      ms = (await acked) - t0;
+      await srv.stop();
+    });
+    return [
+      `Re-ran offline catch-up (${mode}, ${n} writes: ${ms} ms) with the server under \`node --cpu-prof\` and the page's main thread profiled over CDP.`,
+      '',
+      table('Server child', serverProf),
+      table('Browser page (client engine + Dexie, same thread)', pageProf, 'page.cpuprofile'),
+    ].join('\n');
+  } finally {
+    await browser.close();
+    site.server.close();
+  }
+}
+
+async function profileWrite(key: string, quick: boolean, dir: string): Promise<string> {
+  const [, mode, w] = /^write\.([^.]+)\.w(\d+)\./.exec(key)!;
+  const serverProf = join(dir, 'server');
+  const srv = await startProfiledServer(['--port', '0', '--nodes', nodesArg(dir), '--ack', mode!, '--log-level', 'error'], serverProf);
+  let r;
+  try {
+    r = await measure(srv.url, mode as AckMode, Number(w), WRITE_SHAPE.total(quick), `prof${mode}`);
+  } finally {
+    await srv.stop();
+  }
+  return [`Re-ran the write path (${mode}, ${w} writers: ${r.rps.toFixed(0)} records/s) with the server under \`node --cpu-prof\`.`, '', table('Server child', serverProf)].join('\n');
+}
+
+export async function profileSlowest(m: Record<string, number>, quick: boolean, dir: string, log: Log): Promise<string | undefined> {
+  const worst = slowest(m);
+  if (!worst) return undefined;
+  mkdirSync(dir, { recursive: true });
+  log(`profiling ${worst.key} (${worst.factor.toFixed(1)}× behind its baseline)`);
+  const head = `Slowest of our figures relative to its baseline: **${worst.section.replace(/^\d+\. /, '')} — ${worst.label}**, ${worst.factor.toFixed(1)}× behind.`;
+  let body: string;
+  if (worst.key.startsWith('catchup.')) body = await profileCatchup(worst.key.split('.')[1] as AckMode, quick, dir);
+  else if (worst.key.startsWith('write.')) body = await profileWrite(worst.key, quick, dir);
+  else body = `No profiling scenario is wired for \`${worst.key}\` yet; not profiled.`;
+  return `${head}\n\n${body}`;
 }

@@ -10,7 +10,6 @@ import memory from 'pouchdb-adapter-memory';
 import http from 'pouchdb-adapter-http';
 import replication from 'pouchdb-replication';
 import mapreduce from 'pouchdb-mapreduce';
-// @ts-expect-error no types
 import expressPouchDB from 'express-pouchdb';
 import { makeRecord } from '../lib/records.js';
 import { PAGE_HTML } from '../lib/pageHtml.js';

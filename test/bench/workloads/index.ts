@@ -6,5 +6,6 @@ import { yjsPeers } from './yjsPeers.js';
 import { browserBaselines } from './browserBaselines.js';
 import { fanout } from './fanout.js';
 import { connections } from './connections.js';
+import { synclineBrowser } from './synclineBrowser.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines, fanout, connections];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines, synclineBrowser, fanout, connections];

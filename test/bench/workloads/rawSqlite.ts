@@ -51,18 +51,18 @@ export function writeRaw(dir: string, total: number, batch: number): { rps: numb
 export const rawSqlite: Workload = {
   name: 'raw-sqlite',
   describe: (quick) =>
-    `${WRITE_SHAPE.total(quick)} records (${WRITE_SHAPE.bodyBytes} B body) in batches of ${WRITE_SHAPE.batch} into 3 SQLite files (WAL, synchronous=FULL), one transaction per batch per file; and the offline catch-up volume (${CATCHUP_SHAPE.total} in batches of ${CATCHUP_SHAPE.batch})`,
+    `${WRITE_SHAPE.total(quick)} records (${WRITE_SHAPE.bodyBytes} B body) in batches of ${WRITE_SHAPE.batch} into 3 SQLite files (WAL, synchronous=FULL), one transaction per batch per file; and the offline catch-up volume (${CATCHUP_SHAPE.total(quick)} in batches of ${CATCHUP_SHAPE.batch})`,
   async run(ctx: BenchContext): Promise<Metrics> {
     const r = writeRaw(ctx.dir, WRITE_SHAPE.total(ctx.quick), WRITE_SHAPE.batch);
     // The offline catch-up baseline: the queued writes in the client's push batch size.
     const catchupDir = join(ctx.dir, 'catchup');
     mkdirSync(catchupDir);
-    const c = writeRaw(catchupDir, CATCHUP_SHAPE.total, CATCHUP_SHAPE.batch);
+    const c = writeRaw(catchupDir, CATCHUP_SHAPE.total(ctx.quick), CATCHUP_SHAPE.batch);
     return {
       'raw.rps': r.rps,
       'raw.batch.p50': r.p50,
       'raw.batch.p99': r.p99,
-      'raw.catchup.ms': (CATCHUP_SHAPE.total / c.rps) * 1000,
+      'raw.catchup.ms': (CATCHUP_SHAPE.total(ctx.quick) / c.rps) * 1000,
     };
   },
 };

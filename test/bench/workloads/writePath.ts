@@ -11,7 +11,7 @@ import { WRITE_SHAPE } from './writeShape.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-async function measure(url: string, mode: (typeof AckModes)[number], writers: number, total: number, tag: string) {
+export async function measure(url: string, mode: (typeof AckModes)[number], writers: number, total: number, tag: string) {
   const sockets = await Promise.all(Array.from({ length: writers }, (_, i) => connectClient(url, { clientId: `w${tag}-${i}` })));
   const perWriter = total / writers;
   const lat: number[] = [];

@@ -7,5 +7,5 @@ export const WRITE_SHAPE = {
   total: (quick: boolean) => 128 * 50 * (quick ? 1 : 4),
 };
 
-/** Offline catch-up: writes queued while offline, pushed in the protocol's max batch. */
-export const CATCHUP_SHAPE = { total: 10_000, batch: 500, bodyBytes: 200 };
+/** Offline catch-up: writes queued while offline (the 10,000; quick: 2,000), pushed in the protocol's max batch. */
+export const CATCHUP_SHAPE = { total: (quick: boolean) => (quick ? 2_000 : 10_000), batch: 500, bodyBytes: 200 };
