@@ -12,7 +12,7 @@ import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, request } from '../helpers/syncClient.js';
 import { SECRET, hsToken, type TokenClaims } from './support/tokens.js';
 import { collect, sleep } from './support/connect.js';
-import { SecMaker } from './support/changes.js';
+import { SecMaker, awarenessUpdate } from './support/changes.js';
 
 let srv: SpawnedServer;
 const sockets: Socket[] = [];
@@ -79,10 +79,10 @@ describe('per-space roles', () => {
     const outsiderPresence = collect<{ space: string }>(outsider.s, 'awareness');
 
     expect(codes(await request<PushReply>(writer.s, 'push', { changes: writer.m.every('p', 'x') }))).toEqual(['ok', 'ok', 'ok']);
-    await request(writer.s, 'awareness', { space: 'p', doc: 'd', update: new Uint8Array([1, 2, 3]) });
+    await request(writer.s, 'awareness', { space: 'p', doc: 'd', update: awarenessUpdate(3) });
     // Presence into a space without a role is refused and relayed to nobody.
-    expect(errorOf(await request(outsider.s, 'awareness', { space: 'p', doc: 'd', update: new Uint8Array([9]) }))).toBe('FORBIDDEN');
-    outsider.s.emit('awareness', { space: 'p', doc: 'd', update: new Uint8Array([8]) }); // fire-and-forget form too
+    expect(errorOf(await request(outsider.s, 'awareness', { space: 'p', doc: 'd', update: awarenessUpdate(9) }))).toBe('FORBIDDEN');
+    outsider.s.emit('awareness', { space: 'p', doc: 'd', update: awarenessUpdate(8) }); // fire-and-forget form too
     await sleep(600); // several seq-watcher rounds (--poll-poke-ms 100)
 
     expect(readerPokes.some((p) => p.space === 'p')).toBe(true);
@@ -97,7 +97,7 @@ describe('per-space roles', () => {
       expect(errorOf(await request(s, 'pull', { space })), space).toBe('FORBIDDEN');
       expect(errorOf(await request(s, 'subscribe', { spaces: [space] })), space).toBe('FORBIDDEN');
       expect(codes(await request<PushReply>(s, 'push', { changes: [m.put(space, 'x', { v: 1 })] })), space).toEqual(['FORBIDDEN']);
-      expect(errorOf(await request(s, 'awareness', { space, doc: 'd', update: new Uint8Array([1]) })), space).toBe('FORBIDDEN');
+      expect(errorOf(await request(s, 'awareness', { space, doc: 'd', update: awarenessUpdate(1) })), space).toBe('FORBIDDEN');
     }
   });
 

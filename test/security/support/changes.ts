@@ -9,6 +9,13 @@ export function yjsUpdate(text: string): Uint8Array {
   return Y.encodeStateAsUpdate(doc);
 }
 
+/** A y-protocols awareness update for one client (count, clientID, clock, state JSON). */
+export function awarenessUpdate(clientId: number, state: unknown = { user: 'u' }): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(state));
+  if (clientId > 127 || json.length > 127) throw new RangeError('keep it to one-byte varuints');
+  return new Uint8Array([1, clientId, 1, json.length, ...json]);
+}
+
 export class SecMaker extends ChangeMaker {
   yjs(space: string, doc: string, text = 'hi'): Change {
     return { kind: 'yjs', opId: this.nextOpId(), space, doc, update: yjsUpdate(text) };

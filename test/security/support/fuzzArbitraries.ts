@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { encodeHlc } from '@syncline/shared';
-import { yjsUpdate } from './changes.js';
+import { awarenessUpdate, yjsUpdate } from './changes.js';
 
 export const FUZZ_CLIENT = 'fz';
 // Valid values (edge cases come from the mutations and `junk` below).
@@ -20,6 +20,7 @@ const bytes = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
   fc.string({ maxLength: 16 }).map((t) => yjsUpdate(t)),
   fc.constant(new Uint8Array(0)),
+  fc.nat({ max: 127 }).map((id) => awarenessUpdate(id)),
 );
 const fieldValue = fc.jsonValue({ maxDepth: 3 });
 const badValue = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', 'x'.repeat(300), 'other:1', 'fz', 'fz:-1'), fc.integer());
