@@ -45,6 +45,21 @@ function table(title: string, dir: string, file?: string): string {
   ].join('\n');
 }
 
+/** Native IndexedDB request methods appear in a page profile as url-less frames with these names. */
+const IDB = /^(get|put|add|delete|getAll|getAllKeys|openCursor|openKeyCursor|count|continue|transaction|objectStore|index|bulk\w*) ?$/;
+
+function verdict(server: ReturnType<typeof summarizeProfile>, page: ReturnType<typeof summarizeProfile>): string {
+  const pageBusy = page.top.reduce((a, t) => a + t.ms, 0);
+  const idb = page.top.filter((t) => IDB.test(t.frame)).reduce((a, t) => a + t.ms, 0);
+  const gc = page.top.filter((t) => t.frame === '(garbage collector)').reduce((a, t) => a + t.ms, 0);
+  const side = 100 - server.idlePct < 100 - page.idlePct ? 'the client page' : 'the server';
+  return (
+    `From the samples: the server was busy ${(100 - server.idlePct).toFixed(0)}% of the time and the page's main thread ${(100 - page.idlePct).toFixed(0)}%, so the time goes mostly in **${side}**. ` +
+    `In the page, native IndexedDB request calls (get/put/delete/cursor…, url-less frames) take ${((idb / pageBusy) * 100).toFixed(0)}% of busy time and garbage collection ${((gc / pageBusy) * 100).toFixed(0)}%; ` +
+    `\`(program)\` is Chromium's own work outside JavaScript (IndexedDB commits, event dispatch). The rest is the client's JavaScript (bundled \`app.js\` lines).`
+  );
+}
+
 function nodesArg(dir: string): string {
   return ['a', 'b', 'c'].map((n) => `sqlite:${join(dir, `${n}.db`)}`).join(',');
 }
@@ -76,7 +91,9 @@ async function profileCatchup(mode: AckMode, quick: boolean, dir: string): Promi
     return [
       `Re-ran offline catch-up (${mode}, ${n} writes: ${ms} ms) with the server under \`node --cpu-prof\` and the page's main thread profiled over CDP.`,
       '',
-      table('Server child', serverProf),
+      verdict(summarizeProfile(serverProf, 200), summarizeProfile(pageProf, 200, 'page.cpuprofile')),
+      '',
+      table('Server child (its profile includes its own start-up: module loading under tsx)', serverProf),
       table('Browser page (client engine + Dexie, same thread)', pageProf, 'page.cpuprofile'),
     ].join('\n');
   } finally {

@@ -10,9 +10,10 @@ import * as Y from 'yjs';
 import { percentile, sleep, waitFor } from './stats.js';
 
 export interface YjsPeer {
+  doc: Y.Doc;
   /** Resolves once the provider finished its initial sync. */
   synced: Promise<void>;
-  destroy(): void;
+  destroy(): void | Promise<void>;
 }
 
 export interface YjsShape {
@@ -27,8 +28,9 @@ export interface YjsResult {
   p99: number;
 }
 
-export async function runYjs(shape: YjsShape, connect: (doc: Y.Doc, i: number) => YjsPeer): Promise<YjsResult> {
-  const docs = Array.from({ length: shape.clients }, () => new Y.Doc());
+export async function runYjs(shape: YjsShape, connect: (i: number) => YjsPeer | Promise<YjsPeer>): Promise<YjsResult> {
+  const peers = await Promise.all(Array.from({ length: shape.clients }, (_, i) => connect(i)));
+  const docs = peers.map((p) => p.doc);
   const latencies: number[] = [];
   const seen = docs.map(() => 0);
   docs.forEach((doc, i) => {
@@ -42,7 +44,6 @@ export async function runYjs(shape: YjsShape, connect: (doc: Y.Doc, i: number) =
       }
     });
   });
-  const peers = docs.map((doc, i) => connect(doc, i));
   await Promise.all(peers.map((p) => p.synced));
   const total = shape.clients * shape.edits;
   const t0 = performance.now();
@@ -61,7 +62,7 @@ export async function runYjs(shape: YjsShape, connect: (doc: Y.Doc, i: number) =
   await waitFor(() => seen.every((n) => n === total), 120_000, 'all Yjs replicas to receive every edit', 1);
   const texts = new Set(docs.map((d) => d.getText('body').toString()));
   const converge = performance.now() - t0;
-  for (const p of peers) p.destroy();
+  await Promise.all(peers.map((p) => p.destroy()));
   if (texts.size !== 1) throw new Error(`Yjs replicas diverged: ${texts.size} distinct texts`);
   return { converge, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }

@@ -3,9 +3,10 @@ import type { Workload } from '../lib/types.js';
 import { rawSqlite } from './rawSqlite.js';
 import { writePath } from './writePath.js';
 import { yjsPeers } from './yjsPeers.js';
+import { yjsSyncline } from './yjsSyncline.js';
 import { browserBaselines } from './browserBaselines.js';
 import { fanout } from './fanout.js';
 import { connections } from './connections.js';
 import { synclineBrowser } from './synclineBrowser.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, browserBaselines, synclineBrowser, fanout, connections];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, yjsSyncline, browserBaselines, synclineBrowser, fanout, connections];

@@ -4,6 +4,7 @@
  * its RSS growth from before the clients connect to after convergence.
  */
 import WebSocket from 'ws';
+import * as Y from 'yjs';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { WebsocketProvider } from 'y-websocket';
 import { startChild } from '../lib/child.js';
@@ -12,27 +13,29 @@ import { sleep } from '../lib/stats.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { YJS_SHAPE } from './yjsShape.js';
 
-function hocuspocusPeer(url: string, doc: import('yjs').Doc): YjsPeer {
+function hocuspocusPeer(url: string): YjsPeer {
+  const doc = new Y.Doc();
   let resolve!: () => void;
   const synced = new Promise<void>((r) => (resolve = r));
   // With `url` (no shared websocketProvider) the provider owns and connects its socket.
   const provider = new HocuspocusProvider({ url, WebSocketPolyfill: WebSocket, name: 'bench-doc', document: doc, onSynced: () => resolve() } as ConstructorParameters<typeof HocuspocusProvider>[0]);
-  return { synced, destroy: () => provider.destroy() };
+  return { doc, synced, destroy: () => provider.destroy() };
 }
 
-function yWebsocketPeer(url: string, doc: import('yjs').Doc): YjsPeer {
+function yWebsocketPeer(url: string): YjsPeer {
+  const doc = new Y.Doc();
   const provider = new WebsocketProvider(url, 'bench-doc', doc, { WebSocketPolyfill: WebSocket as never, disableBc: true });
   const synced = new Promise<void>((r) => provider.once('sync', () => r()));
-  return { synced, destroy: () => provider.destroy() };
+  return { doc, synced, destroy: () => provider.destroy() };
 }
 
-async function measurePeer(quick: boolean, script: string, peer: (url: string, doc: import('yjs').Doc) => YjsPeer) {
+async function measurePeer(quick: boolean, script: string, peer: (url: string) => YjsPeer) {
   const child = await startChild<{ port: number }>(script);
   try {
     await sleep(200);
     const before = child.rss();
     const url = `ws://127.0.0.1:${child.info.port}`;
-    const r = await runYjs(YJS_SHAPE(quick), (doc) => peer(url, doc));
+    const r = await runYjs(YJS_SHAPE(quick), () => peer(url));
     const mem = (child.rss() - before) / 2 ** 20;
     return { ...r, mem };
   } finally {
