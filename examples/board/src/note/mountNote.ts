@@ -1,25 +1,43 @@
 /**
- * SLOT FOR THE SHARED NOTE (Yjs) — to be filled by the Yjs documents work.
+ * The board's shared note: the Yjs document (space = boardId, docId =
+ * 'note') from `sync.doc`, its Y.Text 'body' bound to a textarea, and live
+ * presence from its Awareness. Works offline (the doc is in IndexedDB) and
+ * converges with everyone else's edits when back online.
  *
- * Contract the board relies on:
- *   mountNote(container, sync, boardId) renders the board's shared rich-text
- *   note into `container` (a <section data-testid="note">) and returns a
- *   function that unmounts it. The note is the Yjs document
- *   (space = boardId, docId = 'note'); presence (who is here, cursors) comes
- *   from its Awareness. Keep the editable element marked
- *   `data-testid="note-editor"` so the e2e tests can type into it.
- *
- * Until then it shows a placeholder and syncs nothing.
+ * A plain textarea with a small diff binding, not TipTap/ProseMirror: no
+ * extra dependencies in the PWA's precache, and the e2e tests type into a
+ * real form control. Any Yjs editor binding can take the same handle.
  */
 import type { Syncline } from '@syncline/client';
 import { h } from '../ui/dom.js';
+import { bindTextarea } from './bindTextarea.js';
+import { mountPresence } from './presence.js';
+import './note.css';
 
-export function mountNote(container: HTMLElement, _sync: Syncline, boardId: string): () => void {
-  const placeholder = h(
-    'p',
-    { class: 'note-placeholder', 'data-testid': 'note-placeholder' },
-    `The shared note of board “${boardId}” (a Yjs document with live presence) will appear here.`,
-  );
-  container.append(h('h2', {}, 'Shared note'), placeholder);
-  return () => container.replaceChildren();
+export function mountNote(container: HTMLElement, sync: Syncline, boardId: string): () => void {
+  const handle = sync.doc(boardId, 'note');
+  const presence = h('div', { class: 'presence', 'data-testid': 'presence' });
+  const area = h('textarea', {
+    class: 'note-editor',
+    'data-testid': 'note-editor',
+    rows: 6,
+    placeholder: 'Loading the shared note…',
+    disabled: true,
+    'aria-label': 'Shared note',
+  });
+  container.append(h('h2', {}, 'Shared note'), presence, area);
+  let unbind = () => {};
+  const unpresence = mountPresence(presence, handle.awareness, area);
+  void handle.whenLoaded.then(() => {
+    unbind = bindTextarea(handle.doc.getText('body'), area);
+    area.disabled = false;
+    area.placeholder = 'Write together…';
+    area.dataset.loaded = 'true';
+  });
+  return () => {
+    unbind();
+    unpresence();
+    void handle.destroy();
+    container.replaceChildren();
+  };
 }
