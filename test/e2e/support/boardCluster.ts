@@ -26,12 +26,14 @@ export interface BoardCluster {
 export const TEST_ENGINE = { backoff: { baseMs: 100, maxMs: 1000 }, connectTimeoutMs: 3000, requestTimeoutMs: 4000, pullIntervalMs: 5000 };
 
 export async function startBoardCluster(): Promise<BoardCluster> {
-  await ensureBuilt();
+  const t0 = Date.now();
+  const build = await ensureBuilt();
   const dataDir = tempDir('syncline-e2e-');
   // Both at once (SQLite nodes wait on each other's locks, schema creation is idempotent): saves a start-up per file.
   const servers = await Promise.all(['s1', 's2'].map((id) => spawnServer({ dataDir, args: ['--server-id', id, '--poll-poke-ms', '300'] })));
   const web = await serveBoard({ config: { servers: servers.map((s) => s.url), engine: TEST_ENGINE } });
   const browser = await launchBrowser();
+  console.log(`e2e cluster up in ${Date.now() - t0} ms (${build.built ? `built the app in ${build.ms} ms` : 'app build up to date'})`);
   return {
     servers,
     web,
@@ -46,9 +48,11 @@ export async function startBoardCluster(): Promise<BoardCluster> {
       return n;
     },
     async stop() {
+      const t = Date.now();
       await browser.close().catch(() => undefined);
       await web.close();
       await Promise.all(servers.map((s) => s.stop()));
+      console.log(`e2e cluster stopped in ${Date.now() - t} ms`);
     },
   };
 }
