@@ -83,6 +83,10 @@ export class PostgresNode implements StorageNode {
     // An idle client losing its server emits 'error' on the pool; unhandled it
     // would crash the process. The next call fails and reports it instead.
     pool.on('error', () => {});
+    // A checked-out client whose server dies mid-query emits 'error' on the
+    // client itself, not the pool; without a listener Node exits. The query
+    // in flight rejects and reports it.
+    pool.on('connect', (client) => client.on('error', () => {}));
     try {
       await this.tx(pool, (c) => migratePostgres(c, this.schema));
     } catch (err) {
@@ -239,7 +243,11 @@ export class PostgresNode implements StorageNode {
   }
 
   async ping(): Promise<void> {
-    await this.query('SELECT 1');
+    // A node whose database was replaced by an empty one (disaster recovery)
+    // answers SELECT 1 but has no tables: recreate the schema so repair can
+    // refill it, instead of flapping between up and down forever.
+    const rows = await this.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [`${this.s}.ops`]);
+    if (rows[0]?.t == null) await this.tx(this.ready(), (c) => migratePostgres(c, this.schema));
   }
 
   async docsToCompact(minRows: number, limit: number): Promise<DocToCompact[]> {
