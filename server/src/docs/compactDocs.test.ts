@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 const kinds: [string, () => Promise<StorageNode>][] = [
-  ['memory', async () => new MemoryNode({ id: 'm' })],
+  ['memory', async () => new MemoryNode('m')],
   ['sqlite', async () => new SqliteNode({ id: 's', path: join(mkdtempSync(join(tmpdir(), 'compact-')), 'n.db') })],
   ['postgres', async () => new PostgresNode({ id: 'p', connectionString: pg.url, schema: `compact_${process.pid}_${Date.now()}` })],
 ];
