@@ -51,6 +51,8 @@ export function healthRoutes(app: Express, ctx: ServerContext): void {
         connectedClients: ctx.io.of('/').sockets.size,
         inflightPushes: ctx.inflight.size,
         nodes: ctx.replicator.health(),
+        acks: ctx.metrics.ackSummary(),
+        replication: ctx.replicator.stats?.() ?? {},
       };
       if (digests) body.digests = await ctx.replicator.digests();
       res.json(body);

@@ -91,12 +91,25 @@ export class ServerMetrics {
     });
   }
 
+  /** Plain totals of the ack counters, for the /status JSON page. */
+  private readonly ackTotals: Partial<Record<AckMode, Record<'ok' | 'rejected' | 'indeterminate' | 'degraded', number>>> = {};
+
   recordPush(mode: AckMode, results: OpResult[], seconds: number): void {
     this.pushLatency.observe({ mode }, seconds);
+    const totals = (this.ackTotals[mode] ??= { ok: 0, rejected: 0, indeterminate: 0, degraded: 0 });
     for (const r of results) {
       this.acks.inc({ mode, outcome: r.status });
-      if (r.degraded) this.degraded.inc({ mode });
+      totals[r.status] += 1;
+      if (r.degraded) {
+        this.degraded.inc({ mode });
+        totals.degraded += 1;
+      }
     }
+  }
+
+  /** Op outcomes by ack mode since start: `{ sync: { ok, rejected, indeterminate, degraded } }`. */
+  ackSummary(): Partial<Record<AckMode, Record<'ok' | 'rejected' | 'indeterminate' | 'degraded', number>>> {
+    return structuredClone(this.ackTotals);
   }
 
   recordError(event: string, code: string): void {

@@ -19,6 +19,8 @@ export interface NodeEntry {
   repairing: boolean;
   repairProgress: number;
   lagOps: number;
+  /** Op count last read from the node, to estimate the lag of a node that cannot be asked. */
+  lastOpCount?: number;
   lastError?: string;
   /** Bumped whenever the node goes down or into maintenance, so a repair that overlapped that does not clear `stale`. */
   epoch: number;
@@ -96,7 +98,9 @@ export class NodeSet {
         primary: e === primary,
         lagOps: e.lagOps,
         repairing: e.repairing || (e.stale && e.state === 'up'),
-        repairProgress: e.stale ? e.repairProgress : 1,
+        // A node that is down or out cannot be known to be current: report it
+        // as not repaired rather than as fully caught up.
+        repairProgress: e.state !== 'up' ? 0 : e.stale ? e.repairProgress : 1,
       };
       if (e.lastError !== undefined) h.lastError = e.lastError;
       return h;

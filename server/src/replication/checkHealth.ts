@@ -1,7 +1,9 @@
 /**
  * One round of health checks: ping every node not in maintenance (a failed
  * ping marks it down, a successful one brings a down node back as stale),
- * then refresh each up node's lag behind the primary's op count.
+ * then refresh each node's lag behind the primary's op count (a node that is
+ * down or in maintenance: from the last count it answered, so its lag grows
+ * while it is away).
  */
 import type { NodeSet } from './NodeSet.js';
 import type { NodeCall } from './callNode.js';
@@ -25,6 +27,10 @@ export async function checkHealth(nodes: NodeSet, call: NodeCall, timeoutMs: num
   const primaryCount = primary ? counts[up.indexOf(primary)] : null;
   up.forEach((e, i) => {
     const c = counts[i];
-    if (typeof c === 'number' && typeof primaryCount === 'number') e.lagOps = Math.max(0, primaryCount - c);
+    if (typeof c === 'number') e.lastOpCount = c;
   });
+  if (typeof primaryCount !== 'number') return;
+  for (const e of nodes.entries) {
+    if (e.lastOpCount !== undefined) e.lagOps = Math.max(0, primaryCount - e.lastOpCount);
+  }
 }
