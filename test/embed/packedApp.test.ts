@@ -20,6 +20,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { REPO_ROOT, spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { packPackages, type PackageDir } from './support/packPackages.js';
 import { serveStatic } from './support/staticServer.js';
+import { webpackBuild } from './support/webpackBuild.js';
 import { waitFor } from './support/waitFor.js';
 
 const run = promisify(execFile);
@@ -65,12 +66,60 @@ beforeAll(async () => {
       run('npm', ['install', tarballs.shared, tarballs.server, '--ignore-scripts', ...NPM_FLAGS], { cwd: serverDir }),
     ]),
   );
-  await timed('vite build', () => run(process.execPath, [join(appDir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: appDir }));
+  await Promise.all([
+    timed('vite build', () => run(process.execPath, [join(appDir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: appDir })),
+    timed('webpack build', () => webpackBuild(appDir)),
+  ]);
 }, 300_000);
 
 afterAll(() => {
   console.log(`[embed] timings ms: ${JSON.stringify(timings)}`);
 });
+
+async function roundTrip(bundler: string, distDir: string, workerPattern: (site: string) => RegExp): Promise<void> {
+  let srv: SpawnedServer | null = null;
+  let browser: Browser | null = null;
+  const site = await serveStatic(distDir);
+  const space = `embed-${Date.now()}`;
+  const other = new Dexie(`embed-other-${process.pid}-${Date.now()}`);
+  try {
+    srv = await spawnServer({ args: ['--ack', 'sync'] });
+    browser = await launchBrowser();
+    const page = await (await browser.newContext()).newPage();
+    const workers: string[] = [];
+    const errors: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await timed(`browser (${bundler})`, async () => {
+      await page.goto(`${site.url}/?server=${encodeURIComponent(srv!.url)}&space=${space}`);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('online'), null, { timeout: 20_000 });
+      await page.fill('#text', 'hello from the browser');
+      await page.click('button');
+      await page.waitForFunction(() => document.getElementById('notes')?.textContent === 'hello from the browser', null, { timeout: 10_000 });
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'online · 0 pending', null, { timeout: 20_000 });
+    });
+
+    other.version(1).stores({ notes: 'id, at' });
+    const sync = createSyncline(other, { tables: ['notes'], servers: [srv.url], defaultSpace: space, leaderElection: false, engine: { pollIntervalMs: 100 } });
+    await waitFor(async () => (await other.table('notes').count()) === 1, 20_000, 'second client got the note');
+    expect((await other.table('notes').toArray())[0]).toMatchObject({ text: 'hello from the browser' });
+    await other.table('notes').put({ id: 'from-node', text: 'hello from node', at: Date.now() + 1 });
+    await sync.flush({ timeoutMs: 15_000 });
+    await page.waitForFunction(() => document.getElementById('notes')?.textContent?.includes('hello from node'), null, { timeout: 20_000 });
+    await sync.close();
+
+    // The engine ran in the bundled Worker, not on the page's thread.
+    expect(workers.length).toBe(1);
+    expect(workers[0]).toMatch(workerPattern(site.url));
+    expect(errors).toEqual([]);
+  } finally {
+    other.close();
+    await browser?.close();
+    await srv?.stop();
+    await site.close();
+  }
+}
+
 
 describe('embedding from packed tarballs', () => {
   it('the app installed the tarballs, not links into the monorepo', () => {
@@ -83,48 +132,12 @@ describe('embedding from packed tarballs', () => {
     expect(existsSync(join(appDir, 'node_modules/@syncline/client/node_modules/dexie'))).toBe(false);
   });
 
-  it('a note written in the built page reaches a real server and a second client, and back', async () => {
-    let srv: SpawnedServer | null = null;
-    let browser: Browser | null = null;
-    const site = await serveStatic(join(appDir, 'dist'));
-    const space = `embed-${Date.now()}`;
-    const other = new Dexie(`embed-other-${process.pid}-${Date.now()}`);
-    try {
-      srv = await spawnServer({ args: ['--ack', 'sync'] });
-      browser = await launchBrowser();
-      const page = await (await browser.newContext()).newPage();
-      const workers: string[] = [];
-      const errors: string[] = [];
-      page.on('worker', (w) => workers.push(w.url()));
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await timed('browser', async () => {
-        await page.goto(`${site.url}/?server=${encodeURIComponent(srv!.url)}&space=${space}`);
-        await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('online'), null, { timeout: 20_000 });
-        await page.fill('#text', 'hello from the browser');
-        await page.click('button');
-        await page.waitForFunction(() => document.getElementById('notes')?.textContent === 'hello from the browser', null, { timeout: 10_000 });
-        await page.waitForFunction(() => document.getElementById('status')?.textContent === 'online · 0 pending', null, { timeout: 20_000 });
-      });
+  it('vite: a note written in the built page reaches a real server and a second client, and back', async () => {
+    await roundTrip('vite', join(appDir, 'dist'), (site) => new RegExp(`^${site}/assets/worker-[\\w-]+\\.js$`));
+  }, 120_000);
 
-      other.version(1).stores({ notes: 'id, at' });
-      const sync = createSyncline(other, { tables: ['notes'], servers: [srv.url], defaultSpace: space, leaderElection: false, engine: { pollIntervalMs: 100 } });
-      await waitFor(async () => (await other.table('notes').count()) === 1, 20_000, 'second client got the note');
-      expect((await other.table('notes').toArray())[0]).toMatchObject({ text: 'hello from the browser' });
-      await other.table('notes').put({ id: 'from-node', text: 'hello from node', at: Date.now() + 1 });
-      await sync.flush({ timeoutMs: 15_000 });
-      await page.waitForFunction(() => document.getElementById('notes')?.textContent?.includes('hello from node'), null, { timeout: 20_000 });
-      await sync.close();
-
-      // The engine ran in the bundled Worker, not on the page's thread.
-      expect(workers.length).toBe(1);
-      expect(workers[0]).toMatch(new RegExp(`^${site.url}/assets/worker-[\\w-]+\\.js$`));
-      expect(errors).toEqual([]);
-    } finally {
-      other.close();
-      await browser?.close();
-      await srv?.stop();
-      await site.close();
-    }
+  it('webpack 5: the same page bundled by webpack syncs from its Worker too', async () => {
+    await roundTrip('webpack', join(appDir, 'wp-dist'), (site) => new RegExp(`^${site}/syncline\\.js$`));
   }, 120_000);
 
   it('the server tarball installs and its syncline-server bin runs', async () => {
