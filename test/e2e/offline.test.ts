@@ -54,6 +54,11 @@ describe('offline editing and offline reload', () => {
     expect((await alice.status()).pending).toBeGreaterThan(0);
     await alice.addCard(1, 'Offline 2 (after reload)');
     await alice.screenshot('offline-after-reload');
+    // A fresh load (a new tab, still no network) works too, and shows the same local data.
+    const second = await new BoardPage(await aliceCtx.newPage()).open(url);
+    await eventually('the new offline tab shows the local board', () => second.board(), (b) => b[1]!.includes('Offline 2 (after reload)'));
+    expect(await second.board()).toEqual(await alice.board());
+    await second.page.close();
 
     await aliceCtx.setOffline(false);
     const want = [
