@@ -17,6 +17,7 @@ import { relayAwareness } from '../docs/relayAwareness.js';
 import { ServerRotation } from './ServerRotation.js';
 import { Signal } from './Signal.js';
 import { SyncSession, type SessionEnd } from './SyncSession.js';
+import { watchNetwork } from './watchNetwork.js';
 
 /** How often an engine every server refused for its protocol version tries again. */
 const PROTOCOL_RECHECK_MS = 60 * 60 * 1000;
@@ -30,6 +31,7 @@ export class SyncEngine {
   private stopped = true;
   private loop: Promise<void> | null = null;
   private clientId = '';
+  private unwatchNetwork: () => void = () => {};
 
   constructor(private readonly opts: EngineOptions) {
     this.rotation = new ServerRotation(opts.servers);
@@ -39,6 +41,13 @@ export class SyncEngine {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.unwatchNetwork = watchNetwork({
+      offline: () => this.session?.stop(),
+      online: () => {
+        this.rotation.succeeded();
+        this.sleeper.wake();
+      },
+    });
     this.loop = this.run().catch((err: unknown) => {
       // Only local database failures get here; they end syncing visibly, never silently.
       this.status.update({ state: 'offline', lastError: toSyncError(err).toWire() });
@@ -47,6 +56,7 @@ export class SyncEngine {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unwatchNetwork();
     this.session?.stop();
     this.sleeper.wake();
     await this.loop;
