@@ -16,3 +16,4 @@ export * from './json.js';
 export * from './merge.js';
 export * from './changes.js';
 export * from './protocol.js';
+export * from './random.js';

@@ -12,6 +12,7 @@ import { canonicalJson, materialize, type RecordState } from '@syncline/shared';
 import { SocketIoTransport } from '@syncline/client';
 import type { SpawnedServer } from '../helpers/spawnServer.js';
 import { openClient, snapshot, startCluster, waitFor, type Client } from './realCluster.js';
+import { seededRandom as mulberry32 } from '@syncline/shared';
 
 let servers: SpawnedServer[] = [];
 let clients: Client[] = [];
@@ -22,17 +23,6 @@ afterEach(async () => {
   clients = [];
   servers = [];
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The visible records a node file holds, in the client snapshot's form. */
 function nodeSnapshot(dataDir: string, node: number): string {

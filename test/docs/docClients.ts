@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import type { SynclineDoc } from '@syncline/client';
 import Database from 'better-sqlite3';
 import { openClient, type Client } from '../client/realCluster.js';
+import { seededRandom } from '@syncline/shared';
 
 export interface DocClient extends Client {
   note: SynclineDoc;
@@ -46,13 +47,4 @@ export function nodeDoc(dataDir: string, node: 1 | 2 | 3): { text: string; rows:
   }
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = seededRandom;

@@ -17,6 +17,7 @@ import { SqliteNode } from '../../server/src/storage/SqliteNode.js';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';
+import { seededRandom as prng } from '@syncline/shared';
 
 const CLIENTS = 4;
 const OPS_PER_CLIENT = 300;
@@ -27,18 +28,6 @@ let current: SpawnedServer | undefined;
 afterEach(async () => {
   await current?.kill('SIGKILL');
 });
-
-/** Deterministic PRNG (mulberry32) so a failing run reproduces from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface ClientState {
   id: string;

@@ -8,17 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { AckMode, OpResult } from '@syncline/shared';
 import { Replicator } from './Replicator.js';
 import { makeOps, sqliteCluster, type SqliteCluster } from '../testing/sqliteCluster.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as mulberry32 } from '@syncline/shared';
 
 const baseSeed = Number(process.env.REPL_SEED ?? Date.now() % 1_000_000);
 let cluster: SqliteCluster | undefined;

@@ -1,19 +1,13 @@
 import { expect, it } from 'vitest';
 import type { StoredOp } from '../StorageNode.js';
 import { del, put, yjs, type ConformanceContext } from './fixtures.js';
+import { seededRandom } from '@syncline/shared';
 
 type Open = () => Promise<ConformanceContext>;
 
 /** Deterministic shuffle (mulberry32), so a failing order reproduces. */
 function shuffled<T>(items: T[], seed: number): T[] {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
