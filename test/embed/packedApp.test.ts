@@ -20,6 +20,7 @@ import { launchBrowser } from '../helpers/browser.js';
 import { REPO_ROOT, spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { packPackages, type PackageDir } from './support/packPackages.js';
 import { serveStatic } from './support/staticServer.js';
+import { startViteDev } from './support/viteDevServer.js';
 import { webpackBuild } from './support/webpackBuild.js';
 import { waitFor } from './support/waitFor.js';
 
@@ -54,7 +55,7 @@ beforeAll(async () => {
   tarballs = await timed('build+pack', () => packPackages(join(work, 'tarballs')));
 
   appDir = join(work, 'app');
-  for (const f of ['index.html', 'src', 'tsconfig.json']) cpSync(join(REPO_ROOT, 'examples/minimal', f), join(appDir, f), { recursive: true });
+  for (const f of ['index.html', 'src', 'tsconfig.json', 'vite.config.ts']) cpSync(join(REPO_ROOT, 'examples/minimal', f), join(appDir, f), { recursive: true });
   writeFileSync(join(appDir, 'package.json'), appPackageJson());
   serverDir = join(work, 'server-consumer');
   mkdirSync(serverDir);
@@ -76,10 +77,9 @@ afterAll(() => {
   console.log(`[embed] timings ms: ${JSON.stringify(timings)}`);
 });
 
-async function roundTrip(bundler: string, distDir: string, workerPattern: (site: string) => RegExp): Promise<void> {
+async function roundTrip(bundler: string, site: { url: string; close(): Promise<void> }, workerPattern: (site: string) => RegExp): Promise<void> {
   let srv: SpawnedServer | null = null;
   let browser: Browser | null = null;
-  const site = await serveStatic(distDir);
   const space = `embed-${Date.now()}`;
   const other = new Dexie(`embed-other-${process.pid}-${Date.now()}`);
   try {
@@ -133,11 +133,16 @@ describe('embedding from packed tarballs', () => {
   });
 
   it('vite: a note written in the built page reaches a real server and a second client, and back', async () => {
-    await roundTrip('vite', join(appDir, 'dist'), (site) => new RegExp(`^${site}/assets/worker-[\\w-]+\\.js$`));
+    await roundTrip('vite', await serveStatic(join(appDir, 'dist')), (site) => new RegExp(`^${site}/assets/worker-[\\w-]+\\.js$`));
   }, 120_000);
 
   it('webpack 5: the same page bundled by webpack syncs from its Worker too', async () => {
-    await roundTrip('webpack', join(appDir, 'wp-dist'), (site) => new RegExp(`^${site}/syncline\\.js$`));
+    await roundTrip('webpack', await serveStatic(join(appDir, 'wp-dist')), (site) => new RegExp(`^${site}/syncline\\.js$`));
+  }, 120_000);
+
+  it('vite dev server (with the documented optimizeDeps lines): the page syncs from its Worker', async () => {
+    const dev = await timed('vite dev start', () => startViteDev(appDir));
+    await roundTrip('vite dev', dev, (site) => new RegExp(`^${site}/node_modules/@syncline/client/dist/worker/worker\\.js\\?worker_file&type=module$`));
   }, 120_000);
 
   it('the server tarball installs and its syncline-server bin runs', async () => {

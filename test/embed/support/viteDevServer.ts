@@ -1,0 +1,42 @@
+/** Runs the app's own `vite` dev server (CLI, in its folder) on a free loopback port. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as { port: number };
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export async function startViteDev(appDir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [join(appDir, 'node_modules/vite/bin/vite.js'), '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+    cwd: appDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(`127.0.0.1:${port}`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+    void exited.then(() => reject(new Error(`vite dev exited:\n${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
