@@ -187,7 +187,12 @@ async function startEngine(db: Dexie, options: SynclineOptions, spaces: string[]
   if (options.worker) {
     // Loaded lazily so apps without a Worker never pull in Comlink.
     const { startWorkerEngine } = await import('./worker/startWorkerEngine.js');
-    return startWorkerEngine(options.worker(), db.name, options, spaces);
+    try {
+      return await startWorkerEngine(options.worker(), db.name, options, spaces);
+    } catch (err) {
+      // No (module) Worker here: sync from this thread rather than not at all (docs/embedding.md).
+      console.warn('Syncline: the sync Worker did not start; running the engine in this thread', err);
+    }
   }
   return startLocalEngine(db, {
     tables: options.tables,
