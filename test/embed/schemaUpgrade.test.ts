@@ -97,4 +97,24 @@ describe('Dexie schema upgrade', () => {
     await sync2.close();
     db2.close();
   });
+
+  it('Syncline added to an app whose database already exists at the same version: tables created, writes sync', async () => {
+    const name = `late-${process.pid}-${Date.now()}`;
+    const plain = openV1(name);
+    await plain.table('cards').put({ id: 'old', title: 'before Syncline' });
+    plain.close();
+    const db = openV1(name);
+    const sync = createSyncline(db, { tables: ['cards'], servers: [srv.url], defaultSpace: 'late', leaderElection: false, engine: fast });
+    await db.open();
+    expect(db.tables.map((t) => t.name)).toEqual(expect.arrayContaining([OUTBOX, META]));
+    expect(await db.table('cards').get('old')).toEqual({ id: 'old', title: 'before Syncline' });
+    await db.table('cards').put({ id: 'new', title: 'after Syncline' });
+    await sync.flush({ timeoutMs: 15_000 });
+    const reader = await connectClient(srv.url, { clientId: 'late-reader' });
+    const pulled = await request<PullReply>(reader, 'pull', { space: 'late' });
+    expect(pulled.records.map((r) => r.id)).toEqual(['new']);
+    reader.close();
+    await sync.close();
+    db.close();
+  });
 });
