@@ -107,7 +107,10 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     async listen() {
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
-        http.listen(opts.port, opts.host, () => {
+        // exclusive: a node:cluster worker binds its own socket instead of sharing the
+        // primary's (shared port-0 handles would give every worker the same port, and a
+        // dead worker's port must close so clients fail over). No effect outside a cluster.
+        http.listen({ port: opts.port, host: opts.host, exclusive: true }, () => {
           http.off('error', reject);
           resolve();
         });

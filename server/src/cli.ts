@@ -2,13 +2,19 @@
  * `syncline-server` entry point: parse flags/env, build nodes and the
  * replicator, listen, print `syncline-server listening on http://HOST:PORT`
  * (tests and scripts wait for that line), drain on SIGTERM/SIGINT.
+ * With `--processes N` this process becomes a node:cluster primary
+ * (cluster/runPrimary.ts) and each forked worker runs the code below on
+ * its own port with the cluster adapter.
  */
+import cluster from 'node:cluster';
 import { pino } from 'pino';
 import { createSynclineServer } from './SynclineServer.js';
 import { parseCli, UsageError } from './cli/parseCli.js';
 import { helpText } from './cli/helpText.js';
 import { buildNodes, buildReplicator } from './cli/buildReplicator.js';
 import { NodeSpecError } from './storage/createNode.js';
+import { runPrimary } from './cluster/runPrimary.js';
+import { reportListening, workerSlot } from './cluster/workerEnv.js';
 
 async function main(): Promise<void> {
   let cfg;
@@ -23,7 +29,14 @@ async function main(): Promise<void> {
     process.stdout.write(helpText());
     return;
   }
-  const logger = pino({ level: cfg.logLevel, base: { server: cfg.serverId } });
+  if (cfg.processes > 1 && cluster.isPrimary) {
+    runPrimary(cfg);
+    return;
+  }
+  const slot = workerSlot();
+  const serverId = slot?.serverId ?? cfg.serverId;
+  const adapter = cfg.redis ? { redis: cfg.redis } : slot ? ('cluster' as const) : ('none' as const);
+  const logger = pino({ level: cfg.logLevel, base: { server: serverId } });
   let nodes;
   try {
     nodes = await buildNodes(cfg);
@@ -39,11 +52,11 @@ async function main(): Promise<void> {
     replicator,
     nodes,
     mode: cfg.ack,
-    serverId: cfg.serverId,
-    port: cfg.port,
+    serverId,
+    port: slot?.port ?? cfg.port,
     host: cfg.host,
     maxClockSkewMs: cfg.maxClockSkewMs,
-    adapter: cfg.redis ? { redis: cfg.redis } : 'none',
+    adapter,
     pollPokeMs: cfg.pollPokeMs,
     adminToken: cfg.adminToken,
     auth: cfg.auth,
@@ -63,8 +76,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   const { url } = await server.listen();
-  logger.info({ url, nodes: cfg.nodes, ack: cfg.ack, adapter: cfg.redis ? 'redis' : 'none' }, 'listening');
-  process.stdout.write(`syncline-server listening on ${url}\n`);
+  logger.info({ url, nodes: cfg.nodes, ack: cfg.ack, adapter: typeof adapter === 'string' ? adapter : 'redis' }, 'listening');
+  process.stdout.write(`syncline-server listening on ${url}${slot ? ` (worker ${slot.index + 1}, pid ${process.pid})` : ''}\n`);
+  if (slot) reportListening(Number(new URL(url).port), url);
 }
 
 main().catch((err: unknown) => {

@@ -35,6 +35,7 @@ export const FLAGS: CliFlag[] = [
   { name: 'ack', env: 'SYNCLINE_ACK', type: 'string', arg: 'MODE', def: 'semi-sync', help: 'default ack mode: sync | semi-sync | async' },
   { name: 'semi-sync-replicas', env: 'SYNCLINE_SEMI_SYNC_REPLICAS', type: 'string', arg: 'K', def: '1', help: 'replicas that must commit besides the primary in semi-sync' },
   { name: 'fallback', env: 'SYNCLINE_FALLBACK', type: 'string', arg: 'WHAT', def: 'reject', help: 'too few nodes for the mode: reject (NOT_ENOUGH_REPLICAS) | degrade (ack degraded once the primary committed)' },
+  { name: 'processes', env: 'SYNCLINE_PROCESSES', type: 'string', arg: 'N', def: '1', help: 'worker processes on this host (node:cluster): worker i serves --port + i, all on the same --nodes, fanned out by @socket.io/cluster-adapter (or --redis); the primary restarts dead workers' },
   { name: 'redis', env: 'SYNCLINE_REDIS', type: 'string', arg: 'URL', help: 'Redis URL for cross-server fan-out (@socket.io/redis-adapter)' },
   { name: 'data-dir', env: 'SYNCLINE_DATA_DIR', type: 'string', arg: 'DIR', def: './.data', help: 'folder of the default SQLite nodes' },
   { name: 'server-id', env: 'SYNCLINE_SERVER_ID', type: 'string', arg: 'ID', help: 'id in logs, metrics, welcome and re-stamped HLCs (default: random)' },
@@ -67,6 +68,8 @@ export interface CliConfig {
   ack: AckMode;
   semiSyncReplicas: number;
   fallback: 'reject' | 'degrade';
+  /** Worker processes; 1 = this process serves (no node:cluster). */
+  processes: number;
   redis: string | undefined;
   dataDir: string;
   serverId: string | undefined;
@@ -100,14 +103,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const dataDir = get('data-dir')!;
   const nodes = get('nodes')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [1, 2, 3].map((i) => `sqlite:${dataDir}/node${i}.db`);
   if (nodes.length === 0) throw new UsageError('--nodes needs at least one node spec');
+  const port = int('port', get('port'), 0, 65535);
+  const processes = int('processes', get('processes'), 1, 64);
+  if (port !== 0 && port + processes - 1 > 65535) throw new UsageError(`--port ${port} + --processes ${processes} runs past port 65535`);
   return {
     help: values.help === true,
-    port: int('port', get('port'), 0, 65535),
+    port,
     host: get('host')!,
     nodes,
     ack: oneOf('ack', get('ack'), AckModes),
     semiSyncReplicas: int('semi-sync-replicas', get('semi-sync-replicas'), 0, 1000),
     fallback: oneOf('fallback', get('fallback'), ['reject', 'degrade'] as const),
+    processes,
     redis: get('redis'),
     dataDir,
     serverId: get('server-id'),
