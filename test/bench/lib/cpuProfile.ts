@@ -45,6 +45,31 @@ interface Node {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
+const AREAS: [string, RegExp][] = [
+  ['fake-indexeddb', /fake-indexeddb/],
+  ['Dexie', /dexie/i],
+  ['Yjs / lib0', /node_modules\/(yjs|lib0|y-protocols)\//],
+  ['Syncline client', /^client\/src\//],
+  ['Syncline server', /^server\/src\//],
+  ['Syncline shared', /^shared\/src\//],
+  ['Socket.IO / engine.io / ws', /node_modules\/(socket\.io|engine\.io|ws|@socket\.io)[^/]*\//],
+  ['zod', /node_modules\/zod\//],
+  ['better-sqlite3', /better-sqlite3/],
+  ['module loading (start-up)', /^node:internal\/modules|esm\/|tsx/],
+  ['garbage collector', /^\(garbage collector\)/],
+];
+
+/** Self time grouped by package/area, largest first. */
+export function areasOf(top: { frame: string; ms: number }[]): { area: string; ms: number }[] {
+  const by = new Map<string, number>();
+  for (const t of top) {
+    const where = t.frame.split(' ').slice(1).join(' ') || t.frame;
+    const area = AREAS.find(([, re]) => re.test(where) || re.test(t.frame))?.[0] ?? 'other';
+    by.set(area, (by.get(area) ?? 0) + t.ms);
+  }
+  return [...by.entries()].map(([area, ms]) => ({ area, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 /** Top `n` functions by self time, plus the share of samples the process was idle. */
 export function summarizeProfile(profDir: string, n = 12, fileName?: string): { wallMs: number; idlePct: number; top: { frame: string; ms: number; pct: number }[] } {
   const file = fileName ?? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));

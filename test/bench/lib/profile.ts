@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { AckMode } from '@syncline/shared';
 import { COMPARISONS } from './comparisons.js';
-import { startProfiledServer, summarizeProfile } from './cpuProfile.js';
+import { areasOf, startProfiledServer, summarizeProfile } from './cpuProfile.js';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { runYjs } from './yjsDriver.js';
+import { synclinePeer } from '../workloads/yjsSyncline.js';
+import { YJS_SHAPE } from '../workloads/yjsShape.js';
 import { bundlePage, launchChromium } from './browser.js';
 import { servePage } from './pageServer.js';
 import { profilePage } from './pageProfile.js';
@@ -34,9 +39,12 @@ function slowest(m: Record<string, number>) {
 
 function table(title: string, dir: string, file?: string): string {
   const s = summarizeProfile(dir, 8, file);
+  const all = summarizeProfile(dir, 100_000, file).top;
+  const busy = all.reduce((a, t) => a + t.ms, 0);
+  const areas = areasOf(all).slice(0, 6).map((a) => `${a.area} ${((a.ms / busy) * 100).toFixed(0)}%`).join(', ');
   const rows = s.top.map((t) => `| \`${t.frame}\` | ${t.ms.toFixed(0)} ms | ${t.pct.toFixed(1)}% |`);
   return [
-    `${title}: ${s.wallMs.toFixed(0)} ms profiled, **${(100 - s.idlePct).toFixed(0)}% busy** (${s.idlePct.toFixed(0)}% idle). Top functions by self time (share of busy time):`,
+    `${title}: ${s.wallMs.toFixed(0)} ms profiled, **${(100 - s.idlePct).toFixed(0)}% busy** (${s.idlePct.toFixed(0)}% idle). Busy time by area: ${areas}. Top functions by self time (share of busy time):`,
     '',
     '| function | self | share |',
     '|---|---|---|',
@@ -115,6 +123,38 @@ async function profileWrite(key: string, quick: boolean, dir: string): Promise<s
   return [`Re-ran the write path (${mode}, ${w} writers: ${r.rps.toFixed(0)} records/s) with the server under \`node --cpu-prof\`.`, '', table('Server child', serverProf)].join('\n');
 }
 
+/** Yjs: the server child under --cpu-prof, and this process (the clients) through node:inspector. */
+async function profileYjs(quick: boolean, dir: string): Promise<string> {
+  const serverProf = join(dir, 'server');
+  const clientProf = join(dir, 'clients');
+  mkdirSync(clientProf, { recursive: true });
+  const srv = await startProfiledServer(['--port', '0', '--nodes', nodesArg(dir), '--ack', 'semi-sync', '--log-level', 'error'], serverProf);
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  let r;
+  try {
+    const space = `yjsprof-${randomUUID().slice(0, 8)}`;
+    r = await runYjs(YJS_SHAPE(quick), (i) => synclinePeer(srv.url, space, i));
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(clientProf, 'clients.cpuprofile'), JSON.stringify(profile));
+    session.disconnect();
+    await srv.stop();
+  }
+  const server = summarizeProfile(serverProf, 100_000);
+  const clients = summarizeProfile(clientProf, 100_000, 'clients.cpuprofile');
+  return [
+    `Re-ran the Yjs workload with @syncline/client (converged in ${r.converge.toFixed(0)} ms, update latency p50 ${r.p50.toFixed(0)} ms) with the server under \`node --cpu-prof\` and the client process (all ${YJS_SHAPE(quick).clients} clients) profiled through \`node:inspector\`.`,
+    '',
+    `From the samples: the server was busy ${(100 - server.idlePct).toFixed(0)}% of the time, the client process ${(100 - clients.idlePct).toFixed(0)}%; the time goes mostly in **${100 - server.idlePct < 100 - clients.idlePct ? 'the clients' : 'the server'}**.`,
+    '',
+    table('Server child (its profile includes its own start-up under tsx)', serverProf),
+    table('Client process (Syncline clients on fake-indexeddb + Dexie)', clientProf, 'clients.cpuprofile'),
+  ].join('\n');
+}
+
 export async function profileSlowest(m: Record<string, number>, quick: boolean, dir: string, log: Log): Promise<string | undefined> {
   const worst = slowest(m);
   if (!worst) return undefined;
@@ -123,6 +163,7 @@ export async function profileSlowest(m: Record<string, number>, quick: boolean, 
   const head = `Slowest of our figures relative to its baseline: **${worst.section.replace(/^\d+\. /, '')} — ${worst.label}**, ${worst.factor.toFixed(1)}× behind.`;
   let body: string;
   if (worst.key.startsWith('catchup.')) body = await profileCatchup(worst.key.split('.')[1] as AckMode, quick, dir);
+  else if (worst.key.startsWith('yjs.')) body = await profileYjs(quick, dir);
   else if (worst.key.startsWith('write.')) body = await profileWrite(worst.key, quick, dir);
   else body = `No profiling scenario is wired for \`${worst.key}\` yet; not profiled.`;
   return `${head}\n\n${body}`;

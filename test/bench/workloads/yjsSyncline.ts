@@ -18,7 +18,7 @@ import { startSyncline } from '../lib/syncline.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { YJS_SHAPE } from './yjsShape.js';
 
-async function synclinePeer(url: string, space: string, i: number): Promise<YjsPeer> {
+export async function synclinePeer(url: string, space: string, i: number): Promise<YjsPeer> {
   const db = new Dexie(`yjs-${space}-${i}`);
   db.version(1).stores({});
   const sync = createSyncline(db, { tables: [], servers: [url], defaultSpace: space, leaderElection: false, worker: false, engine: { backoff: { baseMs: 20, maxMs: 200 } } });
