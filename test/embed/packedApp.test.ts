@@ -9,7 +9,7 @@
  */
 import 'fake-indexeddb/auto';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,8 @@ beforeAll(async () => {
 
 afterAll(() => {
   console.log(`[embed] timings ms: ${JSON.stringify(timings)}`);
+  // The throwaway app with its node_modules (~100 MB).
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 async function roundTrip(bundler: string, site: { url: string; close(): Promise<void> }, workerPattern: (site: string) => RegExp): Promise<void> {
