@@ -22,6 +22,11 @@ export function helpText(): string {
     '      ({"team-1":"write","*":"read"}); /status?digests=1 and /admin/* need a Bearer JWT with',
     '      "admin": true (or --admin-token); /healthz, /readyz, /metrics stay open (see docs/security.md).',
     'Signals: SIGTERM/SIGINT drain (finish in-flight writes, tell clients to move) and exit 0.',
+    'Processes: --processes N makes this process a node:cluster primary that serves nothing itself; worker i',
+    '      serves --port + i and prints its own "listening on URL (worker i, pid P)" line. Pokes and awareness',
+    '      cross workers through @socket.io/cluster-adapter (or Redis with --redis). A worker that dies is',
+    '      restarted on its port after ~1 s (backing off while it keeps dying); SIGTERM to one worker drains',
+    '      and restarts it (a rolling restart); SIGTERM/SIGINT to the primary drains every worker, exits 0.',
     '',
   ].join('\n');
 }

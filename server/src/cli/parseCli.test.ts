@@ -14,6 +14,9 @@ describe('parseCli', () => {
     expect(parseCli([], env)).toMatchObject({ port: 5000, ack: 'async', nodes: ['sqlite:a.db', 'sqlite:b.db'], dataDir: '/d' });
     expect(parseCli(['--port', '0', '--ack', 'sync', '--redis', 'redis://x:6379'], env)).toMatchObject({ port: 0, ack: 'sync', redis: 'redis://x:6379' });
     expect(parseCli(['--data-dir', '/x'], {}).nodes[0]).toBe('sqlite:/x/node1.db');
+    expect(parseCli([], {}).processes).toBe(1);
+    expect(parseCli([], { SYNCLINE_PROCESSES: '3' }).processes).toBe(3);
+    expect(parseCli(['--processes', '2'], { SYNCLINE_PROCESSES: '3' }).processes).toBe(2);
   });
 
   it.each([
@@ -22,6 +25,8 @@ describe('parseCli', () => {
     [['--port', '70000'], /--port must be an integer/],
     [['--port', 'abc'], /--port/],
     [['--fallback', 'panic'], /--fallback/],
+    [['--processes', '0'], /--processes must be an integer/],
+    [['--port', '65535', '--processes', '2'], /past port 65535/],
     [['--bogus'], /bogus/],
     [['stray'], /stray|positional/i],
   ])('rejects %j', (argv, message) => {
@@ -31,9 +36,9 @@ describe('parseCli', () => {
 
   it('documents every flag with its env variable', () => {
     const help = helpText();
-    for (const flag of ['--port', '--host', '--nodes', '--ack', '--semi-sync-replicas', '--fallback', '--redis', '--data-dir', '--server-id', '--write-timeout-ms', '--max-clock-skew-ms', '--admin-token', '--help']) {
+    for (const flag of ['--port', '--host', '--nodes', '--ack', '--semi-sync-replicas', '--fallback', '--redis', '--data-dir', '--server-id', '--write-timeout-ms', '--max-clock-skew-ms', '--admin-token', '--processes', '--help']) {
       expect(help).toContain(flag);
     }
-    for (const env of ['SYNCLINE_PORT', 'SYNCLINE_NODES', 'SYNCLINE_ACK', 'SYNCLINE_REDIS', 'SYNCLINE_ADMIN_TOKEN']) expect(help).toContain(env);
+    for (const env of ['SYNCLINE_PORT', 'SYNCLINE_NODES', 'SYNCLINE_ACK', 'SYNCLINE_REDIS', 'SYNCLINE_ADMIN_TOKEN', 'SYNCLINE_PROCESSES']) expect(help).toContain(env);
   });
 });

@@ -35,7 +35,7 @@ export const FLAGS: CliFlag[] = [
   { name: 'ack', env: 'SYNCLINE_ACK', type: 'string', arg: 'MODE', def: 'semi-sync', help: 'default ack mode: sync | semi-sync | async' },
   { name: 'semi-sync-replicas', env: 'SYNCLINE_SEMI_SYNC_REPLICAS', type: 'string', arg: 'K', def: '1', help: 'replicas that must commit besides the primary in semi-sync' },
   { name: 'fallback', env: 'SYNCLINE_FALLBACK', type: 'string', arg: 'WHAT', def: 'reject', help: 'too few nodes for the mode: reject (NOT_ENOUGH_REPLICAS) | degrade (ack degraded once the primary committed)' },
-  { name: 'processes', env: 'SYNCLINE_PROCESSES', type: 'string', arg: 'N', def: '1', help: 'worker processes on this host (node:cluster): worker i serves --port + i, all on the same --nodes, fanned out by @socket.io/cluster-adapter (or --redis); the primary restarts dead workers' },
+  { name: 'processes', env: 'SYNCLINE_PROCESSES', type: 'string', arg: 'N', def: '1', help: 'worker processes on this host (node:cluster), worker i on --port + i, same --nodes; see Processes below' },
   { name: 'redis', env: 'SYNCLINE_REDIS', type: 'string', arg: 'URL', help: 'Redis URL for cross-server fan-out (@socket.io/redis-adapter)' },
   { name: 'data-dir', env: 'SYNCLINE_DATA_DIR', type: 'string', arg: 'DIR', def: './.data', help: 'folder of the default SQLite nodes' },
   { name: 'server-id', env: 'SYNCLINE_SERVER_ID', type: 'string', arg: 'ID', help: 'id in logs, metrics, welcome and re-stamped HLCs (default: random)' },
