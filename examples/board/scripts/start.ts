@@ -1,64 +1,73 @@
 /**
  * `npm start`: the board on a local cluster. Builds the app if needed,
- * starts two syncline-server processes sharing three SQLite nodes under
- * ./.data, serves the app with a /config.json listing both servers, and
- * prints the addresses. Ctrl-C (or SIGTERM) stops it all; the servers drain.
+ * starts `syncline-server --processes 2` (two worker processes on 4001 and
+ * 4002 sharing three SQLite nodes under ./.data, fanned out by the cluster
+ * adapter), serves the app with a /config.json listing both, and prints the
+ * addresses. Ctrl-C (or SIGTERM) stops it all; the workers drain.
  *
- * Environment: SYNCLINE_PORTS (default 4001,4002), BOARD_PORT (5173),
- * SYNCLINE_DATA_DIR (./.data), SYNCLINE_ACK (semi-sync), BOARD_HOST (127.0.0.1).
+ * Environment: SYNCLINE_PORT (first port, default 4001), SYNCLINE_PROCESSES (2),
+ * BOARD_PORT (5173), SYNCLINE_DATA_DIR (./.data), SYNCLINE_ACK (semi-sync),
+ * BOARD_HOST (127.0.0.1).
  */
 import { resolve } from 'node:path';
 import { ensureBuilt } from './ensureBuilt.js';
 import { REPO_ROOT } from './paths.js';
 import { serveBoard, type ServedBoard } from './serveBoard.js';
-import { startServers, stopServers, type ClusterServer } from './startServers.js';
+import { startServers, stopServers, type LocalCluster } from './startServers.js';
 
 const env = process.env;
 const host = env.BOARD_HOST ?? '127.0.0.1';
-const ports = (env.SYNCLINE_PORTS ?? '4001,4002').split(',').map((p) => Number(p.trim()));
+const port = Number(env.SYNCLINE_PORT ?? 4001);
+const processes = Number(env.SYNCLINE_PROCESSES ?? 2);
 const boardPort = Number(env.BOARD_PORT ?? 5173);
 const dataDir = resolve(REPO_ROOT, env.SYNCLINE_DATA_DIR ?? '.data');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-let servers: ClusterServer[] = [];
+let cluster: LocalCluster | undefined;
 let web: ServedBoard | null = null;
 let stopping = false;
 
 async function main(): Promise<void> {
-  if (ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) throw new Error(`SYNCLINE_PORTS must be a comma list of ports, got ${env.SYNCLINE_PORTS}`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`SYNCLINE_PORT must be a port, got ${env.SYNCLINE_PORT}`);
+  if (!Number.isInteger(processes) || processes < 1) throw new Error(`SYNCLINE_PROCESSES must be a positive integer, got ${env.SYNCLINE_PROCESSES}`);
   await ensureBuilt({ log: say });
-  say(`starting ${ports.length} syncline-server processes on ${dataDir} …`);
-  servers = await startServers({
-    ports,
+  say(`starting syncline-server --processes ${processes} on ${dataDir} …`);
+  cluster = await startServers({
+    port,
+    processes,
     dataDir,
     host,
     ack: env.SYNCLINE_ACK ?? 'semi-sync',
     // Server logs are JSON (pino): show warnings and errors only.
-    log: (line) => (/"level":(40|50|60)/.test(line) || !line.includes('] {') ? say(line) : undefined),
+    // Server logs are JSON (pino): show warnings and errors, and the primary's plain lines (restarts).
+    log: (line) => (/"level":(40|50|60)/.test(line) || !line.startsWith('{') ? say(`[server] ${line}`) : undefined),
   });
-  for (const s of servers) {
-    void s.exited.then((code) => {
-      if (!stopping) say(`server ${s.id} (${s.url}) exited (${code ?? 'killed'}); clients fail over to the others`);
-    });
-  }
+  const { servers } = cluster;
+  void cluster.exited.then((code) => {
+    if (stopping) return;
+    say(`syncline-server (pid ${cluster?.primary.pid}) exited (${code ?? 'killed'}); stopping`);
+    void shutdown('server exit', 1);
+  });
   web = await serveBoard({ config: { servers: servers.map((s) => s.url) }, port: boardPort, host });
   say('');
   say(`  Board app:   ${web.url}/   (open it in two browsers or windows; ?board=NAME picks a board)`);
-  for (const s of servers) say(`  Server ${s.id}:   ${s.url}   pid ${s.proc.pid}   (${s.url}/status, /metrics)`);
+  for (const s of servers) say(`  Server ${s.id}:  ${s.url}   pid ${s.pid}   (${s.url}/status, /metrics)`);
+  say(`  Primary:     pid ${cluster.primary.pid} (node:cluster; pokes and presence cross workers via @socket.io/cluster-adapter)`);
   say(`  Storage:     three SQLite nodes in ${dataDir}`);
   say('');
-  say(`  Failover demo: kill -9 ${servers[0]!.proc.pid}  — the app moves to ${servers[1]?.url ?? 'the other server'}`);
+  say(`  Failover demo: kill -9 ${servers[0]!.pid}  — the app moves to ${servers[1]?.url ?? 'the other server'};`);
+  say(`                 the primary restarts that worker on ${servers[0]!.url} about a second later (new pid printed).`);
   say('  Ctrl-C stops everything.');
 }
 
-async function shutdown(signal: string): Promise<void> {
+async function shutdown(signal: string, code = 0): Promise<void> {
   if (stopping) return;
   stopping = true;
   say(`\n${signal}: stopping (servers drain first)…`);
   await web?.close();
-  await stopServers(servers);
+  await stopServers(cluster);
   say('stopped');
-  process.exit(0);
+  process.exit(code);
 }
 
 process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -68,6 +77,6 @@ main().catch(async (err: unknown) => {
   process.stderr.write(`npm start: ${(err as Error).message ?? String(err)}\n`);
   stopping = true;
   await web?.close();
-  await stopServers(servers);
+  await stopServers(cluster);
   process.exit(1);
 });

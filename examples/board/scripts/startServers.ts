@@ -1,25 +1,29 @@
 /**
- * Starts `syncline-server` processes (TypeScript source through tsx) that
- * share one set of SQLite node files: the embedded local cluster of
- * `npm start`. Each server prints "syncline-server listening on URL" once it
- * serves; writes made through one reach clients of the other through the
- * shared nodes and the servers' seq watcher (poke).
+ * Starts the embedded local cluster of `npm start`: one
+ * `syncline-server --processes N` (TypeScript source through tsx), a
+ * node:cluster primary whose workers serve `port`, `port + 1`, … on one set
+ * of SQLite node files. Pokes and presence cross workers through
+ * @socket.io/cluster-adapter; each worker is its own URL and process, so
+ * `kill -9` of one shows client failover, and the primary restarts it on
+ * its port a moment later.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './paths.js';
 
-const LISTENING = /syncline-server listening on (http:\/\/\S+)/;
+const LISTENING = /syncline-server listening on (http:\/\/\S+) \(worker (\d+), pid (\d+)\)/;
 
 export interface ClusterOptions {
-  ports: number[];
+  /** Worker i listens on port + i. */
+  port: number;
+  processes: number;
   dataDir: string;
-  /** Storage nodes every server writes to (default: three SQLite files in dataDir). */
+  /** Storage nodes every worker writes to (default: three SQLite files in dataDir). */
   nodes?: string[];
   ack?: string;
   host?: string;
-  /** Receives each output line of each server, prefixed with its id. */
+  /** Receives each output line of the cluster (primary and workers). */
   log?: (line: string) => void;
   startTimeoutMs?: number;
 }
@@ -27,7 +31,14 @@ export interface ClusterOptions {
 export interface ClusterServer {
   id: string;
   url: string;
-  proc: ChildProcess;
+  /** The worker's current process id (updated when the primary restarts it). */
+  pid: number;
+}
+
+export interface LocalCluster {
+  primary: ChildProcess;
+  /** One per worker, in port order. */
+  servers: ClusterServer[];
   exited: Promise<number | null>;
 }
 
@@ -35,47 +46,41 @@ export function defaultNodes(dataDir: string): string[] {
   return [1, 2, 3].map((i) => `sqlite:${join(dataDir, `node${i}.db`)}`);
 }
 
-export async function startServers(opts: ClusterOptions): Promise<ClusterServer[]> {
+export function startServers(opts: ClusterOptions): Promise<LocalCluster> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const nodes = opts.nodes ?? defaultNodes(dataDir);
-  const started: ClusterServer[] = [];
-  try {
-    // One after the other: the first one creates the node files and their schema.
-    for (const [i, port] of opts.ports.entries()) started.push(await startOne(`s${i + 1}`, port, nodes, dataDir, opts));
-    return started;
-  } catch (err) {
-    await stopServers(started);
-    throw err;
-  }
-}
-
-function startOne(id: string, port: number, nodes: string[], dataDir: string, opts: ClusterOptions): Promise<ClusterServer> {
   const args = ['--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts')];
-  args.push('--port', String(port), '--host', opts.host ?? '127.0.0.1', '--server-id', id, '--data-dir', dataDir, '--nodes', nodes.join(','));
+  args.push('--processes', String(opts.processes), '--port', String(opts.port), '--host', opts.host ?? '127.0.0.1');
+  args.push('--server-id', 's', '--data-dir', dataDir, '--nodes', nodes.join(','));
   if (opts.ack) args.push('--ack', opts.ack);
-  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  const primary = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((res) => primary.once('exit', (code) => res(code)));
+  const servers: ClusterServer[] = [];
   return new Promise((resolveStart, reject) => {
     let seen = '';
+    const timeoutMs = opts.startTimeoutMs ?? 60_000;
     const timer = setTimeout(() => {
-      proc.kill('SIGKILL');
-      reject(new Error(`server ${id} did not start within ${opts.startTimeoutMs ?? 30_000} ms:\n${seen}`));
-    }, opts.startTimeoutMs ?? 30_000);
+      primary.kill('SIGKILL');
+      reject(new Error(`syncline-server --processes ${opts.processes} did not start within ${timeoutMs} ms:\n${seen}`));
+    }, timeoutMs);
     const onLine = (line: string) => {
       seen += `${line}\n`;
-      opts.log?.(`[${id}] ${line}`);
+      opts.log?.(line);
       const m = LISTENING.exec(line);
-      if (m) {
+      if (!m) return;
+      const index = Number(m[2]) - 1;
+      servers[index] = { id: `s-${index + 1}`, url: m[1]!, pid: Number(m[3]) };
+      if (servers.filter(Boolean).length === opts.processes) {
         clearTimeout(timer);
-        resolveStart({ id, url: m[1]!, proc, exited });
+        resolveStart({ primary, servers, exited });
       }
     };
-    lines(proc.stdout!, onLine);
-    lines(proc.stderr!, onLine);
+    lines(primary.stdout!, onLine);
+    lines(primary.stderr!, onLine);
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`server ${id} exited with ${code} before listening:\n${seen}`));
+      reject(new Error(`syncline-server exited with ${code} before all workers listened:\n${seen}`));
     });
   });
 }
@@ -92,15 +97,11 @@ function lines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): v
   });
 }
 
-/** SIGTERM (the server drains: finishes writes, tells clients to move), SIGKILL after `timeoutMs`. */
-export async function stopServers(servers: ClusterServer[], timeoutMs = 15_000): Promise<void> {
-  await Promise.all(
-    servers.map(async (s) => {
-      if (s.proc.exitCode !== null || s.proc.signalCode !== null) return;
-      const timer = setTimeout(() => s.proc.kill('SIGKILL'), timeoutMs);
-      s.proc.kill('SIGTERM');
-      await s.exited;
-      clearTimeout(timer);
-    }),
-  );
+/** SIGTERM to the primary (every worker drains: finishes writes, tells clients to move), SIGKILL after `timeoutMs`. */
+export async function stopServers(cluster: LocalCluster | undefined, timeoutMs = 30_000): Promise<void> {
+  if (!cluster || cluster.primary.exitCode !== null || cluster.primary.signalCode !== null) return;
+  const timer = setTimeout(() => cluster.primary.kill('SIGKILL'), timeoutMs);
+  cluster.primary.kill('SIGTERM');
+  await cluster.exited;
+  clearTimeout(timer);
 }
