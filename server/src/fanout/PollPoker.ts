@@ -1,7 +1,8 @@
 /**
- * The seq watcher. Servers of the embedded default are independent
- * processes sharing SQLite files, so a write made through server A never
- * passes through server B's Socket.IO rooms. Every `intervalMs` this
+ * The seq watcher. Servers started separately (without `--processes` or
+ * `--redis`) are independent processes sharing the nodes, so a write made
+ * through server A never passes through server B's Socket.IO rooms; with an
+ * adapter it is the fallback path when a broadcast is lost. Every `intervalMs` this
  * watcher asks the replicator for changes after the last known tip of each
  * space that has local subscribers (one indexed read of at most one row per
  * space) and pokes the local room when the space advanced.

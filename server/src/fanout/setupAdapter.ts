@@ -4,8 +4,10 @@
  * - `none`: rooms are local to this process (the seq watcher, PollPoker,
  *   covers writes made by other processes).
  * - `cluster`: `@socket.io/cluster-adapter`; only works in a node:cluster
- *   worker whose primary called `setupPrimary()`. Independent processes
- *   (the embedded `npm start` default) cannot use it, hence the watcher.
+ *   worker whose primary called `setupPrimary()` with `serialization:
+ *   'advanced'` (binary awareness/Yjs payloads). `syncline-server
+ *   --processes N` (cluster/ClusterPrimary.ts, the `npm start` default)
+ *   sets that up; separately started processes need Redis or the watcher.
  * - `{ redis: url }`: `@socket.io/redis-adapter` over ioredis. ioredis
  *   reconnects by itself; a Redis outage must cost latency only, so every
  *   client error is logged and publish rejections are caught here (the
