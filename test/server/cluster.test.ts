@@ -93,7 +93,7 @@ async function startCluster(extra: string[] = []): Promise<Cluster> {
   return cluster;
 }
 
-async function client(url: string, clientId: string): Promise<Socket> {
+async function client(url: string, clientId: string): Promise<Awaited<ReturnType<typeof connectClient>>> {
   const s = await connectClient(url, { clientId });
   sockets.push(s);
   return s;
