@@ -123,4 +123,15 @@ function connRows(): Comparison[] {
   }));
 }
 
-export const COMPARISONS: Comparison[] = [...writeRows(), ...fanoutRows(), ...yjsRows(), ...browserRows(), ...catchupRows(), ...connRows()];
+function clusterRows(): Comparison[] {
+  const section = '2b. Fan-out with the cluster adapter (`--processes 2`: worker 1 → worker 2) vs the same Socket.IO + Redis relay';
+  return ['r10x10', 'r1x100'].flatMap((shape) => {
+    const label = shape === 'r10x10' ? '10 rooms × 10 clients' : '1 room × 100 clients';
+    return [
+      { section, label: `${label}: p50`, ours: `fanoutcl.${shape}.p50`, base: `fanoutbase.${shape}.p50`, unit: 'ms', better: 'lower' as const },
+      { section, label: `${label}: p99`, ours: `fanoutcl.${shape}.p99`, base: `fanoutbase.${shape}.p99`, unit: 'ms', better: 'lower' as const, target: atMost(20, 'p99 < 20 ms') },
+    ];
+  });
+}
+
+export const COMPARISONS: Comparison[] = [...writeRows(), ...fanoutRows(), ...clusterRows(), ...yjsRows(), ...browserRows(), ...catchupRows(), ...connRows()];

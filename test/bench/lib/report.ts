@@ -55,12 +55,6 @@ export function renderReport(r: RunResult): string {
     }
     out.push(row(c, r.medians));
   }
-  out.push(
-    '',
-    '## Not measured by this suite (yet)',
-    '',
-    '- Fan-out over `@socket.io/cluster-adapter`: the server supports it only inside a `node:cluster` primary and `syncline-server` has no flag that starts one, so there is nothing to measure from the CLI yet; only the Redis adapter is measured.',
-  );
   if (Object.keys(r.failures).length) {
     out.push('', '## Failed in this run', '');
     for (const [k, v] of Object.entries(r.failures)) out.push(`- **${k}**: ${v}`);

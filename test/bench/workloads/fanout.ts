@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { startChild } from '../lib/child.js';
+import { waitFor } from '../lib/stats.js';
 import { runFanout, type FanoutSide } from '../lib/fanoutDriver.js';
 import { ChangeMaker, connectClient, pushOk, request, startSyncline } from '../lib/syncline.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
@@ -48,7 +49,7 @@ function plainSide(urlA: string, urlB: string): FanoutSide {
 export const fanout: Workload = {
   name: 'fanout',
   describe: (quick) =>
-    `${rounds(quick)} rounds of one write per room; 10 rooms × 10 clients and 1 room × 100 clients on server B, writer on server A; Syncline: two server children on the same 3 SQLite files, \`--ack semi-sync --redis ${REDIS} --poll-poke-ms 0\`, latency from push sent to poke received (includes the durable write); baseline: two bare Socket.IO servers with @socket.io/redis-adapter`,
+    `${rounds(quick)} rounds of one write per room; 10 rooms × 10 clients and 1 room × 100 clients on server B, writer on server A; Syncline: two server children on the same 3 SQLite files, \`--ack semi-sync --redis ${REDIS} --poll-poke-ms 0\`, latency from push sent to poke received (includes the durable write); baseline: two bare Socket.IO servers with @socket.io/redis-adapter; also Syncline with the cluster adapter (\`--processes 2\`, writer on worker 1, clients on worker 2, same baseline)`,
   async run(ctx: BenchContext): Promise<Metrics> {
     const out: Metrics = {};
     const extra = ['--redis', REDIS, '--poll-poke-ms', '0'];
@@ -65,6 +66,23 @@ export const fanout: Workload = {
       }
     } finally {
       await Promise.all([a.stop(), b.stop()]);
+    }
+    // Cluster adapter: one `--processes 2` primary; its workers listen on port and port + 1.
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const cl = await startSyncline(ctx.dir, 'semi-sync', ['--processes', '2', '--port', String(port), '--poll-poke-ms', '0']);
+    try {
+      await waitFor(() => (cl.output().match(/listening on http/g) ?? []).length >= 2, 60_000, 'both cluster workers', 50);
+      const urls = [...cl.output().matchAll(/listening on (http:\/\/\S+)/g)].map((m) => m[1]!);
+      for (const sh of SHAPES) {
+        const tag = randomUUID().slice(0, 8);
+        const rooms = Array.from({ length: sh.rooms }, (_, i) => `benchcl-${tag}-${i}`);
+        const r = await runFanout(synclineSide(urls[0]!, urls[1]!, tag), rooms, sh.perRoom, rounds(ctx.quick));
+        ctx.log(`syncline cluster ${sh.key}: ${JSON.stringify(r)}`);
+        out[`fanoutcl.${sh.key}.p50`] = r.p50;
+        out[`fanoutcl.${sh.key}.p99`] = r.p99;
+      }
+    } finally {
+      await cl.stop();
     }
     const pa = await startChild<{ port: number }>('servers/socketioRelay.ts', [REDIS]);
     const pb = await startChild<{ port: number }>('servers/socketioRelay.ts', [REDIS]);
