@@ -76,7 +76,7 @@ beforeAll(async () => {
 afterAll(() => {
   console.log(`[embed] timings ms: ${JSON.stringify(timings)}`);
   // The throwaway app with its node_modules (~100 MB).
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
 async function roundTrip(bundler: string, site: { url: string; close(): Promise<void> }, workerPattern: (site: string) => RegExp): Promise<void> {

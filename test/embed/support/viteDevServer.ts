@@ -15,6 +15,8 @@ export async function startViteDev(appDir: string): Promise<{ url: string; close
   const port = await freePort();
   const proc = spawn(process.execPath, [join(appDir, 'node_modules/vite/bin/vite.js'), '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
     cwd: appDir,
+    // Colour codes would split the printed address (vitest sets FORCE_COLOR for its children).
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -22,7 +24,7 @@ export async function startViteDev(appDir: string): Promise<{ url: string; close
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {
-      out += d.toString();
+      out += d.toString().replace(/\x1b\[[0-9;]*m/g, '');
       if (out.includes(`127.0.0.1:${port}`)) {
         clearTimeout(timer);
         resolve();
