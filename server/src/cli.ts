@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     replicator,
     nodes,
     mode: cfg.ack,
+    maxAck: cfg.maxAck,
     serverId,
     port: slot?.port ?? cfg.port,
     host: cfg.host,

@@ -23,6 +23,8 @@ export interface SynclineServerOptions {
   nodes?: StorageNode[];
   /** Default ack mode (what /readyz checks and what a push without `ack` gets). */
   mode: AckMode;
+  /** Strongest ack mode a client may ask for per write; stronger requests are lowered to it (default: no cap). */
+  maxAck?: AckMode;
   serverId?: string;
   port?: number;
   /** Interface to bind; admin endpoints without a token only exist on loopback. */
@@ -50,8 +52,9 @@ export interface SynclineServerOptions {
   drainTimeoutMs?: number;
 }
 
-export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth'>> {
+export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck'>> {
   limits: Limits;
+  maxAck: AckMode | undefined;
   auth: TokenVerifier | undefined;
   adminToken: string | undefined;
   logger: Logger;

@@ -14,6 +14,7 @@ export function resolveOptions(o: SynclineServerOptions): ResolvedOptions {
     replicator: o.replicator,
     nodes: o.nodes ?? [],
     mode: o.mode,
+    maxAck: o.maxAck,
     serverId: o.serverId ?? `srv-${randomUUID().slice(0, 8)}`,
     port: o.port ?? 4000,
     host: o.host ?? '127.0.0.1',

@@ -34,6 +34,7 @@ export const FLAGS: CliFlag[] = [
   { name: 'nodes', env: 'SYNCLINE_NODES', type: 'string', arg: 'SPECS', help: 'comma list of storage nodes, primary first: sqlite:PATH or postgres://… (default: three SQLite files in the data dir)' },
   { name: 'ack', env: 'SYNCLINE_ACK', type: 'string', arg: 'MODE', def: 'semi-sync', help: 'default ack mode: sync | semi-sync | async' },
   { name: 'semi-sync-replicas', env: 'SYNCLINE_SEMI_SYNC_REPLICAS', type: 'string', arg: 'K', def: '1', help: 'replicas that must commit besides the primary in semi-sync' },
+  { name: 'max-ack', env: 'SYNCLINE_MAX_ACK', type: 'string', arg: 'MODE', help: 'strongest ack mode a client may request per write; stronger requests get this one (default: no cap)' },
   { name: 'fallback', env: 'SYNCLINE_FALLBACK', type: 'string', arg: 'WHAT', def: 'reject', help: 'too few nodes for the mode: reject (NOT_ENOUGH_REPLICAS) | degrade (ack degraded once the primary committed)' },
   { name: 'processes', env: 'SYNCLINE_PROCESSES', type: 'string', arg: 'N', def: '1', help: 'worker processes on this host (node:cluster), worker i on --port + i, same --nodes; see Processes below' },
   { name: 'redis', env: 'SYNCLINE_REDIS', type: 'string', arg: 'URL', help: 'Redis URL for cross-server fan-out (@socket.io/redis-adapter)' },
@@ -68,6 +69,7 @@ export interface CliConfig {
   ack: AckMode;
   semiSyncReplicas: number;
   fallback: 'reject' | 'degrade';
+  maxAck: AckMode | undefined;
   /** Worker processes; 1 = this process serves (no node:cluster). */
   processes: number;
   redis: string | undefined;
@@ -114,6 +116,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     ack: oneOf('ack', get('ack'), AckModes),
     semiSyncReplicas: int('semi-sync-replicas', get('semi-sync-replicas'), 0, 1000),
     fallback: oneOf('fallback', get('fallback'), ['reject', 'degrade'] as const),
+    maxAck: get('max-ack') === undefined ? undefined : oneOf('max-ack', get('max-ack'), AckModes),
     processes,
     redis: get('redis'),
     dataDir,

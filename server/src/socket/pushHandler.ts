@@ -17,6 +17,7 @@ import { runHook, type ConnectionContext } from '../Extension.js';
 import { roomOf, type ServerContext } from './ServerContext.js';
 import { authorize } from './authorize.js';
 import { boundClockSkew } from './clockSkew.js';
+import { capAckMode } from './capAckMode.js';
 import { changeProblem, checkBatchSize } from './changeLimits.js';
 import { ReplyThen } from './onRequest.js';
 
@@ -24,7 +25,7 @@ export async function handlePush(ctx: ServerContext, conn: ConnectionContext, pa
   const started = performance.now();
   checkBatchSize(payload, ctx.opts.limits);
   const req = PushRequestSchema.parse(payload);
-  const mode = req.ack ?? ctx.opts.mode;
+  const mode = capAckMode(req.ack ?? ctx.opts.mode, ctx.opts.maxAck);
   const changes = req.changes as Change[];
   await runHook(ctx.extensions, 'beforeWrite', (ext) => ext.beforeWrite!({ ctx: conn, changes }));
 
