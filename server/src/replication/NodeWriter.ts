@@ -5,6 +5,12 @@
  * the batches that arrive are queued and then written together in ONE
  * applyBatch (one transaction, one fsync). Outcomes are split back per batch.
  *
+ * A drain starts on the next `setImmediate`, not inside `write`: a node like
+ * SqliteNode commits synchronously, so a drain started at once would write
+ * each push alone before the event loop could read the next one. Deferred to
+ * the check phase, every push read in the same poll phase (the ones that
+ * arrived while the last fsync blocked) joins one group.
+ *
  * A failed or timed-out call marks the node down (through `onFailure`); the
  * queued batches then fail fast instead of waiting on a dead node, and
  * repair delivers them once the node is back.
@@ -55,7 +61,9 @@ export class NodeWriter {
     this.queuedOps += ops.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, resolve, reject, at: Date.now() });
-      this.running ??= this.drain().finally(() => (this.running = null));
+      this.running ??= nextTurn()
+        .then(() => this.drain())
+        .finally(() => (this.running = null));
     });
   }
 
@@ -103,6 +111,10 @@ export class NodeWriter {
     this.queuedOps -= count;
     return this.queue.splice(0, n);
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function uniqueOps(group: Pending[]): StoredOp[] {
