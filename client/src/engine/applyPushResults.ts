@@ -13,7 +13,7 @@ import type { Dexie } from 'dexie';
 import { OUTBOX, REJECTED, STATE } from '../db/internalStores.js';
 import type { OutboxRow, RejectedRow, StateRow } from '../db/rows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
-import { materializeInto } from './materializeInto.js';
+import { materializeInto, materializeMany } from './materializeInto.js';
 import { rowToChange } from './readPushBatch.js';
 
 export interface PushOutcome {
@@ -39,32 +39,45 @@ export async function applyPushResults(
   await db.transaction('rw', [OUTBOX, REJECTED, STATE, ...tables], async () => {
     markFromServer();
     const outbox = db.table<OutboxRow, number>(OUTBOX);
+    // Whole-batch reads and writes: one IndexedDB round trip each, not one per op.
+    const currents = await outbox.bulkGet(rows.map((r) => r.seq!));
+    const states = await loadStates(db, rows.filter((r, i) => currents[i] && byOp.get(r.opId)?.status === 'ok'));
+    const deletes: number[] = [];
+    const updates: OutboxRow[] = [];
+    const dead: RejectedRow[] = [];
     const touched = new Set<string>();
-    for (const row of rows) {
+    for (const [i, row] of rows.entries()) {
       // The row may be gone already (a `replicated` message or another round got there first).
-      const current = await outbox.get(row.seq!);
+      const current = currents[i];
       if (!current) continue;
       const res = byOp.get(row.opId) ?? { opId: row.opId, status: 'indeterminate' as const, error: NO_ANSWER };
       if (res.status === 'ok') {
         outcome.accepted += 1;
-        await acceptIntoState(db, current, res.hlc);
-        if (res.replicated || replicatedSeen.has(row.opId) || current.keep === 'accepted') await outbox.delete(row.seq!);
-        else if (current.status !== 'accepted') await outbox.update(row.seq!, { status: 'accepted' });
+        acceptIntoState(states, current, res.hlc);
+        if (res.replicated || replicatedSeen.has(row.opId) || current.keep === 'accepted') deletes.push(row.seq!);
+        else if (current.status !== 'accepted') updates.push({ ...current, status: 'accepted' });
         continue;
       }
       const error = res.error ?? NO_ANSWER;
       if (res.status === 'indeterminate' || error.retryable) {
         outcome.retry += 1;
         outcome.retryError = error;
-        await outbox.update(row.seq!, { attempts: current.attempts + 1, lastError: error });
+        updates.push({ ...current, attempts: current.attempts + 1, lastError: error });
         continue;
       }
-      const dead: RejectedRow = { ...current, rejectedAt: Date.now(), error };
-      await db.table<RejectedRow, number>(REJECTED).put(dead);
-      await outbox.delete(row.seq!);
-      outcome.rejected.push(dead);
-      touched.add(JSON.stringify([row.table, row.id]));
+      const row2: RejectedRow = { ...current, rejectedAt: Date.now(), error };
+      dead.push(row2);
+      deletes.push(row.seq!);
+      outcome.rejected.push(row2);
+      touched.add(stateKey(row.table, row.id));
     }
+    const changed = [...states.values()].filter((e) => e.changed);
+    await db.table<StateRow, [string, string]>(STATE).bulkPut(changed.map((e) => e.row));
+    await materializeMany(db, changed.filter((e) => e.restamped).map((e) => ({ table: e.row.table, id: e.row.id, state: e.row.state })));
+    if (dead.length) await db.table<RejectedRow, number>(REJECTED).bulkPut(dead);
+    if (deletes.length) await outbox.bulkDelete(deletes);
+    if (updates.length) await outbox.bulkPut(updates);
+    // After the deletes above: the local view is rebuilt from what is still pending.
     for (const key of touched) {
       const [table, id] = JSON.parse(key) as [string, string];
       await rebuildLocalState(db, table, id);
@@ -73,17 +86,39 @@ export async function applyPushResults(
   return outcome;
 }
 
+interface StateEntry {
+  row: StateRow;
+  changed: boolean;
+  /** A server re-stamp moved local stamps: the app table must show the new state. */
+  restamped: boolean;
+}
+
+const stateKey = (table: string, id: string) => JSON.stringify([table, id]);
+
+/** The `_state` rows of these outbox rows (yjs rows have none), keyed by stateKey. */
+async function loadStates(db: Dexie, rows: OutboxRow[]): Promise<Map<string, StateEntry>> {
+  const keys = [...new Set(rows.filter((r) => r.kind !== 'yjs').map((r) => stateKey(r.table, r.id)))];
+  const found = await db.table<StateRow, [string, string]>(STATE).bulkGet(keys.map((k) => JSON.parse(k) as [string, string]));
+  const out = new Map<string, StateEntry>();
+  keys.forEach((k, i) => {
+    const row = found[i];
+    if (row) out.set(k, { row, changed: false, restamped: false });
+  });
+  return out;
+}
+
 /** Folds an accepted write into the server view, moving its stamps if the server re-stamped it. */
-async function acceptIntoState(db: Dexie, row: OutboxRow, serverHlc: string | undefined): Promise<void> {
-  const states = db.table<StateRow, [string, string]>(STATE);
-  const st = await states.get([row.table, row.id]);
-  if (!st) return;
+function acceptIntoState(states: Map<string, StateEntry>, row: OutboxRow, serverHlc: string | undefined): void {
+  const entry = states.get(stateKey(row.table, row.id));
+  if (!entry) return;
+  const st = entry.row;
   const stamp = serverHlc ?? row.hlc;
   const accepted = changeToState({ ...rowToChange(row), hlc: stamp });
   let local = st.state;
   if (stamp !== row.hlc) local = restamp(local, row.hlc, stamp);
-  await states.put({ ...st, server: mergeRecord(st.server, accepted), state: mergeRecord(local, accepted) });
-  if (stamp !== row.hlc) await materializeInto(db.table(row.table), row.id, mergeRecord(local, accepted));
+  entry.row = { ...st, server: mergeRecord(st.server, accepted), state: mergeRecord(local, accepted) };
+  entry.changed = true;
+  if (stamp !== row.hlc) entry.restamped = true;
 }
 
 function restamp(state: RecordState, from: string, to: string): RecordState {

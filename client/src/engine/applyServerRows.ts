@@ -11,7 +11,7 @@ import { appendServerDocs } from '../docs/appendServerDocs.js';
 import { MetaKeys } from '../db/meta.js';
 import type { MetaRow, StateRow } from '../db/rows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
-import { materializeInto } from './materializeInto.js';
+import { materializeMany } from './materializeInto.js';
 import { observeStamps } from './observeStamps.js';
 
 export async function applyServerRows(
@@ -49,7 +49,7 @@ export async function applyServerRows(
       });
     }
     await stateTable.bulkPut(next);
-    for (const s of next) await materializeInto(db.table(s.table), s.id, s.state);
+    await materializeMany(db, next);
     await observeStamps(db, clientId, known.map((r) => r.state));
     await appendServerDocs(db, docs);
     if (cursor) await db.table<MetaRow, string>(META).put({ key: MetaKeys.cursor(cursor.space), value: cursor.value });

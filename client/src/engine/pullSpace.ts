@@ -20,16 +20,23 @@ export interface PullOptions {
  * server returns, and the server decides whether an old cursor still applies.
  */
 export async function pullSpace(db: Dexie, transport: Transport, space: string, opts: PullOptions): Promise<number> {
+  const row = await db.table<MetaRow, string>(META).get(MetaKeys.cursor(space));
+  const ask = (cursor: string | null) => transport.request<PullReply>('pull', { space, cursor, limit: opts.limit }, opts.timeoutMs);
+  let pending = ask(typeof row?.value === 'string' ? row.value : null);
   let total = 0;
   for (;;) {
-    const row = await db.table<MetaRow, string>(META).get(MetaKeys.cursor(space));
-    const cursor = typeof row?.value === 'string' ? row.value : null;
-    const reply = await transport.request<PullReply>('pull', { space, cursor, limit: opts.limit }, opts.timeoutMs);
+    const reply = await pending;
+    // Ask for the next page before writing this one, so the server reads while we write.
+    // Pages are still applied one after another, each with its own cursor.
+    const next = reply.hasMore ? ask(reply.cursor) : null;
+    // If applying fails we never await `next`; its failure must not surface as unhandled.
+    next?.catch(() => undefined);
     const docs = reply.docs ?? [];
     await applyServerRows(db, opts.clientId, opts.tables, reply.records, { space, value: reply.cursor }, docs);
     // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
     for (const d of new Set(docs.map((x) => x.doc))) postDocMessage(db.name, { type: 'docs', space, doc: d });
     total += reply.records.length + docs.length;
-    if (!reply.hasMore) return total;
+    if (!next) return total;
+    pending = next;
   }
 }
