@@ -60,6 +60,33 @@ interface Touched {
 
 const EMPTY_JSON = stringifyState({ fields: {} });
 
+/**
+ * The replicator hands the same op objects to every node, and the nodes
+ * (kept in step) mostly merge them into the same stored state; the merge and
+ * its canonical JSON were then computed once per node. This remembers, per op
+ * object, the last merge: reused only when both the state it was merged into
+ * and the op's stored JSON are the same text, so the result is exactly what
+ * merging again would give (merge depends on nothing but that content).
+ */
+interface LastMerge {
+  fromJson: string;
+  opJson: string;
+  state: RecordState;
+  json: string;
+}
+const lastMerge = new WeakMap<object, LastMerge>();
+
+function mergeOp(op: Extract<StoredOp, { kind: 'put' | 'delete' }>, opJson: string, cur: Touched): LastMerge {
+  const hit = lastMerge.get(op);
+  if (hit && hit.fromJson === cur.stateJson && hit.opJson === opJson) return hit;
+  // Compacting after every merge keeps stored states small and still
+  // order-independent: a field hidden by a tombstone stays hidden.
+  const state = compactState(mergeRecord(cur.state, changeToState(op)));
+  const out = { fromJson: cur.stateJson, opJson, state, json: stringifyState(state) };
+  lastMerge.set(op, out);
+  return out;
+}
+
 export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
   const outcomes: ApplyOutcome[] = [];
   const logged: BatchPlan['ops'] = [];
@@ -76,7 +103,8 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
       return;
     }
     seen.set(op.opId, op.kind === 'yjs' ? undefined : op.hlc);
-    logged.push({ opId: op.opId, opJson: encodeOp(op) });
+    const opJson = encodeOp(op);
+    logged.push({ opId: op.opId, opJson });
     outcomes.push({ opId: op.opId, status: 'applied' });
     if (op.kind === 'yjs') {
       docs.push({ space: op.space, doc: op.doc, update: op.update, opId: op.opId, index });
@@ -90,10 +118,7 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
       cur = { space: op.space, table: op.table, id: op.id, state, stateJson: stored ?? EMPTY_JSON, originalJson: stored, lastChange: -1 };
       touched.set(key, cur);
     }
-    // Compacting after every merge keeps stored states small and still
-    // order-independent: a field hidden by a tombstone stays hidden.
-    const next = compactState(mergeRecord(cur.state, changeToState(op)));
-    const nextJson = stringifyState(next);
+    const { state: next, json: nextJson } = mergeOp(op, opJson, cur);
     if (nextJson !== cur.stateJson) {
       cur.state = next;
       cur.stateJson = nextJson;
