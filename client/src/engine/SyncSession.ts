@@ -11,9 +11,12 @@ import { applyReplicated } from './applyReplicated.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './EngineOptions.js';
 import { pullSpace } from './pullSpace.js';
-import { readPushBatch } from './readPushBatch.js';
+import { readPushBatch, type PushBatch } from './readPushBatch.js';
 import { Signal } from './Signal.js';
 import type { Transport } from './Transport.js';
+
+/** Push batches sent back to back (pipelined) before queued pulls get a turn. */
+const PIPELINED_BATCHES = 4;
 
 export type SessionEnd = { kind: 'closed'; reason: string } | { kind: 'drain'; retryInMs: number } | { kind: 'stopped' };
 
@@ -132,7 +135,7 @@ export class SyncSession {
         continue;
       }
       if (this.pushDue && Date.now() >= this.retryAt) {
-        await this.pushOnce();
+        await this.pushOnce(PIPELINED_BATCHES);
         continue;
       }
       const idle = Math.min(this.opts.pollIntervalMs ?? 2000, Math.max(1, this.nextPullAt - Date.now()));
@@ -142,35 +145,58 @@ export class SyncSession {
     }
   }
 
-  private async pushOnce(): Promise<void> {
+  /**
+   * Pushes one batch, and while its results are written sends the next one
+   * (the rows after it), so the server works while we write. Stops at an
+   * empty batch, after a batch that did not come back all `ok`, or after
+   * `maxBatches`. Returns how many batches it sent.
+   */
+  private async pushOnce(maxBatches: number): Promise<number> {
     const max = Math.min(this.opts.batchSize ?? 200, this.welcome.limits?.maxBatch ?? 500);
-    const batch = await readPushBatch(this.db, max, this.includeAccepted);
-    if (!batch) {
+    const first = await readPushBatch(this.db, max, this.includeAccepted);
+    if (!first) {
       this.includeAccepted = false;
       this.pushDue = false;
-      return;
+      return 0;
     }
-    let reply: PushReply;
+    this.includeAccepted = false;
+    let batch: PushBatch = first;
+    let sent = this.send(batch);
+    for (let n = 1; ; n++) {
+      const reply = await sent;
+      const allOk = reply.results.length === batch.rows.length && reply.results.every((r) => r.status === 'ok');
+      const next: PushBatch | null = allOk && n < maxBatches && !this.end ? await readPushBatch(this.db, max, false, batch.rows.at(-1)!.seq!) : null;
+      const nextSent = next ? this.send(next) : null;
+      // If recording this batch fails we never await the next reply: it must not surface as unhandled.
+      nextSent?.catch(() => undefined);
+      const outcome = await applyPushResults(this.db, batch.rows, reply.results, this.replicatedSeen);
+      this.hooks.onPushed(outcome);
+      if (outcome.retry > 0) {
+        this.retryAt = Date.now() + backoffDelay(this.retryStep++, { baseMs: this.opts.retryBaseMs ?? 200, maxMs: this.opts.backoff?.maxMs ?? 10_000 }, this.opts.random);
+      } else {
+        this.retryStep = 0;
+      }
+      if (!next || !nextSent) return n;
+      batch = next;
+      sent = nextSent;
+    }
+  }
+
+  /** Sends a batch; a non-retryable whole-request failure comes back as per-op results. */
+  private async send(batch: PushBatch): Promise<PushReply> {
     try {
-      reply = await this.t.request<PushReply>('push', { changes: batch.changes, ...(batch.ack ? { ack: batch.ack } : {}) }, this.timeout);
+      return await this.t.request<PushReply>('push', { changes: batch.changes, ...(batch.ack ? { ack: batch.ack } : {}) }, this.timeout);
     } catch (err) {
       const e = toSyncError(err);
       // A whole-request failure says nothing per op: resend later, same op ids.
       if (e.retryable) throw e;
-      reply = { ack: batch.ack ?? 'sync', results: batch.rows.map((r) => ({ opId: r.opId, status: 'rejected', error: e.toWire() })) };
+      const reply: PushReply = { ack: batch.ack ?? 'sync', results: batch.rows.map((r) => ({ opId: r.opId, status: 'rejected', error: e.toWire() })) };
       if (batch.rows.length > 1) {
         // Find the culprit instead of dead-lettering the whole batch: retry one by one.
         reply.results = reply.results.map((r) => ({ ...r, status: 'indeterminate' as const }));
         this.opts = { ...this.opts, batchSize: 1 };
       }
-    }
-    const outcome = await applyPushResults(this.db, batch.rows, reply.results, this.replicatedSeen);
-    this.hooks.onPushed(outcome);
-    this.includeAccepted = false;
-    if (outcome.retry > 0) {
-      this.retryAt = Date.now() + backoffDelay(this.retryStep++, { baseMs: this.opts.retryBaseMs ?? 200, maxMs: this.opts.backoff?.maxMs ?? 10_000 }, this.opts.random);
-    } else {
-      this.retryStep = 0;
+      return reply;
     }
   }
 }

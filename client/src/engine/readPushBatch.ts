@@ -39,11 +39,15 @@ export function rowToChange(row: OutboxRow): RecordChange {
  * with the same op id after a reconnect, the server answers the original
  * outcome). One batch holds one ack mode, as a push request carries one.
  */
-export async function readPushBatch(db: Dexie, max: number, includeAccepted: boolean): Promise<PushBatch | null> {
+export async function readPushBatch(db: Dexie, max: number, includeAccepted: boolean, afterSeq?: number): Promise<PushBatch | null> {
   const outbox = db.table<OutboxRow, number>(OUTBOX);
-  const candidates = includeAccepted
-    ? await outbox.limit(max).toArray()
-    : await outbox.where('status').equals('pending').limit(max).toArray();
+  const candidates =
+    afterSeq !== undefined
+      ? // The next batch while the one up to afterSeq is still in flight (its rows are still pending).
+        await outbox.where('seq').above(afterSeq).filter((r) => includeAccepted || r.status === 'pending').limit(max).toArray()
+      : includeAccepted
+        ? await outbox.limit(max).toArray()
+        : await outbox.where('status').equals('pending').limit(max).toArray();
   candidates.sort((a, b) => a.seq! - b.seq!);
   if (candidates.length === 0) return null;
   const ack = candidates[0]!.ack;
