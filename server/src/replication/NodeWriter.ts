@@ -61,9 +61,7 @@ export class NodeWriter {
     this.queuedOps += ops.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, resolve, reject, at: Date.now() });
-      this.running ??= nextTurn()
-        .then(() => this.drain())
-        .finally(() => (this.running = null));
+      this.running ??= this.drain().finally(() => (this.running = null));
     });
   }
 
@@ -74,6 +72,9 @@ export class NodeWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      // Yield before every group, so the other nodes' groups and newly read
+      // pushes interleave with this node's, instead of one node draining all.
+      await nextTurn();
       const group = this.takeGroup();
       if (!this.opts.isUp()) {
         for (const p of group) p.reject(new Error(`node ${this.node.id} is not up`));
