@@ -41,8 +41,13 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let writes = 0;
 
-  const readNew = (): Promise<void> =>
-    (reading = reading.then(async () => {
+  // One read at a time; hints that arrive meanwhile fold into one more read
+  // (each read takes every row after lastId), so a burst of pulls costs two reads, not one each.
+  let readAgain: Promise<void> | null = null;
+  const readNew = (): Promise<void> => {
+    if (readAgain) return readAgain;
+    const next = (reading = reading.then(async () => {
+      if (readAgain === next) readAgain = null;
       if (destroyed) return;
       const rows = await readDocRows(db, space, docId, lastId);
       const fresh = rows.filter((r) => !own.has(r.id!));
@@ -55,13 +60,19 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
       // The next hint or poll tries again from the same row id.
       console.warn('Syncline: reading document updates failed', err);
     }));
+    readAgain = next;
+    return next;
+  };
 
   const writeQueued = (): Promise<void> => {
     flushTimer = null;
     if (queued.length === 0) return writing;
-    const batch = queued;
-    queued = [];
     writing = writing.then(async () => {
+      // Taken when the previous write is done, not when this one was scheduled: edits made
+      // while a write is in flight merge into one row and one op instead of queueing one each.
+      if (queued.length === 0) return;
+      const batch = queued;
+      queued = [];
       const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
       try {
         const { rowId } = await recordLocalUpdate(db, space, docId, update, opts);
