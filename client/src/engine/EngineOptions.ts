@@ -14,9 +14,9 @@ export interface EngineOptions {
   getToken?: () => string | undefined | Promise<string | undefined>;
   /** Spaces to subscribe to and pull (more can be added at run time). */
   spaces?: readonly string[];
-  /** Max ops per push (capped by the server's `maxBatch`; default 200). */
+  /** Max ops per push (capped by the server's `maxBatch`, which is also the default). */
   batchSize?: number;
-  /** Records per pull page (default 500). */
+  /** Records per pull page (capped by the server's `maxPullLimit`, which is also the default). */
   pullLimit?: number;
   /** Per-request ack timeout (default 10 s). */
   requestTimeoutMs?: number;

@@ -117,7 +117,7 @@ export class SyncSession {
           await pullSpace(this.db, this.t, space, {
             clientId: this.clientId,
             tables: this.opts.tables,
-            limit: Math.min(this.opts.pullLimit ?? 500, this.welcome.limits?.maxPullLimit ?? 1000),
+            limit: Math.min(this.opts.pullLimit ?? Infinity, this.welcome.limits?.maxPullLimit ?? 1000),
             timeoutMs: this.timeout,
           });
           this.hooks.onPulled();
@@ -152,7 +152,7 @@ export class SyncSession {
    * `maxBatches`. Returns how many batches it sent.
    */
   private async pushOnce(maxBatches: number): Promise<number> {
-    const max = Math.min(this.opts.batchSize ?? 200, this.welcome.limits?.maxBatch ?? 500);
+    const max = Math.min(this.opts.batchSize ?? Infinity, this.welcome.limits?.maxBatch ?? 500);
     const first = await readPushBatch(this.db, max, this.includeAccepted);
     if (!first) {
       this.includeAccepted = false;
