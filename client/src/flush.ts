@@ -26,10 +26,24 @@ export async function flush(db: Dexie, opts: FlushOptions = {}): Promise<void> {
     if (until === 'replicated') await outbox.where('status').equals('pending').modify({ keep: 'replicated' });
     return (await outbox.toCollection().primaryKeys()) as number[];
   });
+  if (seqs.length === 0) return;
+  // Outbox keys only grow, so what is left of the writes pending at call time is the
+  // remaining rows up to the last of them: read those, not every key again each time.
+  const last = seqs[seqs.length - 1]!;
+  const first = seqs[0]!;
+  const asked = new Set(seqs);
   for (;;) {
     const [left, dead] = await db.transaction('r', [OUTBOX, REJECTED], async () => [
-      (await db.table<OutboxRow, number>(OUTBOX).bulkGet(seqs)).filter((r) => r && (until === 'replicated' || r.status === 'pending')),
-      (await db.table<RejectedRow, number>(REJECTED).bulkGet(seqs)).filter(Boolean),
+      await db
+        .table<OutboxRow, number>(OUTBOX)
+        .where('seq')
+        .belowOrEqual(last)
+        .filter((r) => until === 'replicated' || r.status === 'pending')
+        .toArray(),
+      // A rejected write keeps its outbox key; older rejections in the same range are not ours.
+      (await db.table<RejectedRow, number>(REJECTED).where('seq').between(first, last, true, true).toArray()).filter((r) =>
+        asked.has(r.seq!),
+      ),
     ]);
     const rejected = dead[0] as RejectedRow | undefined;
     if (rejected) throw new SyncError(rejected.error.code, `write ${rejected.opId} was rejected: ${rejected.error.message}`, { opId: rejected.opId });
