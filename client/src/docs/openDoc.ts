@@ -55,7 +55,9 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
         lastId = Math.max(lastId, r.id!);
         own.delete(r.id!);
       }
-      if (fresh.length > 0 && !destroyed) Y.applyUpdate(doc, Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
+      // One Yjs transaction (observers fire once) without merging first: merging decodes and
+      // re-encodes every update only for applyUpdate to decode the result again.
+      if (fresh.length > 0 && !destroyed) doc.transact(() => fresh.forEach((r) => Y.applyUpdate(doc, r.update, REMOTE_ORIGIN)), REMOTE_ORIGIN);
     }).catch((err: unknown) => {
       // The next hint or poll tries again from the same row id.
       console.warn('Syncline: reading document updates failed', err);
