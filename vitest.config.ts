@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests run against source: every package exports a "source" condition that
-// points at its TypeScript entry, so `npm test` needs no build step.
+// Tests run against source: every package exports an "@syncline/source"
+// condition that points at its TypeScript entry, so `npm test` needs no build
+// step. The name is our own: third-party packages (@hocuspocus/*,
+// @jridgewell/*) use plain "source" for TS sources we must not load.
 export default defineConfig({
-  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
+  resolve: { conditions: ['@syncline/source', 'module', 'browser', 'development|production'] },
+  ssr: { resolve: { conditions: ['@syncline/source', 'module', 'node', 'development|production'] } },
   test: {
     include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],

@@ -1,6 +1,6 @@
 /**
  * Vite build of the board PWA.
- * - `source` condition first: the @syncline packages are bundled from
+ * - `@syncline/source` condition first: the @syncline packages are bundled from
  *   their TypeScript sources, so the app builds on a fresh clone with no
  *   library build step.
  * - Workers are ES modules (the sync worker loads chunks lazily).
@@ -14,7 +14,7 @@ import { defineConfig, defaultClientConditions } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
-  resolve: { conditions: ['source', ...defaultClientConditions] },
+  resolve: { conditions: ['@syncline/source', ...defaultClientConditions] },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   plugins: [

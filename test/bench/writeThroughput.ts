@@ -3,7 +3,7 @@
  * socket.io clients push N records in batches of B, each waiting for its ack
  * before the next push; prints records/s and p50/p99 push-ack latency.
  *
- *   node --conditions=source --import tsx test/bench/writeThroughput.ts [--records 20000] [--batch 50] [--clients 8] [--modes sync,semi-sync,async]
+ *   node --conditions=@syncline/source --import tsx test/bench/writeThroughput.ts [--records 20000] [--batch 50] [--clients 8] [--modes sync,semi-sync,async]
  *
  * Each mode gets a fresh data folder (three SQLite nodes, synchronous=FULL),
  * so the numbers include every fsync the mode waits for.

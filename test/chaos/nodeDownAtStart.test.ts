@@ -47,7 +47,7 @@ describe('server start-up with a storage node unavailable', () => {
   });
 
   it('still exits 2 on a malformed --nodes list', async () => {
-    const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'server/src/cli.ts', '--port', '0', '--nodes', 'mysql://x/y'], {
+    const proc = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', 'server/src/cli.ts', '--port', '0', '--nodes', 'mysql://x/y'], {
       cwd: REPO_ROOT,
       stdio: 'ignore',
     });

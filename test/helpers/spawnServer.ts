@@ -56,7 +56,7 @@ export async function spawnServer(opts: SpawnOptions = {}): Promise<SpawnedServe
   if (!args.includes('--port')) args.push('--port', String(opts.port ?? 0));
   if (!args.includes('--data-dir')) args.push('--data-dir', dataDir);
   if (!args.includes('--log-level')) args.push('--log-level', 'warn');
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
+  const proc = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', CLI, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -65,7 +65,7 @@ function killQuietly(pid: number | undefined): void {
 async function startCluster(extra: string[] = []): Promise<Cluster> {
   const dataDir = tempDir('syncline-cluster-');
   const args = ['--processes', '2', '--port', '0', '--data-dir', dataDir, '--poll-poke-ms', '0', '--log-level', 'warn', ...extra];
-  const proc = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
+  const proc = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -50,7 +50,7 @@ export function startServers(opts: ClusterOptions): Promise<LocalCluster> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const nodes = opts.nodes ?? defaultNodes(dataDir);
-  const args = ['--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts')];
+  const args = ['--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts')];
   args.push('--processes', String(opts.processes), '--port', String(opts.port), '--host', opts.host ?? '127.0.0.1');
   args.push('--server-id', 's', '--data-dir', dataDir, '--nodes', nodes.join(','));
   if (opts.ack) args.push('--ack', opts.ack);

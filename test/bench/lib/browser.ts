@@ -22,7 +22,7 @@ export async function bundlePage(entry: string, outfile: string): Promise<void> 
     format: 'esm',
     platform: 'browser',
     target: 'chrome120',
-    conditions: ['source', 'browser'],
+    conditions: ['@syncline/source', 'browser'],
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
     absWorkingDir: REPO_ROOT,
     logLevel: 'error',

@@ -26,7 +26,7 @@ export function rssOf(pid: number): number {
 }
 
 export async function startChild<T>(script: string, args: string[] = [], opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Child<T>> {
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--conditions=source', '--import', 'tsx', join(BENCH_DIR, script), ...args], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--conditions=@syncline/source', '--import', 'tsx', join(BENCH_DIR, script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ export interface ProfiledServer {
 }
 
 export async function startProfiledServer(args: string[], profDir: string): Promise<ProfiledServer> {
-  const proc = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--conditions=source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
+  const proc = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -5,7 +5,7 @@
  * MS milliseconds, prints `done <batches written>` and exits. A time window
  * rather than a count, so the writers overlap however fast commits are.
  *
- *   node --conditions=source --import tsx server/src/storage/testing/concurrentWriter.ts FILE PREFIX MS
+ *   node --conditions=@syncline/source --import tsx server/src/storage/testing/concurrentWriter.ts FILE PREFIX MS
  */
 import { SqliteNode } from '../SqliteNode.js';
 import { writeBatch } from './writeBatch.js';
