@@ -165,7 +165,10 @@ export class SyncSession {
     for (let n = 1; ; n++) {
       const reply = await sent;
       const allOk = reply.results.length === batch.rows.length && reply.results.every((r) => r.status === 'ok');
-      const next: PushBatch | null = allOk && n < maxBatches && !this.end ? await readPushBatch(this.db, max, false, batch.rows.at(-1)!.seq!) : null;
+      // A partial batch drained the outbox: what follows is a trickle of new edits, so a queued
+      // pull (others' edits, e.g. collaborators typing) goes first instead of waiting behind it.
+      const caughtUp = batch.rows.length < max && this.pullQueue.size > 0;
+      const next: PushBatch | null = allOk && n < maxBatches && !this.end && !caughtUp ? await readPushBatch(this.db, max, false, batch.rows.at(-1)!.seq!) : null;
       const nextSent = next ? this.send(next) : null;
       // If recording this batch fails we never await the next reply: it must not surface as unhandled.
       nextSent?.catch(() => undefined);
