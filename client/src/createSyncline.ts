@@ -142,7 +142,13 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
   return {
     getStatus: () => compose(),
     subscribe: (listener) => status.subscribe(listener),
-    flush: (opts) => flush(db, opts),
+    flush: async (opts) => {
+      await flush(db, opts);
+      // The status counts come from a liveQuery that may not have re-run yet: read them now,
+      // so the status right after flush() resolves shows what flush waited for.
+      stats = await readOutboxStats(db);
+      refresh();
+    },
     withAck: (mode, tables, fn) => withAck(db, mode, tables, fn),
     addSpaces: async (list) => {
       await addSpaces(db, list);

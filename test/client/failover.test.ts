@@ -80,7 +80,11 @@ describe('failover against real servers', () => {
     expect(written).toBeGreaterThan(50);
     // a started on srv0, was drained to srv1, and drained again to the restarted srv0.
     expect(moves.slice(0, 3)).toEqual(['srv0', 'srv1', 'srv0-b']);
-    for (const c of [a, b]) expect(c.sync.getStatus()).toMatchObject({ pendingCount: 0, rejectedCount: 0 });
+    for (const c of [a, b]) {
+      // The status is observable and eventually current; give its counts a moment after the flush.
+      await waitFor(() => c.sync.getStatus().pendingCount === 0, 5_000, `${c.name} status pendingCount 0`);
+      expect(c.sync.getStatus()).toMatchObject({ pendingCount: 0, rejectedCount: 0 });
+    }
     expect(await a.sync.rejected()).toEqual([]);
     await waitFor(async () => (await snapshot(a)) === (await snapshot(b)), 20_000, 'converged');
     expect(await a.db.items.count()).toBe(written);
