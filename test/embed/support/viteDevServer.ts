@@ -22,7 +22,10 @@ export async function startViteDev(appDir: string): Promise<{ url: string; close
   let out = '';
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vite dev did not start:\n${out}`)), 30_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL'); // never leave a dev server behind a failed start
+      reject(new Error(`vite dev did not start:\n${out}`));
+    }, 30_000);
     const onData = (d: Buffer) => {
       out += d.toString().replace(/\x1b\[[0-9;]*m/g, '');
       if (out.includes(`127.0.0.1:${port}`)) {
