@@ -4,27 +4,21 @@
  * the other server, the status bar shows the new server, and every card
  * reaches the other person exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BoardPage } from './support/boardPage.js';
-import { eventually, startBoardCluster, uniqueBoard, type BoardCluster } from './support/boardCluster.js';
+import { eventually, uniqueBoard, useBoardCluster } from './support/boardCluster.js';
 
-let cluster: BoardCluster;
-beforeAll(async () => {
-  cluster = await startBoardCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useBoardCluster();
 
 describe('server failover in the browser', () => {
   it('SIGKILL of the connected server: the page keeps working, shows the other server, loses nothing', async () => {
-    const url = cluster.boardUrl(uniqueBoard('failover'));
-    const alice = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
-    const bob = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
+    const url = cluster().boardUrl(uniqueBoard('failover'));
+    const alice = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
+    const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await alice.waitSynced();
     const before = (await alice.status()).server;
-    const victim = cluster.servers.find((s) => s.url === before)!;
-    const survivor = cluster.servers.find((s) => s !== victim)!;
+    const victim = cluster().servers.find((s) => s.url === before)!;
+    const survivor = cluster().servers.find((s) => s !== victim)!;
     expect(victim).toBeDefined();
 
     const titles: string[] = [];
@@ -49,7 +43,7 @@ describe('server failover in the browser', () => {
     const sorted = (b: string[][]) => b.flat().sort();
     await eventually('bob has every card exactly once', () => bob.board(), (b) => JSON.stringify(sorted(b)) === JSON.stringify([...titles].sort()), 30_000);
     expect(await bob.board()).toEqual(await alice.board());
-    expect(await cluster.connectedClients()).toBe(2);
+    expect(await cluster().connectedClients()).toBe(2);
     await bob.screenshot('failover-bob');
   });
 });

@@ -4,25 +4,19 @@
  * offline edits with an offline reload, then the connected server is
  * SIGKILLed — and both phones end with the same board, nothing lost.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PHONE } from '../helpers/browser.js';
 import { BoardPage } from './support/boardPage.js';
-import { eventually, startBoardCluster, uniqueBoard, type BoardCluster } from './support/boardCluster.js';
+import { eventually, uniqueBoard, useBoardCluster } from './support/boardCluster.js';
 
-let cluster: BoardCluster;
-beforeAll(async () => {
-  cluster = await startBoardCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useBoardCluster();
 
 describe('phone viewport with touch', () => {
   it('sync, offline reload and server failover, all by tapping', async () => {
-    const url = cluster.boardUrl(uniqueBoard('phone'));
-    const ctxA = await cluster.browser.newContext(PHONE);
+    const url = cluster().boardUrl(uniqueBoard('phone'));
+    const ctxA = await cluster().browser.newContext(PHONE);
     const a = await new BoardPage(await ctxA.newPage(), true).open(url);
-    const b = await new BoardPage(await (await cluster.browser.newContext(PHONE)).newPage(), true).open(url);
+    const b = await new BoardPage(await (await cluster().browser.newContext(PHONE)).newPage(), true).open(url);
     expect(await a.page.evaluate(() => ({ w: innerWidth, touch: navigator.maxTouchPoints > 0 }))).toEqual({ w: 390, touch: true });
     // Mobile layout: one list fills most of the screen; the others are a swipe away.
     const listWidth = await a.list(0).evaluate((el) => el.getBoundingClientRect().width);
@@ -53,8 +47,8 @@ describe('phone viewport with touch', () => {
     await a.waitSynced();
 
     const connected = (await a.status()).server;
-    const dead = cluster.servers.find((s) => s.url === connected)!;
-    const alive = cluster.servers.find((s) => s !== dead)!;
+    const dead = cluster().servers.find((s) => s.url === connected)!;
+    const alive = cluster().servers.find((s) => s !== dead)!;
     await dead.kill('SIGKILL');
     await a.addCard(1, 'After the crash');
     await eventually('phone A shows the other server', () => a.status(), (s) => s.state === 'online' && s.server === alive.url);

@@ -4,18 +4,12 @@
  * words, see each other in the presence bar, and an offline person's note
  * edits — across an offline reload — merge when they come back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { BoardPage } from './support/boardPage.js';
-import { eventually, startBoardCluster, uniqueBoard, type BoardCluster } from './support/boardCluster.js';
+import { eventually, uniqueBoard, useBoardCluster } from './support/boardCluster.js';
 
-let cluster: BoardCluster;
-beforeAll(async () => {
-  cluster = await startBoardCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useBoardCluster();
 
 const editor = (page: Page) => page.locator('[data-testid=note-editor][data-loaded=true]');
 const noteText = (page: Page) => editor(page).inputValue();
@@ -31,9 +25,9 @@ async function typeAtEnd(page: Page, words: string): Promise<void> {
 
 describe('shared note', () => {
   it('two contexts type at the same time and converge to one text with both people’s words, with presence', async () => {
-    const url = cluster.boardUrl(uniqueBoard('note'));
-    const alice = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
-    const bob = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
+    const url = cluster().boardUrl(uniqueBoard('note'));
+    const alice = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
+    const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await editor(alice.page).waitFor();
     await editor(bob.page).waitFor();
     await eventually('each sees two people here', async () => [await presence(alice.page), await presence(bob.page)], (n) => n[0] === 2 && n[1] === 2);
@@ -52,10 +46,10 @@ describe('shared note', () => {
   });
 
   it('offline note edits, across an offline reload, merge with the other person’s edits when back online', async () => {
-    const url = cluster.boardUrl(uniqueBoard('note-offline'));
-    const aliceCtx = await cluster.browser.newContext();
+    const url = cluster().boardUrl(uniqueBoard('note-offline'));
+    const aliceCtx = await cluster().browser.newContext();
     const alice = await new BoardPage(await aliceCtx.newPage()).open(url);
-    const bob = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
+    const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await alice.waitForServiceWorker();
     await editor(alice.page).waitFor();
     await typeAtEnd(alice.page, 'Start.');

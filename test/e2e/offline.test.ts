@@ -5,25 +5,19 @@
  * other person edits too, one card even at the same time. Both end with
  * the same board and no edit is lost.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getJson } from '../helpers/http.js';
 import { BoardPage } from './support/boardPage.js';
-import { eventually, startBoardCluster, uniqueBoard, type BoardCluster } from './support/boardCluster.js';
+import { eventually, uniqueBoard, useBoardCluster } from './support/boardCluster.js';
 
-let cluster: BoardCluster;
-beforeAll(async () => {
-  cluster = await startBoardCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useBoardCluster();
 
 describe('offline editing and offline reload', () => {
   it('edits made offline, across an offline reload, merge with the other context’s edits when back online', async () => {
-    const url = cluster.boardUrl(uniqueBoard('offline'));
-    const aliceCtx = await cluster.browser.newContext();
+    const url = cluster().boardUrl(uniqueBoard('offline'));
+    const aliceCtx = await cluster().browser.newContext();
     const alice = await new BoardPage(await aliceCtx.newPage()).open(url);
-    const bob = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
+    const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await alice.waitForServiceWorker();
     for (const t of ['Keep me', 'Rename me', 'Move me', 'Delete me', 'Both edit me']) await alice.addCard(0, t);
     await eventually('bob has the five cards', () => bob.board(), (b) => b[0]!.length === 5);
@@ -78,7 +72,7 @@ describe('offline editing and offline reload', () => {
     // And the storage nodes agree with each other after it all.
     const status = await eventually(
       'node digests equal',
-      async () => (await getJson<{ digests: Record<string, string> }>(`${cluster.servers[0]!.url}/status?digests=1`)).body.digests,
+      async () => (await getJson<{ digests: Record<string, string> }>(`${cluster().servers[0]!.url}/status?digests=1`)).body.digests,
       (d) => new Set(Object.values(d)).size === 1,
     );
     expect(Object.keys(status)).toHaveLength(3);

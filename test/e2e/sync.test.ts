@@ -3,23 +3,17 @@
  * IndexedDB, own worker, own socket): what one does appears for the other,
  * and simultaneous edits of the same card converge without losing either.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BoardPage } from './support/boardPage.js';
-import { eventually, startBoardCluster, uniqueBoard, type BoardCluster } from './support/boardCluster.js';
+import { eventually, uniqueBoard, useBoardCluster } from './support/boardCluster.js';
 
-let cluster: BoardCluster;
-beforeAll(async () => {
-  cluster = await startBoardCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useBoardCluster();
 
 describe('board sync between two browser contexts', () => {
   it('adds, edits, moves and deletes cards in one context and the other sees each change', async () => {
-    const url = cluster.boardUrl(uniqueBoard('sync'));
-    const alice = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
-    const bob = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
+    const url = cluster().boardUrl(uniqueBoard('sync'));
+    const alice = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
+    const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await alice.waitSynced();
     await bob.waitSynced();
 
@@ -39,9 +33,9 @@ describe('board sync between two browser contexts', () => {
   });
 
   it('simultaneous edits of one card: a rename and a move both survive (field-level merge), the same on both sides', async () => {
-    const url = cluster.boardUrl(uniqueBoard('merge'));
-    const alice = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
-    const bob = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
+    const url = cluster().boardUrl(uniqueBoard('merge'));
+    const alice = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
+    const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await alice.addCard(0, 'Shared card');
     await eventually('bob has the card', () => bob.board(), (b) => b[0]!.includes('Shared card'));
 

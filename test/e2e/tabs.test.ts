@@ -3,22 +3,16 @@
  * tab runs the sync worker, so the servers see one connection. When the
  * leader tab closes, another tab takes over and syncing goes on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BoardPage } from './support/boardPage.js';
-import { eventually, startBoardCluster, uniqueBoard, type BoardCluster } from './support/boardCluster.js';
+import { eventually, uniqueBoard, useBoardCluster } from './support/boardCluster.js';
 
-let cluster: BoardCluster;
-beforeAll(async () => {
-  cluster = await startBoardCluster();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const cluster = useBoardCluster();
 
 describe('two tabs of one context', () => {
   it('hold one socket between them; closing the leader tab hands syncing to the other', async () => {
-    const url = cluster.boardUrl(uniqueBoard('tabs'));
-    const ctx = await cluster.browser.newContext();
+    const url = cluster().boardUrl(uniqueBoard('tabs'));
+    const ctx = await cluster().browser.newContext();
     const tab1 = await new BoardPage(await ctx.newPage()).open(url);
     await tab1.waitSynced();
     const tab2 = await new BoardPage(await ctx.newPage()).open(url);
@@ -27,10 +21,10 @@ describe('two tabs of one context', () => {
     expect((await tab2.status()).role).toBe('synced by another tab');
     // Give a wrongly started second engine time to connect before counting.
     await new Promise((r) => setTimeout(r, 1500));
-    expect(await cluster.connectedClients()).toBe(1);
+    expect(await cluster().connectedClients()).toBe(1);
 
-    const other = await new BoardPage(await (await cluster.browser.newContext()).newPage()).open(url);
-    await eventually('two contexts, two sockets', () => cluster.connectedClients(), (n) => n === 2);
+    const other = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
+    await eventually('two contexts, two sockets', () => cluster().connectedClients(), (n) => n === 2);
 
     // A write in the follower tab goes through IndexedDB to the leader's worker.
     await tab2.addCard(0, 'From the follower tab');
@@ -40,7 +34,7 @@ describe('two tabs of one context', () => {
 
     await tab1.page.close();
     await eventually('tab 2 leads', () => tab2.status(), (s) => s.role === 'this tab syncs' && s.state === 'online');
-    await eventually('still one socket for the context (plus the other context)', () => cluster.connectedClients(), (n) => n === 2);
+    await eventually('still one socket for the context (plus the other context)', () => cluster().connectedClients(), (n) => n === 2);
 
     await tab2.addCard(1, 'After the leader left');
     await other.addCard(2, 'From the other context');
@@ -49,6 +43,6 @@ describe('two tabs of one context', () => {
     await tab2.waitSynced();
     expect(await tab2.board()).toEqual(await other.board());
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await cluster.connectedClients()).toBe(2);
+    expect(await cluster().connectedClients()).toBe(2);
   });
 });

@@ -4,6 +4,7 @@
  * sharing three SQLite nodes in a fresh temp folder, a static server for
  * the app whose /config.json lists both servers, and Debian's Chromium.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ensureBuilt } from '../../../examples/board/scripts/ensureBuilt.js';
 import { serveBoard, type ServedBoard } from '../../../examples/board/scripts/serveBoard.js';
@@ -72,4 +73,22 @@ export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v
 let boards = 0;
 export function uniqueBoard(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${++boards}`;
+}
+
+/**
+ * One board cluster per test file: started before its tests, stopped after
+ * them. Call the returned function inside a test to get the cluster.
+ */
+export function useBoardCluster(): () => BoardCluster {
+  let cluster: BoardCluster | undefined;
+  beforeAll(async () => {
+    cluster = await startBoardCluster();
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  return () => {
+    if (!cluster) throw new Error('the board cluster did not start (see beforeAll)');
+    return cluster;
+  };
 }
