@@ -6,23 +6,14 @@
  */
 // fake-indexeddb must load before Dexie does.
 import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { canonicalJson, materialize, type RecordState } from '@syncline/shared';
 import { SocketIoTransport } from '@syncline/client';
-import type { SpawnedServer } from '../helpers/spawnServer.js';
-import { openClient, snapshot, startCluster, waitFor, type Client } from './realCluster.js';
+import { openClient, snapshot, startCluster, waitFor, useCleanup, type Client } from './realCluster.js';
 import { seededRandom as mulberry32 } from '@syncline/shared';
 
-let servers: SpawnedServer[] = [];
-let clients: Client[] = [];
-
-afterEach(async () => {
-  for (const c of clients) await c.close();
-  await Promise.all(servers.map((s) => s.kill('SIGKILL')));
-  clients = [];
-  servers = [];
-});
+const live = useCleanup();
 
 /** The visible records a node file holds, in the client snapshot's form. */
 function nodeSnapshot(dataDir: string, node: number): string {
@@ -45,12 +36,12 @@ describe('randomized convergence against real servers', () => {
     console.log(`chaos seed: ${seed} (rerun with SYNCLINE_SEED=${seed})`);
     const rand = mulberry32(seed);
     let dataDir: string;
-    ({ servers, dataDir } = await startCluster(2));
-    const urls = servers.map((s) => s.url);
+    ({ servers: live.servers, dataDir } = await startCluster(2));
+    const urls = live.servers.map((s) => s.url);
     const transports: SocketIoTransport[][] = [[], [], []];
     for (let i = 0; i < 3; i++) {
       const order = i % 2 === 0 ? urls : [...urls].reverse();
-      clients.push(
+      live.clients.push(
         openClient(order, {
           clientId: `chaos${i}-${seed}`,
           transport: () => {
@@ -65,7 +56,7 @@ describe('randomized convergence against real servers', () => {
     const fields = ['a', 'b', 'c'];
     for (let step = 0; step < 150; step++) {
       const ci = Math.floor(rand() * 3);
-      const c = clients[ci]!;
+      const c = live.clients[ci]!;
       const roll = rand();
       const id = ids[Math.floor(rand() * ids.length)]!;
       if (roll < 0.6) {
@@ -82,10 +73,10 @@ describe('randomized convergence against real servers', () => {
         await new Promise((r) => setTimeout(r, Math.floor(rand() * 30)));
       }
     }
-    for (const c of clients) await c.sync.flush({ timeoutMs: 30_000 });
-    const expected = async () => snapshot(clients[0]!);
+    for (const c of live.clients) await c.sync.flush({ timeoutMs: 30_000 });
+    const expected = async () => snapshot(live.clients[0]!);
     await waitFor(async () => {
-      const snaps = await Promise.all(clients.map(snapshot));
+      const snaps = await Promise.all(live.clients.map(snapshot));
       return snaps.every((s) => s === snaps[0]);
     }, 30_000, `clients converge (seed ${seed})`);
     const final = await expected();
@@ -93,6 +84,6 @@ describe('randomized convergence against real servers', () => {
     // The drops really happened: clients reconnected (a new transport per connection attempt).
     expect(transports.reduce((n, ts) => n + ts.length, 0)).toBeGreaterThan(6);
     for (const node of [1, 2, 3]) expect(nodeSnapshot(dataDir, node), `node ${node} (seed ${seed})`).toBe(final);
-    for (const c of clients) expect(c.sync.getStatus()).toMatchObject({ pendingCount: 0, rejectedCount: 0 });
+    for (const c of live.clients) expect(c.sync.getStatus()).toMatchObject({ pendingCount: 0, rejectedCount: 0 });
   });
 });

@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { SpawnedServer } from '../helpers/spawnServer.js';
-import { nodeContents, openClient, snapshot, startCluster, waitFor, type Client } from './realCluster.js';
+import { describe, expect, it } from 'vitest';
+import { nodeContents, openClient, snapshot, startCluster, waitFor, useCleanup, type Client } from './realCluster.js';
 
-let servers: SpawnedServer[] = [];
-let clients: Client[] = [];
-
-afterEach(async () => {
-  for (const c of clients) await c.close();
-  await Promise.all(servers.map((s) => s.kill('SIGKILL')));
-  clients = [];
-  servers = [];
-});
+const live = useCleanup();
 
 describe('clients against real servers', () => {
   it('two clients on different servers converge', async () => {
-    ({ servers } = await startCluster(2));
-    const a = openClient([servers[0]!.url]);
-    const b = openClient([servers[1]!.url]);
-    clients.push(a, b);
+    ({ servers: live.servers } = await startCluster(2));
+    const a = openClient([live.servers[0]!.url]);
+    const b = openClient([live.servers[1]!.url]);
+    live.clients.push(a, b);
     await a.db.items.put({ id: 'i1', title: 'from a', n: 1 });
     await b.db.items.put({ id: 'i2', title: 'from b' });
     await waitFor(async () => (await b.db.items.get('i1'))?.title === 'from a', 15_000, 'b sees i1');
@@ -36,10 +27,10 @@ describe('clients against real servers', () => {
 
   it('1,000 offline changes are all acked once and seen by the other client', async () => {
     let dataDir: string;
-    ({ servers, dataDir } = await startCluster(2));
+    ({ servers: live.servers, dataDir } = await startCluster(2));
     // Offline: the only server URL refuses connections.
     const a = openClient(['http://127.0.0.1:1']);
-    clients.push(a);
+    live.clients.push(a);
     for (let i = 0; i < 1000; i += 100) {
       await a.db.transaction('rw', a.db.items, async () => {
         for (let j = i; j < i + 100; j++) await a.db.items.put({ id: `k${String(j).padStart(4, '0')}`, v: j });
@@ -54,11 +45,11 @@ describe('clients against real servers', () => {
     });
     const name = a.name;
     await a.close();
-    clients = [];
+    live.clients.splice(0); // already closed above
     // Reopen the same database, now with real servers: the outbox survived.
-    const a2 = openClient([servers[0]!.url, servers[1]!.url], { name });
-    const b = openClient([servers[1]!.url]);
-    clients.push(a2, b);
+    const a2 = openClient([live.servers[0]!.url, live.servers[1]!.url], { name });
+    const b = openClient([live.servers[1]!.url]);
+    live.clients.push(a2, b);
     await a2.sync.flush({ timeoutMs: 60_000 });
     expect(a2.sync.getStatus().rejectedCount).toBe(0);
     await waitFor(async () => (await snapshot(a2)) === (await snapshot(b)), 30_000, 'b has all of a');

@@ -1,27 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.js';
-import { nodeContents, openClient, snapshot, startCluster, waitFor, type Client } from './realCluster.js';
+import { describe, expect, it } from 'vitest';
+import { spawnServer } from '../helpers/spawnServer.js';
+import { nodeContents, openClient, snapshot, startCluster, waitFor, useCleanup, type Client } from './realCluster.js';
 
-let servers: SpawnedServer[] = [];
-let clients: Client[] = [];
-
-afterEach(async () => {
-  for (const c of clients) await c.close();
-  await Promise.all(servers.map((s) => s.kill('SIGKILL')));
-  clients = [];
-  servers = [];
-});
+const live = useCleanup();
 
 const clientIdOf = async (c: Client) => (await c.db.table('_meta').get('clientId')).value as string;
 
 describe('failover against real servers', () => {
   it('SIGKILL of the connected server during writes: the client moves on, nothing lost or duplicated', async () => {
     let dataDir: string;
-    ({ servers, dataDir } = await startCluster(2));
-    const urls = servers.map((s) => s.url);
+    ({ servers: live.servers, dataDir } = await startCluster(2));
+    const urls = live.servers.map((s) => s.url);
     const a = openClient(urls);
     const b = openClient([urls[1]!]);
-    clients.push(a, b);
+    live.clients.push(a, b);
     const seen: string[] = [];
     a.sync.subscribe((s) => {
       if (s.state === 'online' && s.server && seen.at(-1) !== s.server) seen.push(s.server);
@@ -30,7 +22,7 @@ describe('failover against real servers', () => {
     for (let i = 0; i < 300; i++) {
       await a.db.items.put({ id: `w${i}`, v: i });
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
-      if (i === 120) await servers[0]!.kill('SIGKILL');
+      if (i === 120) await live.servers[0]!.kill('SIGKILL');
     }
     await a.sync.flush({ timeoutMs: 30_000 });
     expect(a.sync.getStatus()).toMatchObject({ server: urls[1], state: 'online', pendingCount: 0, rejectedCount: 0 });
@@ -47,11 +39,11 @@ describe('failover against real servers', () => {
 
   it('rolling restart (SIGTERM drain) of both servers under load: zero rejected or lost writes', async () => {
     let dataDir: string;
-    ({ servers, dataDir } = await startCluster(2));
-    const urls = servers.map((s) => s.url);
+    ({ servers: live.servers, dataDir } = await startCluster(2));
+    const urls = live.servers.map((s) => s.url);
     const a = openClient(urls);
     const b = openClient([urls[1]!, urls[0]!]);
-    clients.push(a, b);
+    live.clients.push(a, b);
     const moves: string[] = [];
     a.sync.subscribe((s) => {
       if (s.state === 'online' && s.serverId && moves.at(-1) !== s.serverId) moves.push(s.serverId);
@@ -68,9 +60,9 @@ describe('failover against real servers', () => {
       }
     })();
     for (const i of [0, 1]) {
-      const old = servers[i]!;
+      const old = live.servers[i]!;
       expect(await old.stop()).toBe(0);
-      servers[i] = await spawnServer({ dataDir, port: old.port, args: ['--ack', 'sync', '--server-id', `srv${i}-b`] });
+      live.servers[i] = await spawnServer({ dataDir, port: old.port, args: ['--ack', 'sync', '--server-id', `srv${i}-b`] });
       await new Promise((r) => setTimeout(r, 500));
     }
     stop = true;

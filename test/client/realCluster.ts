@@ -3,6 +3,7 @@
  * three SQLite node files) and Syncline clients over fake-indexeddb.
  */
 import 'fake-indexeddb/auto';
+import { afterEach } from 'vitest';
 import { Dexie, type Table } from 'dexie';
 import { createSyncline, type Syncline, type SynclineOptions } from '@syncline/client';
 import Database from 'better-sqlite3';
@@ -80,4 +81,17 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 /** Canonical JSON of the items sorted by id, for comparing replicas. */
 export async function snapshot(c: Client): Promise<string> {
   return canonicalJson((await c.db.items.toArray()).sort((a, b) => (a.id < b.id ? -1 : 1)));
+}
+
+/**
+ * What a test started, closed after each test: clients first (so they stop
+ * reconnecting), then the server processes, killed hard.
+ */
+export function useCleanup(): { servers: SpawnedServer[]; clients: Client[] } {
+  const live = { servers: [] as SpawnedServer[], clients: [] as Client[] };
+  afterEach(async () => {
+    for (const c of live.clients.splice(0)) await c.close();
+    await Promise.all(live.servers.splice(0).map((s) => s.kill('SIGKILL')));
+  });
+  return live;
 }
