@@ -18,6 +18,7 @@
  * ```
  */
 export { createSyncline, type Syncline } from './createSyncline.js';
+export { SyncError, isTransportCode, type ErrorCode, type WireError, type AckMode } from '@syncline/shared';
 export { REMOTE_ORIGIN, type SynclineDoc } from './docs/SynclineDoc.js';
 export type { DocUpdateRow } from './docs/docRows.js';
 export type { SynclineOptions, EngineTuning } from './SynclineOptions.js';

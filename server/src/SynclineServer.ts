@@ -50,6 +50,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   const http = createServer(app);
   const io = new Server(http, {
     transports: ['websocket'],
+    pingInterval: opts.heartbeat.intervalMs,
+    pingTimeout: opts.heartbeat.timeoutMs,
     // Explicit: where `require('ws')` resolves the ESM wrapper (vitest's
     // conditions), engine.io's default `ws.Server` is undefined.
     wsEngine: WebSocketServer,

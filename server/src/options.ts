@@ -39,6 +39,14 @@ export interface SynclineServerOptions {
    * Default 1000 ms. See docs/PROTOCOL.md "poke".
    */
   pollPokeMs?: number;
+  /**
+   * Socket.IO heartbeat: the server pings every `intervalMs` and drops a
+   * client that does not answer within `timeoutMs`; a client that hears no
+   * ping for `intervalMs + timeoutMs` treats the server as gone. The default
+   * (1000 + 1000 ms) lets an idle client notice a silent server (paused,
+   * half-open TCP) in about 2 s. See docs/failover.md "Heartbeat".
+   */
+  heartbeat?: { intervalMs?: number; timeoutMs?: number };
   /** Bearer token for /admin/*; without it the admin API only exists when bound to loopback. */
   adminToken?: string;
   /**

@@ -22,6 +22,7 @@ export function resolveOptions(o: SynclineServerOptions): ResolvedOptions {
     maxClockSkewMs: o.maxClockSkewMs ?? 60_000,
     adapter: o.adapter ?? 'none',
     pollPokeMs: o.pollPokeMs ?? 1000,
+    heartbeat: { intervalMs: o.heartbeat?.intervalMs ?? 1000, timeoutMs: o.heartbeat?.timeoutMs ?? 1000 },
     adminToken: o.adminToken,
     auth,
     extensions: sortExtensions([...(auth ? [authExtension(auth)] : []), ...(o.extensions ?? [])]),

@@ -17,6 +17,10 @@ export const ErrorCodes = {
   INVALID_UPDATE: 'INVALID_UPDATE',
   SERVER_DRAINING: 'SERVER_DRAINING',
   STORAGE_ERROR: 'STORAGE_ERROR',
+  /** Client side: no server could be reached (refused, unreachable, no welcome in time). A state, not a fault. */
+  UNAVAILABLE: 'UNAVAILABLE',
+  /** Client side: an open connection was lost (closed, or silent past the heartbeat). A state, not a fault. */
+  DISCONNECTED: 'DISCONNECTED',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -29,8 +33,17 @@ const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TIMEOUT',
   'SERVER_DRAINING',
   'STORAGE_ERROR',
+  'UNAVAILABLE',
+  'DISCONNECTED',
   'INTERNAL',
 ]);
+
+/** Codes that describe the connection, not a fault of the app or the server: show them as state. */
+const TRANSPORT: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UNAVAILABLE', 'DISCONNECTED', 'SERVER_DRAINING']);
+
+export function isTransportCode(code: ErrorCode): boolean {
+  return TRANSPORT.has(code);
+}
 
 export function isRetryableCode(code: ErrorCode): boolean {
   return RETRYABLE.has(code);

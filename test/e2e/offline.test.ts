@@ -46,6 +46,10 @@ describe('offline editing and offline reload', () => {
     expect(reloaded.flat()).toContain('Renamed offline');
     expect(reloaded.flat()).not.toContain('Bob online');
     expect((await alice.status()).pending).toBeGreaterThan(0);
+    // Not reaching a server is shown as connection state, never as a red error (issue 15).
+    // Mutation caught: the transport reporting INTERNAL again (the error span fills, connection stays empty).
+    const shown = await eventually('the connection state is shown', () => alice.status(), (s) => s.connection !== '');
+    expect(shown.error).toBe('');
     await alice.addCard(1, 'Offline 2 (after reload)');
     await alice.screenshot('offline-after-reload');
     // A fresh load (a new tab, still no network) works too, and shows the same local data.

@@ -24,29 +24,34 @@ export class SocketIoTransport implements Transport {
     });
     this.socket = socket;
     return new Promise<Welcome>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new SyncError('TIMEOUT', `no welcome from ${url} in ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => fail(new SyncError('UNAVAILABLE', `no welcome from ${url} in ${timeoutMs} ms`)), timeoutMs);
       const fail = (err: SyncError) => {
         clearTimeout(timer);
         socket.off('welcome');
         this.close();
         reject(err);
       };
+      const beforeWelcome = (reason: string) => fail(new SyncError('DISCONNECTED', `disconnected before welcome: ${reason}`));
       socket.once('welcome', (w: Welcome) => {
         clearTimeout(timer);
         socket.off('connect_error');
+        // The pre-welcome listener must go: left in place it would mark the transport closed on
+        // the first later disconnect, and lost() would then never tell the engine (idle clients
+        // stayed "online" on a dead server until a request timed out).
+        socket.off('disconnect', beforeWelcome);
         socket.on('disconnect', (reason) => this.lost(reason));
         resolve(w);
       });
       socket.on('connect_error', (err: Error & { data?: WireError }) => {
-        fail(err.data?.code ? SyncError.fromWire(err.data) : new SyncError('INTERNAL', `connect to ${url} failed: ${err.message}`));
+        fail(err.data?.code ? SyncError.fromWire(err.data) : new SyncError('UNAVAILABLE', `connect to ${url} failed: ${err.message}`));
       });
-      socket.once('disconnect', (reason) => fail(new SyncError('INTERNAL', `disconnected before welcome: ${reason}`)));
+      socket.once('disconnect', beforeWelcome);
     });
   }
 
   request<T>(event: string, payload: unknown, timeoutMs: number): Promise<T> {
     const socket = this.socket;
-    if (!socket || this.closed || !socket.connected) return Promise.reject(new SyncError('INTERNAL', 'not connected'));
+    if (!socket || this.closed || !socket.connected) return Promise.reject(new SyncError('DISCONNECTED', 'not connected'));
     return new Promise<T>((resolve, reject) => {
       socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, reply: unknown) => {
         if (err) reject(new SyncError('TIMEOUT', `${event}: no ack in ${timeoutMs} ms`));

@@ -4,7 +4,7 @@
  * `drain`. Every (re)connect runs a fresh SyncSession: handshake, resubscribe,
  * pull since cursors, re-push the outbox. Transport-agnostic (see Transport).
  */
-import { PROTOCOL_VERSION, toSyncError } from '@syncline/shared';
+import { PROTOCOL_VERSION, SyncError, toSyncError } from '@syncline/shared';
 import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
 import type { MetaRow } from '../db/rows.js';
@@ -111,6 +111,7 @@ export class SyncEngine {
         versionRefusals = 0;
         if (this.stopped) session.stop();
         end = await session.run(await this.storedSpaces());
+        if (end.kind === 'closed') this.status.update({ lastError: new SyncError('DISCONNECTED', `connection to ${url} lost: ${end.reason}`).toWire() });
       } catch (err) {
         const e = toSyncError(err);
         versionRefusals = e.code === 'PROTOCOL_VERSION' ? versionRefusals + 1 : 0;

@@ -20,13 +20,30 @@ describe('backoff and rotation', () => {
     expect([0, 1, 2].map((n) => backoffDelay(n, opts, () => 0))).toEqual([50, 100, 200]);
   });
 
-  it('rotation tries every server once before backing off', () => {
+  it('rotation backs off once per failed round, never between servers of a round', () => {
     const r = new ServerRotation(['a', 'b', 'c']);
-    expect([r.current(), r.fail(), r.current(), r.fail(), r.current(), r.fail(), r.current(), r.fail()]).toEqual(['a', -1, 'b', -1, 'c', 0, 'a', 1]);
+    const seq = () => [r.current(), r.fail()];
+    // Round 1: a, b, c back to back, then step 0; round 2: again all three, then step 1.
+    expect([...seq(), ...seq(), ...seq()]).toEqual(['a', -1, 'b', -1, 'c', 0]);
+    expect([...seq(), ...seq(), ...seq()]).toEqual(['a', -1, 'b', -1, 'c', 1]);
+    expect(r.failures).toBe(6);
     r.succeeded();
     r.skip();
-    expect(r.current()).toBe('c');
+    expect(r.current()).toBe('b');
     expect(r.fail()).toBe(-1);
+  });
+
+  it('after a success, a server not tried since is tried at once, whichever failed before', () => {
+    // Mutation caught: counting consecutive failures instead of servers tried in the round
+    // (the previous code) makes the third fail() below return 1: a wait before the healthy server.
+    const r = new ServerRotation(['dead', 'healthy']);
+    expect([r.fail(), r.fail()]).toEqual([-1, 0]); // both failed: one wait
+    expect(r.current()).toBe('dead');
+    expect(r.fail()).toBe(-1); // a new round: the dead one costs no delay before 'healthy'
+    expect(r.current()).toBe('healthy');
+    r.succeeded();
+    expect(r.fail()).toBe(-1); // healthy dropped us: 'dead' at once …
+    expect(r.fail()).toBe(0); // … and only when both failed, the first step again
   });
 
   it('the engine rotates through servers with jittered exponential backoff (fake timers)', async () => {
@@ -52,10 +69,10 @@ describe('backoff and rotation', () => {
     await engine.stop();
     db.close();
     const rel = attempts.slice(0, 8).map((a) => [a.url, a.at - t0]);
-    // Round 1 back to back; then waits of 100, 200, 400, 400 (capped) between attempts.
+    // Each round back to back; between rounds waits of 100, 200, 400 (capped).
     expect(rel.map((r) => r[0])).toEqual(['u1', 'u2', 'u1', 'u2', 'u1', 'u2', 'u1', 'u2']);
     const gaps = rel.slice(1).map((r, i) => (r[1] as number) - (rel[i]![1] as number));
-    expect(gaps.map((g) => Math.round(g / 50) * 50)).toEqual([0, 100, 200, 400, 400, 400, 400]);
+    expect(gaps.map((g) => Math.round(g / 50) * 50)).toEqual([0, 100, 0, 200, 0, 400, 0]);
     expect(engine.status.get().lastError?.code).toBe('INTERNAL');
   });
 });

@@ -14,6 +14,8 @@ export interface ShownStatus {
   server: string;
   pending: number;
   role: string;
+  /** A transport state (`UNAVAILABLE`, `DISCONNECTED`, draining) shown beside the state, not as an error. */
+  connection: string;
   error: string;
 }
 
@@ -113,6 +115,7 @@ export class BoardPage {
         server: q('sync-server')?.dataset.url ?? '',
         pending: Number(q('sync-pending')?.dataset.count ?? NaN),
         role: q('sync-role')?.textContent ?? '',
+        connection: q('sync-connection')?.hidden === false ? (q('sync-connection')?.textContent ?? '') : '',
         error: q('sync-error')?.textContent ?? '',
       };
     });

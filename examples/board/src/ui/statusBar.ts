@@ -3,7 +3,7 @@
  * (with the age of the oldest), whether this tab is the one syncing, and the
  * last error. Every field has a data-testid the e2e tests read.
  */
-import type { SyncStatus, Syncline } from '@syncline/client';
+import { isTransportCode, type SyncStatus, type Syncline } from '@syncline/client';
 import { h, setText } from './dom.js';
 
 export function mountStatusBar(container: HTMLElement, sync: Syncline): () => void {
@@ -13,8 +13,9 @@ export function mountStatusBar(container: HTMLElement, sync: Syncline): () => vo
   const pending = h('span', { 'data-testid': 'sync-pending' });
   const moved = h('span', { class: 'moved', 'data-testid': 'sync-moved', hidden: true });
   const role = h('span', { class: 'role', 'data-testid': 'sync-role' });
+  const conn = h('span', { class: 'conn', 'data-testid': 'sync-connection', hidden: true });
   const error = h('span', { class: 'error', 'data-testid': 'sync-error', role: 'status' });
-  const bar = h('div', { class: 'statusbar', 'data-testid': 'status-bar' }, dot, state, server, moved, pending, role, error);
+  const bar = h('div', { class: 'statusbar', 'data-testid': 'status-bar' }, dot, state, server, moved, pending, role, conn, error);
   container.append(bar);
 
   // Failover is worth a visible note: which server we left, for a while after the move.
@@ -41,8 +42,13 @@ export function mountStatusBar(container: HTMLElement, sync: Syncline): () => vo
     pending.dataset.count = String(s.pendingCount);
     setText(pending, pendingText(s));
     setText(role, s.leader ? 'this tab syncs' : 'synced by another tab');
-    setText(error, s.lastError ? `${s.lastError.code}: ${s.lastError.message}` : '');
-    error.hidden = !s.lastError;
+    // Not reaching a server is a connection state (the dot and the state say it), not a red error.
+    const transport = s.lastError && isTransportCode(s.lastError.code) ? s.lastError : null;
+    const fault = s.lastError && !transport ? s.lastError : null;
+    setText(conn, transport && s.state !== 'online' ? connectionText(transport.code) : '');
+    conn.hidden = !transport || s.state === 'online';
+    setText(error, fault ? `${fault.code}: ${fault.message}` : '');
+    error.hidden = !fault;
   };
   const unsubscribe = sync.subscribe(render);
   // The age of the oldest pending write grows while nothing changes: refresh it.
@@ -57,6 +63,12 @@ export function mountStatusBar(container: HTMLElement, sync: Syncline): () => vo
     removeEventListener('offline', onNet);
     bar.remove();
   };
+}
+
+function connectionText(code: string): string {
+  if (code === 'DISCONNECTED') return 'connection lost, reconnecting';
+  if (code === 'SERVER_DRAINING') return 'server restarting, moving';
+  return 'no server reachable, retrying';
 }
 
 function hostOf(url: string): string {
