@@ -21,6 +21,7 @@ import type { SynclineOptions } from './SynclineOptions.js';
 import { addSpaces, listRejected, discardRejected } from './spaces.js';
 import type { RejectedRow } from './db/rows.js';
 import { withAck } from './withAck.js';
+import { write, type WriteHandle, type WriteOptions } from './outcomes/write.js';
 import { openDoc } from './docs/openDoc.js';
 import type { SynclineDoc } from './docs/SynclineDoc.js';
 
@@ -30,6 +31,13 @@ export interface Syncline {
   subscribe(listener: (s: SyncStatus) => void): () => void;
   flush(opts?: FlushOptions): Promise<void>;
   withAck<T>(mode: WriteAck | AckMode, tables: string[], fn: () => T | Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one read-write transaction (over the synced tables unless
+   * `opts.tables`) and returns a handle that follows this write to its
+   * outcome: `accepted` / `replicated` promises and `outcome()`
+   * (docs/client.md "Following a write").
+   */
+  write<T>(fn: () => T | Promise<T>, opts?: WriteOptions): Promise<WriteHandle<T>>;
   /** Subscribes to more spaces (persisted; the leader pulls them). */
   addSpaces(spaces: string[]): Promise<void>;
   /** Writes the server refused for good. */
@@ -71,7 +79,7 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
   );
 
   let engineStatus: EngineStatus = { state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null };
-  let stats: OutboxStats = { pendingCount: 0, awaitingReplicationCount: 0, oldestPendingAt: null, rejectedCount: 0 };
+  let stats: OutboxStats = { pendingCount: 0, awaitingReplicationCount: 0, oldestPendingAt: null, rejectedCount: 0, degradedAckCount: 0, cappedAckCount: 0 };
   let leader = false;
   const compose = (): SyncStatus => ({
     ...initialStatus(),
@@ -79,6 +87,8 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
     pendingCount: stats.pendingCount,
     awaitingReplicationCount: stats.awaitingReplicationCount,
     rejectedCount: stats.rejectedCount,
+    degradedAckCount: stats.degradedAckCount,
+    cappedAckCount: stats.cappedAckCount,
     oldestPendingAgeMs: stats.oldestPendingAt === null ? null : Math.max(0, Date.now() - stats.oldestPendingAt),
     leader,
   });
@@ -150,6 +160,7 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
       refresh();
     },
     withAck: (mode, tables, fn) => withAck(db, mode, tables, fn),
+    write: (fn, opts) => write(db, options.tables, fn, opts),
     addSpaces: async (list) => {
       await addSpaces(db, list);
       await engine?.addSpaces(list);

@@ -6,6 +6,8 @@ export const META = '_meta';
 export const REJECTED = '_rejected';
 /** Yjs updates per (space, doc): see docs/documents.md. */
 export const DOCS = '_docs';
+/** Outcome of each write made through `sync.write()`: see docs/client.md "Following a write". */
+export const OUTCOMES = '_outcomes';
 export const INTERNAL_TABLES = [OUTBOX, STATE, META, REJECTED] as const;
 
 /** Dexie store specs of the internal tables. */
@@ -15,6 +17,7 @@ export const synclineStores = {
   [META]: 'key',
   [REJECTED]: '++seq, &opId',
   [DOCS]: '++id, [space+doc]',
+  [OUTCOMES]: '&opId, writeId, at',
 } as const;
 
 /**

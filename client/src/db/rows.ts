@@ -30,8 +30,30 @@ export interface OutboxRow {
   /** Times it was sent and came back indeterminate or retryable-rejected. */
   attempts: number;
   lastError?: WireError;
+  /** Set on writes made through `sync.write()`: their outcome is recorded in `_outcomes`. */
+  writeId?: string;
 }
 
+/**
+ * Where one op of a `sync.write()` stands. `retrying`: refused or unanswered
+ * for now (the error is retryable), the engine sends it again.
+ */
+export interface OutcomeRow {
+  opId: string;
+  writeId: string;
+  status: 'retrying' | 'accepted' | 'replicated' | 'rejected';
+  /** Mode the write asked for (`null`: the server's default). */
+  asked: AckMode | null;
+  /** Mode the server applied (`PushReply.ack`), once accepted. */
+  applied?: AckMode;
+  /** Acked with fewer nodes than `applied` asks (server `--fallback degrade`). */
+  degraded?: boolean;
+  /** `applied` is weaker than `asked` (server `--max-ack`). */
+  capped?: boolean;
+  error?: WireError;
+  /** When this row last changed (rows older than a day are pruned). */
+  at: number;
+}
 /** A write the server refused for good, kept so it is never silently dropped. */
 export interface RejectedRow extends OutboxRow {
   rejectedAt: number;

@@ -172,7 +172,7 @@ export class SyncSession {
       const nextSent = next ? this.send(next) : null;
       // If recording this batch fails we never await the next reply: it must not surface as unhandled.
       nextSent?.catch(() => undefined);
-      const outcome = await applyPushResults(this.db, batch.rows, reply.results, this.replicatedSeen);
+      const outcome = await applyPushResults(this.db, batch.rows, reply.results, this.replicatedSeen, reply.ack);
       this.hooks.onPushed(outcome);
       if (outcome.retry > 0) {
         this.retryAt = Date.now() + backoffDelay(this.retryStep++, { baseMs: this.opts.retryBaseMs ?? 200, maxMs: this.opts.backoff?.maxMs ?? 10_000 }, this.opts.random);

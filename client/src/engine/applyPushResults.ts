@@ -7,11 +7,15 @@
  * - non-retryable `rejected`: moved to `_rejected` (never silently dropped),
  *   and the local record falls back to the server state plus the writes
  *   still pending.
+ * Writes made through `sync.write()` (rows with a `writeId`) get their
+ * outcome recorded in `_outcomes` in the same transaction, with the mode
+ * the server applied and whether it was degraded or capped.
  */
-import { changeToState, emptyState, mergeRecord, type OpResult, type RecordState, type WireError } from '@syncline/shared';
+import { changeToState, emptyState, mergeRecord, type AckMode, type OpResult, type RecordState, type WireError } from '@syncline/shared';
 import type { Dexie } from 'dexie';
-import { OUTBOX, REJECTED, STATE } from '../db/internalStores.js';
-import type { OutboxRow, RejectedRow, StateRow } from '../db/rows.js';
+import { META, OUTBOX, OUTCOMES, REJECTED, STATE } from '../db/internalStores.js';
+import type { OutboxRow, OutcomeRow, RejectedRow, StateRow } from '../db/rows.js';
+import { acceptedOutcome, addAckCounts, failedOutcome, isCapped } from '../outcomes/recordOutcome.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { materializeInto, materializeMany } from './materializeInto.js';
 import { rowToChange } from './readPushBatch.js';
@@ -22,6 +26,9 @@ export interface PushOutcome {
   /** Error of the last op left pending for a retry. */
   retryError?: WireError;
   rejected: RejectedRow[];
+  /** Ops acked `degraded`, and ops run in a weaker mode than asked (server cap). */
+  degraded: number;
+  capped: number;
 }
 
 const NO_ANSWER: WireError = { code: 'TIMEOUT', message: 'no result for this op', retryable: true };
@@ -32,11 +39,15 @@ export async function applyPushResults(
   results: OpResult[],
   /** Op ids a `replicated` message named before their push ack arrived. */
   replicatedSeen: ReadonlySet<string> = new Set(),
+  /** `PushReply.ack`: the mode the server applied to this batch. */
+  applied?: AckMode,
 ): Promise<PushOutcome> {
   const byOp = new Map(results.map((r) => [r.opId, r]));
   const tables = [...new Set(rows.map((r) => r.table))];
-  const outcome: PushOutcome = { accepted: 0, retry: 0, rejected: [] };
-  await db.transaction('rw', [OUTBOX, REJECTED, STATE, ...tables], async () => {
+  const outcome: PushOutcome = { accepted: 0, retry: 0, rejected: [], degraded: 0, capped: 0 };
+  const now = Date.now();
+  const outcomes: OutcomeRow[] = [];
+  await db.transaction('rw', [OUTBOX, REJECTED, STATE, OUTCOMES, META, ...tables], async () => {
     markFromServer();
     const outbox = db.table<OutboxRow, number>(OUTBOX);
     // Whole-batch reads and writes: one IndexedDB round trip each, not one per op.
@@ -53,8 +64,15 @@ export async function applyPushResults(
       const res = byOp.get(row.opId) ?? { opId: row.opId, status: 'indeterminate' as const, error: NO_ANSWER };
       if (res.status === 'ok') {
         outcome.accepted += 1;
+        // Counted once per op: a re-sent accepted row (reconnect) was counted on its first ok.
+        if (current.status === 'pending') {
+          if (res.degraded) outcome.degraded += 1;
+          if (isCapped(current.ack, applied)) outcome.capped += 1;
+        }
         acceptIntoState(states, current, res.hlc);
-        if (res.replicated || replicatedSeen.has(row.opId) || current.keep === 'accepted') deletes.push(row.seq!);
+        const replicated = res.replicated === true || replicatedSeen.has(row.opId);
+        if (current.writeId) outcomes.push(acceptedOutcome(current, res, applied, replicated, now));
+        if (replicated || current.keep === 'accepted') deletes.push(row.seq!);
         else if (current.status !== 'accepted') updates.push({ ...current, status: 'accepted' });
         continue;
       }
@@ -63,8 +81,11 @@ export async function applyPushResults(
         outcome.retry += 1;
         outcome.retryError = error;
         updates.push({ ...current, attempts: current.attempts + 1, lastError: error });
+        // An accepted row re-sent after a reconnect keeps its accepted outcome.
+        if (current.writeId && current.status === 'pending') outcomes.push(failedOutcome(current, 'retrying', error, now));
         continue;
       }
+      if (current.writeId) outcomes.push(failedOutcome(current, 'rejected', error, now));
       const row2: RejectedRow = { ...current, rejectedAt: Date.now(), error };
       dead.push(row2);
       deletes.push(row.seq!);
@@ -77,6 +98,8 @@ export async function applyPushResults(
     if (dead.length) await db.table<RejectedRow, number>(REJECTED).bulkPut(dead);
     if (deletes.length) await outbox.bulkDelete(deletes);
     if (updates.length) await outbox.bulkPut(updates);
+    if (outcomes.length) await db.table<OutcomeRow, string>(OUTCOMES).bulkPut(outcomes);
+    await addAckCounts(db, outcome);
     // After the deletes above: the local view is rebuilt from what is still pending.
     for (const key of touched) {
       const [table, id] = JSON.parse(key) as [string, string];

@@ -128,7 +128,14 @@ async function recordMutation(
   });
   if (writes.length === 0) return res;
   tx.ctx ??= await loadWriteContext(down.table(META), trans, opts.clientId);
-  const built = buildOps(name, writes, tx.ctx, ackFor(trans), { keep: opts.keepUntil, ...(opts.ack ? { ack: opts.ack } : {}) }, Date.now());
+  const ack = ackFor(trans);
+  const built = buildOps(name, writes, tx.ctx, ack, { keep: opts.keepUntil, ...(opts.ack ? { ack: opts.ack } : {}) }, Date.now());
+  if (ack?.track) {
+    for (const row of built.outbox) {
+      row.writeId = ack.track.writeId;
+      ack.track.opIds.push(row.opId);
+    }
+  }
   if (built.outbox.length > 0) {
     await down.table(OUTBOX).mutate({ trans, type: 'add', values: built.outbox });
     await stateTable.mutate({ trans, type: 'put', values: built.states });

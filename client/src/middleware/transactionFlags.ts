@@ -11,6 +11,8 @@ import type { KeepUntil } from '../db/rows.js';
 export interface WriteAck {
   ack?: AckMode;
   until?: KeepUntil;
+  /** Set by `sync.write()`: the op ids recorded in this transaction are collected here. */
+  track?: { writeId: string; opIds: string[] };
 }
 
 const fromServer = new WeakSet<object>();

@@ -16,6 +16,10 @@ export interface SyncStatus {
   oldestPendingAgeMs: number | null;
   /** Writes refused for good, kept in `_rejected`. */
   rejectedCount: number;
+  /** Writes acked `degraded` (fewer nodes than their mode asks; server `--fallback degrade`), ever, in this database. */
+  degradedAckCount: number;
+  /** Writes run in a weaker mode than they asked for (server `--max-ack`), ever, in this database. */
+  cappedAckCount: number;
   lastPullAt: number | null;
   lastError: WireError | null;
   /** Whether this tab (or its Worker) is the one that syncs. */
@@ -31,6 +35,8 @@ export function initialStatus(): SyncStatus {
     awaitingReplicationCount: 0,
     oldestPendingAgeMs: null,
     rejectedCount: 0,
+    degradedAckCount: 0,
+    cappedAckCount: 0,
     lastPullAt: null,
     lastError: null,
     leader: false,
