@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     process.stderr.write(`syncline-server: --nodes: ${err.message}\n`);
     process.exit(2);
   }
-  const replicator = buildReplicator(cfg, nodes);
+  const replicator = buildReplicator(cfg, nodes, logger);
   // Serve once the first health check and start-up repair are done (bounded: a dead node must not block start).
   await Promise.race([replicator.ready(), new Promise((r) => setTimeout(r, cfg.writeTimeoutMs).unref())]);
   const server = createSynclineServer({

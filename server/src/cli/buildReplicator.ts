@@ -1,4 +1,5 @@
 /** Storage nodes and the replicator from CLI config. */
+import type { EventLogger } from '../replication/ReplicationEvents.js';
 import { Replicator } from '../replication/Replicator.js';
 import { createNode, parseNodeSpecs } from '../storage/createNode.js';
 import { OpenOnPingNode } from '../storage/OpenOnPingNode.js';
@@ -32,8 +33,9 @@ export async function buildNodes(
   return nodes;
 }
 
-export function buildReplicator(cfg: CliConfig, nodes: StorageNode[]): Replicator {
+export function buildReplicator(cfg: CliConfig, nodes: StorageNode[], logger?: EventLogger): Replicator {
   return new Replicator(nodes, {
+    ...(logger ? { logger } : {}),
     mode: cfg.ack,
     semiSyncReplicas: cfg.semiSyncReplicas,
     fallback: cfg.fallback,

@@ -30,6 +30,8 @@ export class NodeSet {
   readonly entries: readonly NodeEntry[];
   /** Called when a node becomes up again or leaves maintenance (to repair it). */
   onRejoin: (entry: NodeEntry) => void = () => {};
+  /** Called on every state change, for logs. */
+  onState: (entry: NodeEntry, change: 'down' | 'up' | 'maintenance-in' | 'maintenance-out') => void = () => {};
 
   constructor(nodes: readonly StorageNode[]) {
     if (nodes.length === 0) throw new Error('Replicator needs at least one storage node');
@@ -65,6 +67,7 @@ export class NodeSet {
       entry.state = 'down';
       entry.stale = true;
       entry.epoch++;
+      this.onState(entry, 'down');
     }
   }
 
@@ -73,18 +76,21 @@ export class NodeSet {
     if (entry.state !== 'down') return;
     entry.state = 'up';
     entry.stale = true;
+    this.onState(entry, 'up');
     this.onRejoin(entry);
   }
 
   setMaintenance(id: string, on: boolean): void {
     const e = this.get(id);
     if (on) {
+      if (e.state !== 'maintenance') this.onState(e, 'maintenance-in');
       e.state = 'maintenance';
       e.stale = true;
       e.epoch++;
     } else if (e.state === 'maintenance') {
       e.state = 'up';
       e.stale = true;
+      this.onState(e, 'maintenance-out');
       this.onRejoin(e);
     }
   }

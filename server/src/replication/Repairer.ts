@@ -13,6 +13,7 @@
 import type { NodeEntry, NodeSet } from './NodeSet.js';
 import type { NodeCall } from './callNode.js';
 import type { ReplicationTracker } from './ReplicationTracker.js';
+import type { ReplicationEvents } from './ReplicationEvents.js';
 
 export const cursorKey = (sourceId: string): string => `repair.cursor.${sourceId}`;
 
@@ -33,6 +34,7 @@ export class Repairer {
     private readonly call: NodeCall,
     private readonly tracker: ReplicationTracker,
     private readonly pageSize = 500,
+    private readonly events?: ReplicationEvents,
   ) {}
 
   /** Bring `target` up to the union of the up nodes, then push its ops to them. Returns false if it failed. */
@@ -42,6 +44,13 @@ export class Repairer {
     const epoch = target.epoch;
     target.repairing = true;
     target.repairProgress = 0;
+    // A stale node (back from down/maintenance) is a repair worth a line; the periodic
+    // anti-entropy pass over current nodes is logged only if it found something.
+    const wasStale = target.stale;
+    const startedAt = Date.now();
+    const opsBefore = this.stats.repairedOps;
+    if (wasStale) this.events?.repairStarted(target.node.id);
+    let ok = false;
     try {
       // A source that fails is marked down and skipped; a target that fails ends the repair.
       const planned = await Promise.all(sources.map((s) => this.plan(s, target).catch(() => null)));
@@ -66,11 +75,14 @@ export class Repairer {
         const from = await this.plan(target, other).catch(() => null);
         if (from) await this.copy(target, other, from.from, () => {});
       }
+      ok = true;
       return true;
     } catch {
       return false;
     } finally {
       target.repairing = false;
+      const ops = this.stats.repairedOps - opsBefore;
+      if (wasStale || ops > 0) this.events?.repairFinished(target.node.id, ops, Date.now() - startedAt, ok);
     }
   }
 

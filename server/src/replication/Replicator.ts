@@ -30,6 +30,7 @@ import { writeToNodes } from './writeToNodes.js';
 import { pinStoredStamps } from './pinStoredStamps.js';
 import { opResults, rejectAll } from './opResults.js';
 import { encodeCursor, startSeq } from './cursor.js';
+import { ReplicationEvents } from './ReplicationEvents.js';
 import type { NodeHealth, ReplicatedListener, ReplicatorApi, ReplicatorOptions, ReplicatorStats } from './types.js';
 import type { PullReply } from '@syncline/shared';
 
@@ -56,17 +57,24 @@ export class Replicator implements ReplicatorApi {
   private readonly upkeep: Upkeep;
   private closed = false;
   private readonly first: Promise<void>;
+  private readonly events: ReplicationEvents;
 
   constructor(
     nodes: readonly StorageNode[],
     private readonly opts: ReplicatorConfig,
   ) {
     this.nodes = new NodeSet(nodes);
+    this.events = new ReplicationEvents(opts.logger);
+    this.nodes.onState = (e, change) => {
+      if (change === 'down') this.events.nodeDown(e.node.id, e.lastError);
+      else if (change === 'up') this.events.nodeUp(e.node.id);
+      else this.events.maintenance(e.node.id, change === 'maintenance-in');
+    };
     this.k = opts.semiSyncReplicas ?? 1;
     if (!Number.isInteger(this.k) || this.k < 0) throw new Error('semiSyncReplicas must be a non-negative integer');
     this.timeoutMs = opts.writeTimeoutMs ?? 5000;
     this.call = nodeCaller(this.nodes, this.timeoutMs);
-    this.repairer = new Repairer(this.nodes, this.call, this.tracker);
+    this.repairer = new Repairer(this.nodes, this.call, this.tracker, 500, this.events);
     for (const e of this.nodes.entries) {
       this.writers.set(
         e,
@@ -107,6 +115,7 @@ export class Replicator implements ReplicatorApi {
     const degrade = this.opts.fallback === 'degrade';
     if (!primary || (targets.length < required && !degrade)) {
       const msg = `${mode} needs ${required} of ${configured} nodes, ${targets.length} up`;
+      this.events.notEnoughReplicas(mode, required, targets.length);
       return this.count(rejectAll(ops, new SyncError('NOT_ENOUGH_REPLICAS', msg, { required, up: targets.length })));
     }
     // A server-stamped op some node already holds keeps that node's stamp (pinStoredStamps.ts).
@@ -236,6 +245,10 @@ export class Replicator implements ReplicatorApi {
       else if (r.status === 'rejected') this.counters.rejected++;
       else this.counters.indeterminate++;
       if (r.degraded) this.counters.degraded++;
+      if (r.status === 'ok') {
+        if (r.degraded) this.events.degradedAck();
+        else this.events.fullAck();
+      }
     }
     return results;
   }

@@ -3,6 +3,7 @@
  * implements it over an ordered list of StorageNodes (DESIGN §3).
  */
 import type { AckMode, OpResult, PullReply } from '@syncline/shared';
+import type { EventLogger } from './ReplicationEvents.js';
 import type { StoredOp } from '../storage/StorageNode.js';
 
 export interface NodeHealth {
@@ -33,6 +34,8 @@ export interface ReplicatorOptions {
   fallback?: 'reject' | 'degrade';
   /** Interval of health checks and background repair (default 1000 ms). */
   healthIntervalMs?: number;
+  /** Where node, repair and refusal events are logged, one rate-limited line each (ReplicationEvents.ts). */
+  logger?: EventLogger;
 }
 
 export type ReplicatedListener = (opIds: string[]) => void;
