@@ -8,6 +8,7 @@ import 'fake-indexeddb/auto';
 import { Dexie, type Table } from 'dexie';
 import { createSyncline, OUTBOX, REJECTED, SocketIoTransport, type OutboxRow, type Syncline, type Transport } from '@syncline/client';
 import { SyncError, type Handshake, type Welcome } from '@syncline/shared';
+import { AckLatencyProbe } from './ackLatency.js';
 
 export const SPACE = 'chaos';
 
@@ -40,6 +41,7 @@ export class EngineWriter {
   readonly db: Dexie & { items: Table<Item, string> };
   readonly sync: Syncline;
   readonly written: string[] = [];
+  readonly latency: AckLatencyProbe;
   offline = false;
   private current: SwitchableTransport | undefined;
   private n = 0;
@@ -51,6 +53,7 @@ export class EngineWriter {
   ) {
     this.db = new Dexie(`chaos-${name}-${process.pid}-${Date.now()}`) as EngineWriter['db'];
     this.db.version(1).stores({ items: 'id' });
+    this.latency = new AckLatencyProbe(this.db);
     this.sync = createSyncline(this.db, {
       tables: ['items'],
       servers,
@@ -67,6 +70,7 @@ export class EngineWriter {
     const n = ++this.n;
     const id = `${this.name}-${n}`;
     await this.db.items.put({ id, v: n });
+    this.latency.wrote(id, Date.now());
     this.written.push(id);
   }
 

@@ -5,6 +5,7 @@
 import type { AckMode } from '@syncline/shared';
 import { ChaosCluster, NODE_IDS } from './ChaosCluster.js';
 import { EngineWriter } from './EngineWriter.js';
+import { summarize, type LatencySummary } from './ackLatency.js';
 import { RawWriter } from './RawWriter.js';
 import { FaultSchedule, type FaultKind } from './faults.js';
 import { check, type Verdict, type WriteRecord } from './checker.js';
@@ -37,6 +38,8 @@ export interface CampaignReport extends Verdict {
   /** ... until every client also held it. */
   convergenceMs: number | null;
   harnessErrors: string[];
+  /** Engine clients' ack latency while the faults ran (see ackLatency.ts). */
+  ackLatency: LatencySummary;
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
@@ -77,6 +80,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     ];
     await Promise.all([faults.run(end, o.faultGapMs ?? [300, 1200]), ...work]);
     harnessErrors.push(...faults.errors);
+    const probes = await Promise.all(clients.map((c) => c.latency.stop()));
+    const ackLatency = summarize(probes.flatMap((p) => p.samples), probes.reduce((n, p) => n + p.unacked, 0));
 
     // Heal and let everything converge.
     const healStart = Date.now();
@@ -107,7 +112,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     const verdict = check(writes, nodes.views, clientViews.values, raw.flatMap((w) => w.mismatches));
     return {
       ...verdict, mode: o.mode, seed: o.seed, durationMs: o.durationMs,
-      faults: faults.counts, faultTotal: faults.total, nodeConvergenceMs, convergenceMs, harnessErrors,
+      faults: faults.counts, faultTotal: faults.total, nodeConvergenceMs, convergenceMs, harnessErrors, ackLatency,
     };
   } finally {
     for (const w of raw) w.close();
