@@ -53,7 +53,7 @@ export class EngineWriter {
   ) {
     this.db = new Dexie(`chaos-${name}-${process.pid}-${Date.now()}`) as EngineWriter['db'];
     this.db.version(1).stores({ items: 'id' });
-    this.latency = new AckLatencyProbe(this.db);
+    this.latency = new AckLatencyProbe(this.db, () => this.offline);
     this.sync = createSyncline(this.db, {
       tables: ['items'],
       servers,

@@ -40,6 +40,8 @@ export interface CampaignReport extends Verdict {
   harnessErrors: string[];
   /** Engine clients' ack latency while the faults ran (see ackLatency.ts). */
   ackLatency: LatencySummary;
+  /** The same, without writes whose client was offline (a fault) before their ack. */
+  ackLatencyOnline: LatencySummary;
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
@@ -82,6 +84,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     harnessErrors.push(...faults.errors);
     const probes = await Promise.all(clients.map((c) => c.latency.stop()));
     const ackLatency = summarize(probes.flatMap((p) => p.samples), probes.reduce((n, p) => n + p.unacked, 0));
+    const ackLatencyOnline = summarize(probes.flatMap((p) => p.onlineSamples), 0);
 
     // Heal and let everything converge.
     const healStart = Date.now();
@@ -112,7 +115,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     const verdict = check(writes, nodes.views, clientViews.values, raw.flatMap((w) => w.mismatches));
     return {
       ...verdict, mode: o.mode, seed: o.seed, durationMs: o.durationMs,
-      faults: faults.counts, faultTotal: faults.total, nodeConvergenceMs, convergenceMs, harnessErrors, ackLatency,
+      faults: faults.counts, faultTotal: faults.total, nodeConvergenceMs, convergenceMs, harnessErrors, ackLatency, ackLatencyOnline,
     };
   } finally {
     for (const w of raw) w.close();

@@ -46,6 +46,8 @@ for (const mode of modes) {
   console.log(`${mode}: ${r.ops} ops, ${r.faultTotal} faults, ${why.length === 0 ? 'PASS' : `FAIL: ${why.join('; ')}`}`);
   const l = r.ackLatency;
   console.log(`${mode}: ack latency (engine clients, ${l.count} writes, ${l.unacked} unacked at the end): p50 ${l.p50Ms} ms, p99 ${l.p99Ms} ms, max ${l.maxMs} ms`);
+  const o = r.ackLatencyOnline;
+  console.log(`${mode}: ack latency of writes whose client stayed online (${o.count} writes): p50 ${o.p50Ms} ms, p99 ${o.p99Ms} ms, max ${o.maxMs} ms`);
   for (const p of r.problems.slice(0, 20)) console.log(`  - ${p}`);
   for (const e of r.harnessErrors.slice(0, 10)) console.log(`  ! ${e}`);
 }

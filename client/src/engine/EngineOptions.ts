@@ -23,8 +23,15 @@ export interface EngineOptions {
   /** Connect + welcome timeout (default 5 s). */
   connectTimeoutMs?: number;
   backoff?: BackoffOptions;
-  /** Delay before re-sending indeterminate or retryably-rejected ops (default 200 ms, doubling to backoff.maxMs). */
+  /** Delay before re-sending indeterminate or retryably-rejected ops (default 200 ms, doubling up to retryMaxMs). */
   retryBaseMs?: number;
+  /**
+   * Longest wait between such re-sends (default 2 s). Short on purpose: a
+   * refusal such as NOT_ENOUGH_REPLICAS costs the server no storage work,
+   * and a long step here is how clients stayed stalled for many seconds
+   * after the missing node was back.
+   */
+  retryMaxMs?: number;
   /** How often to look at the outbox even with no signal (default 2 s): signals are hints, never needed. */
   pollIntervalMs?: number;
   /** Re-pull every subscribed space this often even without a poke (default 30 s): pokes are hints. */

@@ -175,7 +175,7 @@ export class SyncSession {
       const outcome = await applyPushResults(this.db, batch.rows, reply.results, this.replicatedSeen, reply.ack);
       this.hooks.onPushed(outcome);
       if (outcome.retry > 0) {
-        this.retryAt = Date.now() + backoffDelay(this.retryStep++, { baseMs: this.opts.retryBaseMs ?? 200, maxMs: this.opts.backoff?.maxMs ?? 10_000 }, this.opts.random);
+        this.retryAt = Date.now() + backoffDelay(this.retryStep++, { baseMs: this.opts.retryBaseMs ?? 200, maxMs: this.opts.retryMaxMs ?? 2000 }, this.opts.random);
       } else {
         this.retryStep = 0;
       }
