@@ -50,6 +50,7 @@ export class EngineWriter {
     readonly name: string,
     servers: string[],
     keepUntil: 'accepted' | 'replicated',
+    tuning: 'tuned' | 'defaults' = 'tuned',
   ) {
     this.db = new Dexie(`chaos-${name}-${process.pid}-${Date.now()}`) as EngineWriter['db'];
     this.db.version(1).stores({ items: 'id' });
@@ -62,7 +63,10 @@ export class EngineWriter {
       keepUntil,
       leaderElection: false,
       transport: () => (this.current = new SwitchableTransport(() => this.offline)),
-      engine: { pollIntervalMs: 200, pullIntervalMs: 1000, backoff: { baseMs: 50, maxMs: 1000 }, retryBaseMs: 50, requestTimeoutMs: 6000, connectTimeoutMs: 3000 },
+      engine:
+        tuning === 'defaults'
+          ? {}
+          : { pollIntervalMs: 200, pullIntervalMs: 1000, backoff: { baseMs: 50, maxMs: 1000 }, retryBaseMs: 50, requestTimeoutMs: 6000, connectTimeoutMs: 3000 },
     });
   }
 

@@ -25,6 +25,8 @@ export interface CampaignOptions {
   /** Bound on healing (flush + convergence). */
   healTimeoutMs?: number;
   log?: (line: string) => void;
+  /** `defaults`: engine clients with the client's default timings (as apps run), not the quick test tuning. */
+  engine?: 'tuned' | 'defaults';
 }
 
 export interface CampaignReport extends Verdict {
@@ -56,7 +58,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     const urls = cluster.urls;
     for (let i = 0; i < o.clients; i++) {
       const order = [...urls.slice(i % urls.length), ...urls.slice(0, i % urls.length)];
-      clients.push(new EngineWriter(`e${i}`, order, i % 2 === 0 ? 'accepted' : 'replicated'));
+      clients.push(new EngineWriter(`e${i}`, order, i % 2 === 0 ? 'accepted' : 'replicated', o.engine ?? 'tuned'));
     }
     // Skewed clocks: two minutes ahead (past the default 60 s bound: re-stamped) and ten minutes behind.
     raw.push(new RawWriter('kfast', () => cluster.urls, 120_000, rng(seedFor(100))));

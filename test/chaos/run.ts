@@ -20,6 +20,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: '4' },
     'no-redis': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    engine: { type: 'string', default: 'tuned' },
   },
 });
 const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 1_000_000;
@@ -39,6 +40,7 @@ for (const mode of modes) {
   const r = await runCampaign({
     seed, mode, durationMs: perMode, clients, redis: !values['no-redis'],
     healTimeoutMs: 120_000,
+    engine: values.engine === 'defaults' ? 'defaults' : 'tuned',
     log: values.verbose ? (l) => console.log(`  [${mode} +${((Date.now() - started) / 1000).toFixed(1)}s] ${l}`) : undefined,
   });
   reports.push(r);
