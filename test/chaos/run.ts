@@ -1,5 +1,5 @@
 /**
- * `npm run chaos -- --seed N --minutes M --mode sync|semi-sync|async|all --clients K`
+ * `npm run chaos -- --seed N --minutes M --mode sync|semi-sync|async|all --clients K [--engine tuned|defaults]`
  *
  * Runs a chaos campaign per ack mode against real `syncline-server`
  * processes (see campaign.ts and faults.ts), prints one table row per mode
