@@ -18,6 +18,10 @@ export const ErrorCodes = {
   SERVER_DRAINING: 'SERVER_DRAINING',
   STORAGE_ERROR: 'STORAGE_ERROR',
   INTERNAL: 'INTERNAL',
+  /** A server validation hook refused the change (docs/backend.md); `details` may carry the app's own reason. */
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  /** HTTP API: no such record (or table, when the server declares its tables). */
+  NOT_FOUND: 'NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
