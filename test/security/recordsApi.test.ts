@@ -10,9 +10,8 @@
  *    unknown tables and fields, bad cursors, bad Idempotency-Keys, bad ack
  *    modes, plus seeded random bodies/paths/queries (SYNCLINE_SEED).
  *
- * Mutations checked: roleAllows letting `write` do `service` (the write-token
- * case failed: 200 instead of 403); dropping the authorize call of the list
- * route (403 expected, 200 seen).
+ * Mutation checked: roleAllows letting `write` do `service` (the write-token
+ * case failed: 200 instead of 403).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
