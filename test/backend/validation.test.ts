@@ -6,8 +6,8 @@
  * `_rejected` (`sync.rejected()`, and `flush()` throws it), and the record
  * is unchanged on every node; a later valid write still goes through.
  *
- * Mutation checked: ignoring the hook's error in writeChanges (`problem`
- * left undefined) — the empty title was stored on all three nodes.
+ * Mutation checked: ignoring the hook's error in writeChanges (writing the
+ * change anyway) — failed: flush() resolved instead of rejecting.
  */
 import { expect, it } from 'vitest';
 import { materialize } from '@syncline/shared';
