@@ -130,3 +130,17 @@ it('an HTTP write pokes connected clients of the space, like a push', async () =
   expect(page.records.map((r) => r.id)).toEqual(['x']);
   sock.close();
 }, 60_000);
+
+it('an open SSE feed does not hold up a drain: SIGTERM closes the stream and the server exits cleanly', async () => {
+  const srv = await spawnServer({ args: ['--ack', 'sync'] });
+  live.push(srv);
+  await new SynclineAdmin({ urls: srv.url }).put('drain', 'items', 'a', { v: 1 });
+  let stopped = false;
+  const reading = readSse(srv.url, 'drain', undefined, (items) => items.length > 0 && stopped, 30_000).catch((e: Error) => e);
+  await new Promise((r) => setTimeout(r, 500));
+  stopped = true;
+  expect(await srv.stop(20_000)).toBe(0); // 0 = drained and exited; null would mean the SIGKILL fallback
+  // The stream is closed under the reader (it reconnects elsewhere with its last id); it must not hang.
+  const out = await reading;
+  if (out instanceof Error) expect(out.message).not.toMatch(/timed out/);
+}, 60_000);
