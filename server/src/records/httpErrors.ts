@@ -42,7 +42,7 @@ function fromBodyParser(err: unknown): SyncError | undefined {
 }
 
 export function wireErrorOf(err: unknown): WireError {
-  return (fromBodyParser(err) ?? undefined)?.toWire() ?? toWireError(err);
+  return fromBodyParser(err)?.toWire() ?? toWireError(err);
 }
 
 export function sendError(res: Response, err: unknown): void {

@@ -58,6 +58,7 @@ export function recordsRoutes(app: Express, ctx: ServerContext): void {
   const write = (kind: WriteKind): Handler => async (req, res) => {
     const { space, table, id } = RecordParams.parse(req.params);
     const { ack } = WriteQuery.parse(req.query);
+    const conn = await httpConnection(ctx, req); // who asks first: nobody learns about validation without a valid token
     const rawKey = req.get('idempotency-key');
     const key = rawKey === undefined ? undefined : IdempotencyKey.parse(rawKey);
     let body;
@@ -65,7 +66,6 @@ export function recordsRoutes(app: Express, ctx: ServerContext): void {
       checkJsonShape(req.body, ctx.opts.limits.maxJsonDepth);
       body = (kind === 'put' ? RecordBody : PatchBody).parse(req.body ?? undefined);
     }
-    const conn = await httpConnection(ctx, req);
     knownTable(table);
     const answer = await writeRecord(ctx, conn, { kind, space, table, id, body, key, ack });
     res.set('Idempotency-Key', answer.key);
