@@ -20,7 +20,8 @@
  */
 import type { Change, Handshake } from '@syncline/shared';
 
-export type SpaceAction = 'read' | 'write';
+/** `service`: writes over the HTTP records API (docs/backend.md); a `service` role also allows read and write. */
+export type SpaceAction = 'read' | 'write' | 'service';
 
 /** Per-connection context handed to every hook. */
 export interface ConnectionContext {
@@ -45,6 +46,22 @@ export interface Extension {
   onAuthorize?(args: { ctx: ConnectionContext; space: string; action: SpaceAction }): Promise<void> | void;
   /** Runs before a validated batch is written; throw to reject the whole push. */
   beforeWrite?(args: { ctx: ConnectionContext; changes: Change[] }): Promise<void> | void;
+  /**
+   * Runs per change of every write (socket push and HTTP API) after
+   * authorization, before anything is written (docs/backend.md). Throw to
+   * reject this one change: a `SyncError` keeps its code (use
+   * `VALIDATION_FAILED`, with the app's own reason in `details`); any other
+   * error becomes VALIDATION_FAILED with its message. The op is then
+   * answered `rejected` and nothing of it is stored. Return a change to
+   * store that one instead (e.g. with a server-stamped field added); it
+   * must keep the op id, kind, space and table/id or doc.
+   */
+  validateChange?(args: { ctx: ConnectionContext; change: Change }): Promise<Change | void> | Change | void;
+  /**
+   * The record tables this extension knows. When any extension lists
+   * tables, the HTTP API answers NOT_FOUND for every other table.
+   */
+  tables?: readonly string[];
 }
 
 /** Runs one hook of every extension that has it, in priority order. */

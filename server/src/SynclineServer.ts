@@ -21,6 +21,7 @@ import { subscribedSpacesOnServer } from './socket/localRooms.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { adminRoutes } from './http/adminRoutes.js';
 import { errorHandler } from './http/errorHandler.js';
+import { recordsRoutes } from './records/recordsRoutes.js';
 import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
 import { DocCompactor } from './docs/DocCompactor.js';
@@ -82,6 +83,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     isDraining: () => draining !== undefined,
   };
 
+  recordsRoutes(app, ctx); // before the app-wide body parser: it sizes and maps its own bodies
   app.use(express.json({ limit: '64kb' }));
   healthRoutes(app, ctx);
   adminRoutes(app, ctx);

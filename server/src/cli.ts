@@ -14,6 +14,7 @@ import { helpText } from './cli/helpText.js';
 import { buildNodes, buildReplicator } from './cli/buildReplicator.js';
 import { NodeSpecError } from './storage/createNode.js';
 import { runPrimary } from './cluster/runPrimary.js';
+import { ExtensionLoadError, loadExtensions } from './cli/loadExtensions.js';
 import { reportListening, workerSlot } from './cluster/workerEnv.js';
 
 async function main(): Promise<void> {
@@ -45,6 +46,14 @@ async function main(): Promise<void> {
     process.stderr.write(`syncline-server: --nodes: ${err.message}\n`);
     process.exit(2);
   }
+  let extensions;
+  try {
+    extensions = await loadExtensions(cfg.extensions);
+  } catch (err) {
+    if (!(err instanceof ExtensionLoadError)) throw err;
+    process.stderr.write(`syncline-server: --extension ${err.message}\n`);
+    process.exit(2);
+  }
   const replicator = buildReplicator(cfg, nodes, logger);
   // Serve once the first health check and start-up repair are done (bounded: a dead node must not block start).
   await Promise.race([replicator.ready(), new Promise((r) => setTimeout(r, cfg.writeTimeoutMs).unref())]);
@@ -62,6 +71,7 @@ async function main(): Promise<void> {
     adminToken: cfg.adminToken,
     auth: cfg.auth,
     limits: cfg.limits,
+    extensions,
     logger,
   });
   const stop = (signal: string) => {

@@ -14,3 +14,4 @@ export type { Extension, ConnectionContext, SpaceAction } from './Extension.js';
 export { TokenVerifier, authOf, type AuthOptions, type AuthInfo } from './auth/index.js';
 export type { ReplicatorApi, NodeHealth, ReplicatorOptions } from './replication/types.js';
 export type { StorageNode } from './storage/StorageNode.js';
+export { tableSchemas } from './write/tableSchemas.js';

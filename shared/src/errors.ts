@@ -22,6 +22,10 @@ export const ErrorCodes = {
   /** Client side: an open connection was lost (closed, or silent past the heartbeat). A state, not a fault. */
   DISCONNECTED: 'DISCONNECTED',
   INTERNAL: 'INTERNAL',
+  /** A server validation hook refused the change (docs/backend.md); `details` may carry the app's own reason. */
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  /** HTTP API: no such record (or table, when the server declares its tables). */
+  NOT_FOUND: 'NOT_FOUND',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -23,6 +23,10 @@ export interface ClusterOptions {
   nodes?: string[];
   ack?: string;
   host?: string;
+  /** More syncline-server flags (e.g. `--extension PATH`). */
+  extraArgs?: string[];
+  /** Extra environment of the server processes. */
+  env?: NodeJS.ProcessEnv;
   /** Receives each output line of the cluster (primary and workers). */
   log?: (line: string) => void;
   startTimeoutMs?: number;
@@ -54,7 +58,8 @@ export function startServers(opts: ClusterOptions): Promise<LocalCluster> {
   args.push('--processes', String(opts.processes), '--port', String(opts.port), '--host', opts.host ?? '127.0.0.1');
   args.push('--server-id', 's', '--data-dir', dataDir, '--nodes', nodes.join(','));
   if (opts.ack) args.push('--ack', opts.ack);
-  const primary = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  args.push(...(opts.extraArgs ?? []));
+  const primary = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
   const exited = new Promise<number | null>((res) => primary.once('exit', (code) => res(code)));
   const servers: ClusterServer[] = [];
   return new Promise((resolveStart, reject) => {

@@ -34,7 +34,7 @@ export class TokenVerifier {
       throw new SyncError('UNAUTHORIZED', reason(err));
     }
     if ((this.opts.roles ?? 'claim') === 'claim' && claims.spaces !== undefined && !isSpacesClaim(claims.spaces)) {
-      throw new SyncError('UNAUTHORIZED', 'token claim `spaces` must map space names to "read" or "write"');
+      throw new SyncError('UNAUTHORIZED', 'token claim `spaces` must map space names to "read", "write" or "service"');
     }
     return {
       sub: typeof claims.sub === 'string' ? claims.sub : undefined,

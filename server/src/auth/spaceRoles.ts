@@ -1,16 +1,17 @@
 /**
- * The `spaces` claim: `{ "<space>": "read" | "write", "*": … }`. `write`
- * implies `read`; an exact entry wins over `*`. Lookups use own properties
+ * The `spaces` claim: `{ "<space>": "read" | "write" | "service", "*": … }`.
+ * `service` (an app's backend, docs/backend.md) implies `write`, which
+ * implies `read`; only `service` may write over the HTTP records API; an exact entry wins over `*`. Lookups use own properties
  * only, so a space named `__proto__` or `constructor` never finds
  * Object.prototype's members.
  */
 import type { SpaceAction } from '../Extension.js';
 
-export type Role = 'read' | 'write';
+export type Role = 'read' | 'write' | 'service';
 
 export function isSpacesClaim(claim: unknown): claim is Record<string, Role> {
   if (claim === null || typeof claim !== 'object' || Array.isArray(claim)) return false;
-  return Object.values(claim).every((r) => r === 'read' || r === 'write');
+  return Object.values(claim).every((r) => r === 'read' || r === 'write' || r === 'service');
 }
 
 export function roleOf(claim: Record<string, Role>, space: string): Role | undefined {
@@ -19,5 +20,6 @@ export function roleOf(claim: Record<string, Role>, space: string): Role | undef
 }
 
 export function roleAllows(role: Role | undefined, action: SpaceAction): boolean {
-  return role === 'write' || (role === 'read' && action === 'read');
+  if (role === 'service') return true;
+  return (role === 'write' && action !== 'service') || (role === 'read' && action === 'read');
 }

@@ -57,6 +57,7 @@ export const FLAGS: CliFlag[] = [
   ...limitFlag('rate-limit', 'messagesPerSec', 'messages per second per connection (token bucket; 0 = off)'),
   ...limitFlag('rate-burst', 'messageBurst', 'messages a connection may send at once above the rate'),
   ...limitFlag('max-json-depth', 'maxJsonDepth', 'deepest object/array nesting in a message'),
+  { name: 'extension', env: 'SYNCLINE_EXTENSION', type: 'string', arg: 'PATHS', help: 'comma list of ES modules whose default export is a server Extension (e.g. a validateChange hook; docs/backend.md)' },
   { name: 'log-level', env: 'SYNCLINE_LOG_LEVEL', type: 'string', arg: 'LEVEL', def: 'info', help: 'pino level: fatal | error | warn | info | debug | trace | silent' },
   { name: 'help', env: '', type: 'boolean', help: 'print this help' },
 ];
@@ -83,6 +84,8 @@ export interface CliConfig {
   auth: AuthOptions | undefined;
   limits: Limits;
   logLevel: string;
+  /** Extension modules to load (`--extension`). */
+  extensions: string[];
 }
 
 export class UsageError extends Error {}
@@ -128,6 +131,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     auth: authConfig(get),
     limits: Object.fromEntries(LIMIT_FLAGS.map(([flag, key]) => [key, int(flag, get(flag), 0, 2 ** 31 - 1)])) as Limits,
     logLevel: get('log-level')!,
+    extensions: get('extension')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
   };
 }
 
