@@ -22,11 +22,11 @@ import Database from 'better-sqlite3';
 import { SyncError } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
-import { decodeOp, toBuffer } from './opCodec.js';
+import { toBuffer } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { checkPullArgs, toPullPage } from './pullPage.js';
 import { migrateSqlite } from './sqliteSchema.js';
-import { parseState } from './stateCodec.js';
+import { opLogPageOf, pullPageOf, type OpLogPageText, type PullPageText } from './textPages.js';
 import { prepareSqlite, type SqliteStatements } from './sqliteStatements.js';
 import { storageError } from './storageError.js';
 
@@ -129,23 +129,33 @@ export class SqliteNode implements StorageNode {
   }
 
   async pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
+    return pullPageOf(space, this.pullText(space, afterSeq, limit));
+  }
+
+  /** A pull page with states as stored text (the worker-thread node parses them on its own thread). */
+  pullText(space: string, afterSeq: number, limit: number): PullPageText {
     checkPullArgs(afterSeq, limit);
     return this.read((s) => {
       const recs = s.pullRecords.all(space, afterSeq, limit + 1) as { tbl: string; id: string; state: string; seq: number }[];
       const docRows = s.pullDocs.all(space, afterSeq, limit + 1) as { doc: string; update_bytes: Buffer; seq: number }[];
-      const records = recs.map((r) => ({ space, table: r.tbl, id: r.id, state: parseState(r.state), seq: r.seq }));
+      const records = recs.map((r) => ({ space, table: r.tbl, id: r.id, state: r.state, seq: r.seq }));
       const docs = docRows.map((d) => ({ space, doc: d.doc, update: new Uint8Array(d.update_bytes), seq: d.seq }));
       return toPullPage(records, docs, afterSeq, limit);
     });
   }
 
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
+    return opLogPageOf(this.readOpLogText(afterLogSeq, limit));
+  }
+
+  /** An op log page with ops as stored JSON text. */
+  readOpLogText(afterLogSeq: number, limit: number): OpLogPageText {
     checkPullArgs(afterLogSeq, limit);
     return this.read((s) => {
       const rows = s.readLog.all(afterLogSeq, limit + 1) as { log_seq: number; op: string }[];
       const page = rows.slice(0, limit);
       return {
-        ops: page.map((r) => ({ logSeq: r.log_seq, op: decodeOp(r.op) })),
+        ops: page.map((r) => ({ logSeq: r.log_seq, op: r.op })),
         lastLogSeq: page.length > 0 ? page[page.length - 1]!.log_seq : afterLogSeq,
         hasMore: rows.length > limit,
       };
@@ -196,14 +206,38 @@ export class SqliteNode implements StorageNode {
 
   async compactDoc(space: string, doc: string, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number> {
     const db = this.db;
-    const s = this.s;
-    if (!db || !s) throw this.notOpen();
+    if (!db) throw this.notOpen();
     try {
       return db.transaction(() => {
-        const rows = s.docUpdates.all(space, doc) as { seq: number; update_bytes: Buffer }[];
-        if (rows.length < 2) return 0;
-        const last = rows[rows.length - 1]!.seq;
-        const merged = merge(rows.map((r) => new Uint8Array(r.update_bytes)));
+        const rows = this.docUpdates(space, doc);
+        return rows.length < 2 ? 0 : this.replaceDocUpdates(space, doc, rows.map((r) => r.seq), merge(rows.map((r) => r.update)));
+      }).immediate();
+    } catch (err) {
+      throw storageError(this.id, err);
+    }
+  }
+
+  /** Every stored update of a document in seq order (first half of compactDoc, for the worker-thread node). */
+  docUpdates(space: string, doc: string): { seq: number; update: Uint8Array }[] {
+    return this.read((s) => (s.docUpdates.all(space, doc) as { seq: number; update_bytes: Buffer }[]).map((r) => ({ seq: r.seq, update: new Uint8Array(r.update_bytes) })));
+  }
+
+  /**
+   * Second half of compactDoc: replaces the rows `seqs` (as read by
+   * docUpdates) with `merged` at the highest of them, in one transaction —
+   * only if those rows are still exactly the document's rows up to that seq
+   * (another process may have compacted meanwhile); else changes nothing.
+   */
+  replaceDocUpdates(space: string, doc: string, seqs: number[], merged: Uint8Array): number {
+    const db = this.db;
+    const s = this.s;
+    if (!db || !s) throw this.notOpen();
+    const last = seqs[seqs.length - 1];
+    if (seqs.length < 2 || last === undefined) return 0;
+    try {
+      return db.transaction(() => {
+        const now = (s.docUpdates.all(space, doc) as { seq: number }[]).map((r) => r.seq).filter((q) => q <= last);
+        if (now.length !== seqs.length || now.some((q, i) => q !== seqs[i])) return 0;
         s.setDocUpdate.run(toBuffer(merged), last);
         return s.dropDocUpdates.run(space, doc, last).changes;
       }).immediate();

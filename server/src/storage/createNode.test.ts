@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createNode, NodeSpecError, parseNodeSpec, parseNodeSpecs } from './createNode.js';
 import { PostgresNode } from './PostgresNode.js';
-import { SqliteNode } from './SqliteNode.js';
+import { SqliteWorkerNode } from './SqliteWorkerNode.js';
 
 describe('parseNodeSpec', () => {
   it('parses sqlite specs with positional or explicit ids', () => {
@@ -47,11 +47,11 @@ describe('parseNodeSpec', () => {
 });
 
 describe('createNode', () => {
-  it('creates a working SqliteNode and a PostgresNode from specs', async () => {
+  it('creates a working SQLite node (on a worker thread) and a PostgresNode from specs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'syncline-create-'));
     try {
       const node = createNode(`sqlite:${join(dir, 'x.db')}`, 4);
-      expect(node).toBeInstanceOf(SqliteNode);
+      expect(node).toBeInstanceOf(SqliteWorkerNode);
       expect(node.id).toBe('n5');
       await node.open();
       await node.setMeta('k', 'v');

@@ -1,0 +1,45 @@
+/**
+ * Where the write path's time goes, per record: the raw 3-file SQLite
+ * baseline, then a server child under `node --cpu-prof` (all its threads)
+ * fed by W socket.io-client writers, in one run.
+ *
+ *   node --conditions=@syncline/source --import tsx test/bench/profileWrite.ts [--mode semi-sync] [--writers 1,16] [--records 6400]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AckMode } from '@syncline/shared';
+import { startProfiledServer } from './lib/cpuProfile.js';
+import { formatWriteCost, writeCost } from './lib/writeCost.js';
+import { measure } from './workloads/writePath.js';
+import { writeRaw } from './workloads/rawSqlite.js';
+import { WRITE_SHAPE } from './workloads/writeShape.js';
+
+const { values } = parseArgs({ options: { mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' } } });
+const mode = (values.mode ?? 'semi-sync') as AckMode;
+const writers = (values.writers ?? '1,16').split(',').map(Number);
+const records = Number(values.records ?? 6400);
+
+const dir = mkdtempSync(join(tmpdir(), 'syncline-profw-'));
+try {
+  const raw = writeRaw(dir, records, WRITE_SHAPE.batch);
+  console.log(`raw 3-file SQLite: ${raw.rps.toFixed(0)} records/s, batch p50 ${raw.p50.toFixed(2)} ms`);
+  for (const w of writers) {
+    const sub = join(dir, `w${w}`);
+    const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(sub, `${n}.db`)}`).join(',');
+    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], join(sub, 'prof'));
+    let r;
+    try {
+      r = await measure(srv.url, mode, w, records, `p${w}`);
+    } finally {
+      await srv.stop();
+    }
+    const cost = writeCost(join(sub, 'prof'));
+    console.log(`\n### ${mode}, ${w} writer(s): ${r.rps.toFixed(0)} records/s (${(r.rps / raw.rps).toFixed(2)}× raw), ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms\n`);
+    console.log(formatWriteCost(cost, records));
+    console.log(`\nthreads: ${cost.threads.map((t) => `${t.busyMs.toFixed(0)} ms busy of ${t.wallMs.toFixed(0)} ms`).join('; ')}`);
+  }
+} finally {
+  if (!process.env.KEEP_PROF) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+}
