@@ -5,7 +5,7 @@
  *
  *   node --conditions=@syncline/source --import tsx test/bench/profileWrite.ts [--mode semi-sync] [--writers 1,16] [--records 6400]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,15 @@ import { measure } from './workloads/writePath.js';
 import { writeRaw } from './workloads/rawSqlite.js';
 import { WRITE_SHAPE } from './workloads/writeShape.js';
 
-const { values } = parseArgs({ options: { mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' } } });
+const { values } = parseArgs({ options: { mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' }, threads: { type: 'string' } } });
+// on,off: each measurement with worker-thread nodes and again with nodes on the main thread (SYNCLINE_SQLITE_THREADS).
+const threads = (values.threads ?? 'on').split(',');
+
+/** User + system CPU ms of a process so far (all its threads), from /proc. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
 const mode = (values.mode ?? 'semi-sync') as AckMode;
 const writers = (values.writers ?? '1,16').split(',').map(Number);
 const records = Number(values.records ?? 6400);
@@ -25,18 +33,21 @@ const dir = mkdtempSync(join(tmpdir(), 'syncline-profw-'));
 try {
   const raw = writeRaw(dir, records, WRITE_SHAPE.batch);
   console.log(`raw 3-file SQLite: ${raw.rps.toFixed(0)} records/s, batch p50 ${raw.p50.toFixed(2)} ms`);
-  for (const w of writers) {
-    const sub = join(dir, `w${w}`);
+  for (const w of writers) for (const th of threads) {
+    const sub = join(dir, `w${w}${th}`);
     const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(sub, `${n}.db`)}`).join(',');
-    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], join(sub, 'prof'));
+    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], join(sub, 'prof'), { SYNCLINE_SQLITE_THREADS: th });
     let r;
+    let cpu;
     try {
+      const c0 = cpuMs(srv.pid);
       r = await measure(srv.url, mode, w, records, `p${w}`);
+      cpu = cpuMs(srv.pid) - c0;
     } finally {
       await srv.stop();
     }
     const cost = writeCost(join(sub, 'prof'));
-    console.log(`\n### ${mode}, ${w} writer(s): ${r.rps.toFixed(0)} records/s (${(r.rps / raw.rps).toFixed(2)}× raw), ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms\n`);
+    console.log(`\n### ${mode}, ${w} writer(s), node threads ${th}: ${r.rps.toFixed(0)} records/s (${(r.rps / raw.rps).toFixed(2)}× raw), ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; server process CPU ${((cpu * 1000) / records).toFixed(0)} µs per record (user+sys, /proc)\n`);
     console.log(formatWriteCost(cost, records));
     console.log(`\nthreads: ${cost.threads.map((t) => `${t.busyMs.toFixed(0)} ms busy of ${t.wallMs.toFixed(0)} ms`).join('; ')}`);
   }

@@ -19,16 +19,29 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SyncError } from '@syncline/shared';
+import { recordKey, SyncError } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
 import { toBuffer } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { checkPullArgs, toPullPage } from './pullPage.js';
 import { migrateSqlite } from './sqliteSchema.js';
+import { elidable, rebuildOpJson } from './sqliteOpLog.js';
+import { canonicalOf, encodeCompactState } from './stateCodec.js';
 import { opLogPageOf, pullPageOf, type OpLogPageText, type PullPageText } from './textPages.js';
 import { prepareSqlite, type SqliteStatements } from './sqliteStatements.js';
 import { storageError } from './storageError.js';
+
+/** An op log row; `op` is NULL for an op elided into its record (sqliteOpLog.ts). */
+interface LogRow {
+  log_seq: number;
+  op_id: string;
+  op: string | null;
+  space: string | null;
+  tbl: string | null;
+  id: string | null;
+  state: string | null;
+}
 
 export interface SqliteNodeOptions {
   id: string;
@@ -113,16 +126,40 @@ export class SqliteNode implements StorageNode {
   private applyInTx(ops: StoredOp[]): ApplyOutcome[] {
     const s = this.s!;
     const lastSeq = (s.getSeq.get() as { value: number }).value;
+    // Rows whose state stands in for an elided op: written out before the state changes.
+    const standIns = new Map<string, { opSeq: number; text: string }>();
     const plan = planBatch(ops, {
       isKnown: (opId) => s.hasOp.get(opId) !== undefined,
       storedHlc: (opId) => (s.opHlc.get(opId) as { hlc: string | null } | undefined)?.hlc ?? undefined,
-      loadState: (space, table, id) => (s.getState.get(space, table, id) as { state: string } | undefined)?.state,
+      loadState: (space, table, id) => {
+        const row = s.getState.get(space, table, id) as { state: string; op_seq: number | null } | undefined;
+        if (!row) return undefined;
+        if (row.op_seq !== null) standIns.set(recordKey(space, table, id), { opSeq: row.op_seq, text: row.state });
+        return canonicalOf(row.state);
+      },
       lastSeq,
     });
-    for (const r of plan.records) s.upsertRecord.run(r.space, r.table, r.id, r.stateJson, r.seq);
-    for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
     let logSeq = (s.maxLogSeq.get() as { v: number }).v;
-    for (const o of plan.ops) s.insertOp.run(++logSeq, o.opId, o.opJson);
+    const logSeqOf = new Map<string, number>();
+    for (const o of plan.ops) logSeqOf.set(o.opId, ++logSeq);
+    const elidedInto = new Map<string, number>();
+    for (const r of plan.records) {
+      const old = standIns.get(recordKey(r.space, r.table, r.id));
+      if (old) {
+        const opId = s.opIdAt.pluck().get(old.opSeq) as string;
+        s.writeOutOp.run(rebuildOpJson(opId, r.space, r.table, r.id, old.text), old.opSeq);
+      }
+      const op = ops[r.opIndex]!;
+      const elide = elidable(op, r.state) ? (op as { hlc: string }).hlc : undefined;
+      const text = encodeCompactState(r.state, elide);
+      const { rid } = s.upsertRecord.get(r.space, r.table, r.id, text, r.seq, elide ? logSeqOf.get(op.opId) : null) as { rid: number };
+      if (elide) elidedInto.set(op.opId, rid);
+    }
+    for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
+    for (const o of plan.ops) {
+      const rid = elidedInto.get(o.opId);
+      s.insertOp.run(logSeqOf.get(o.opId), o.opId, rid === undefined ? o.opJson : null, rid ?? null);
+    }
     if (plan.lastSeq !== lastSeq) s.setSeq.run(plan.lastSeq);
     this.beforeCommit?.();
     return plan.outcomes;
@@ -152,10 +189,10 @@ export class SqliteNode implements StorageNode {
   readOpLogText(afterLogSeq: number, limit: number): OpLogPageText {
     checkPullArgs(afterLogSeq, limit);
     return this.read((s) => {
-      const rows = s.readLog.all(afterLogSeq, limit + 1) as { log_seq: number; op: string }[];
+      const rows = s.readLog.all(afterLogSeq, limit + 1) as LogRow[];
       const page = rows.slice(0, limit);
       return {
-        ops: page.map((r) => ({ logSeq: r.log_seq, op: r.op })),
+        ops: page.map((r) => ({ logSeq: r.log_seq, op: r.op ?? rebuildOpJson(r.op_id, r.space!, r.tbl!, r.id!, r.state!) })),
         lastLogSeq: page.length > 0 ? page[page.length - 1]!.log_seq : afterLogSeq,
         hasMore: rows.length > limit,
       };
@@ -174,7 +211,7 @@ export class SqliteNode implements StorageNode {
   async digest(): Promise<string> {
     return this.read((s) => {
       const records = (s.allRecords.all() as { space: string; tbl: string; id: string; state: string }[]).map((r) => ({
-        space: r.space, table: r.tbl, id: r.id, stateJson: r.state,
+        space: r.space, table: r.tbl, id: r.id, stateJson: canonicalOf(r.state),
       }));
       const opIds = (s.allOpIds.pluck().all() as string[]);
       return computeDigest(records, opIds);

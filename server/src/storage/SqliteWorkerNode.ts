@@ -28,7 +28,18 @@ const here = import.meta.url;
 // the source condition; from dist it is plain JS.
 const fromSource = here.endsWith('.ts');
 const ENTRY = new URL(fromSource ? './sqliteWorker.source.mjs' : './sqliteWorker.js', here);
-const EXEC_ARGV = fromSource ? ['--conditions=@syncline/source'] : [];
+const EXEC_ARGV = [...(fromSource ? ['--conditions=@syncline/source'] : []), ...profilerArgs(process.execArgv)];
+
+/** `node --cpu-prof` profiles only the main thread unless the worker gets the flags too. */
+function profilerArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  argv.forEach((a, i) => {
+    if (a === '--cpu-prof') out.push(a);
+    else if (a === '--cpu-prof-dir' && argv[i + 1] !== undefined) out.push(a, argv[i + 1]!);
+    else if (a.startsWith('--cpu-prof-dir=')) out.push(a);
+  });
+  return out;
+}
 
 interface Call {
   resolve: (v: unknown) => void;
@@ -86,8 +97,13 @@ export class SqliteWorkerNode implements StorageNode {
     await this.starting?.catch(() => {});
     const worker = this.worker;
     if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     try {
       await this.call('close');
+      this.worker = undefined;
+      const timer = setTimeout(() => void worker.terminate(), 2000);
+      await exited;
+      clearTimeout(timer);
     } finally {
       this.worker = undefined;
       await worker.terminate();

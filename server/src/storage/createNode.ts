@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import type { StorageNode } from './StorageNode.js';
 import { PostgresNode } from './PostgresNode.js';
 import { quoteSchema } from './postgresSchema.js';
+import { SqliteNode } from './SqliteNode.js';
 import { SqliteWorkerNode } from './SqliteWorkerNode.js';
 
 export type NodeSpec =
@@ -90,6 +91,10 @@ export function parseNodeSpecs(specs: string[] | string): NodeSpec[] {
 /** A (not yet opened) node for a spec; call `open()` on it. SQLite nodes run on their own worker thread. */
 export function createNode(spec: string | NodeSpec, index = 0): StorageNode {
   const s = typeof spec === 'string' ? parseNodeSpec(spec, index) : spec;
-  if (s.kind === 'sqlite') return new SqliteWorkerNode({ id: s.id, path: s.path });
+  if (s.kind === 'sqlite') {
+    // SYNCLINE_SQLITE_THREADS=off keeps every node on the main thread (a one-core host gains nothing from threads).
+    if (process.env.SYNCLINE_SQLITE_THREADS === 'off') return new SqliteNode({ id: s.id, path: s.path });
+    return new SqliteWorkerNode({ id: s.id, path: s.path });
+  }
   return new PostgresNode({ id: s.id, connectionString: s.connectionString, schema: s.schema });
 }

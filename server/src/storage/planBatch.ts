@@ -16,6 +16,8 @@ export interface PlannedRecord {
   state: RecordState;
   stateJson: string;
   seq: number;
+  /** Index in the batch of the op that last changed the record. */
+  opIndex: number;
 }
 
 export interface PlannedDoc {
@@ -141,7 +143,7 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
     seq += 1;
     if (row.rec) {
       const { space, table, id, state, stateJson } = row.rec;
-      records.push({ space, table, id, state, stateJson, seq });
+      records.push({ space, table, id, state, stateJson, seq, opIndex: row.index });
     } else if (row.doc) {
       const { space, doc, update, opId } = row.doc;
       plannedDocs.push({ space, doc, update, opId, seq });

@@ -34,7 +34,12 @@ const node = new SqliteNode({
 
 const methods: Record<string, (...args: never[]) => unknown> = {
   open: () => node.open(),
-  close: () => node.close(),
+  // After the reply the port closes and the thread ends on its own (so a
+  // --cpu-prof profile of the thread gets written).
+  close: async () => {
+    await node.close();
+    setImmediate(() => port.close());
+  },
   applyBatch: (ops: StoredOp[]) => node.applyBatch(ops),
   pullText: (space: string, after: number, limit: number) => node.pullText(space, after, limit),
   readOpLogText: (after: number, limit: number) => node.readOpLogText(after, limit),

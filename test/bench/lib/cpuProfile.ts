@@ -10,13 +10,15 @@ import { REPO_ROOT } from './child.js';
 export interface ProfiledServer {
   url: string;
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
-export async function startProfiledServer(args: string[], profDir: string): Promise<ProfiledServer> {
+export async function startProfiledServer(args: string[], profDir: string, env: NodeJS.ProcessEnv = {}): Promise<ProfiledServer> {
   const proc = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   let out = '';
@@ -33,6 +35,7 @@ export async function startProfiledServer(args: string[], profDir: string): Prom
   return {
     url,
     port: Number(new URL(url).port),
+    pid: proc.pid!,
     async stop() {
       proc.kill('SIGTERM');
       await exited;
