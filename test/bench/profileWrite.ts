@@ -5,7 +5,7 @@
  *
  *   node --conditions=@syncline/source --import tsx test/bench/profileWrite.ts [--mode semi-sync] [--writers 1,16] [--records 6400]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,9 +16,11 @@ import { measure } from './workloads/writePath.js';
 import { writeRaw } from './workloads/rawSqlite.js';
 import { WRITE_SHAPE } from './workloads/writeShape.js';
 
-const { values } = parseArgs({ options: { mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({ options: { 'no-prof': { type: 'boolean' }, mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' }, threads: { type: 'string' } } });
 // on,off: each measurement with worker-thread nodes and again with nodes on the main thread (SYNCLINE_SQLITE_THREADS).
 const threads = (values.threads ?? 'on').split(',');
+// --no-prof: the same runs without --cpu-prof (CPU and throughput figures without the profiler's own cost).
+const profile = !process.argv.includes('--no-prof');
 
 /** User + system CPU ms of a process so far (all its threads), from /proc. */
 function cpuMs(pid: number): number {
@@ -29,6 +31,22 @@ const mode = (values.mode ?? 'semi-sync') as AckMode;
 const writers = (values.writers ?? '1,16').split(',').map(Number);
 const records = Number(values.records ?? 6400);
 
+/** CPU ms per thread (name#tid) of a process, from /proc/PID/task. */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.split(') ')[1]!.split(' ');
+      out.set(`${name}#${tid}`, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'syncline-profw-'));
 try {
   const raw = writeRaw(dir, records, WRITE_SHAPE.batch);
@@ -36,18 +54,24 @@ try {
   for (const w of writers) for (const th of threads) {
     const sub = join(dir, `w${w}${th}`);
     const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(sub, `${n}.db`)}`).join(',');
-    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], join(sub, 'prof'), { SYNCLINE_SQLITE_THREADS: th });
+    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], profile ? join(sub, 'prof') : '', { SYNCLINE_SQLITE_THREADS: th });
     let r;
     let cpu;
     try {
+      // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
+      await measure(srv.url, mode, 16, 1600, `warm${w}`);
       const c0 = cpuMs(srv.pid);
+      const t0 = threadCpu(srv.pid);
       r = await measure(srv.url, mode, w, records, `p${w}`);
       cpu = cpuMs(srv.pid) - c0;
+      const t1 = threadCpu(srv.pid);
+      console.log(`per thread CPU ms: ${[...t1].map(([k, v]) => `${k} ${(v - (t0.get(k) ?? 0)).toFixed(0)}`).filter((x) => !x.endsWith(' 0')).join(', ')}`);
     } finally {
       await srv.stop();
     }
-    const cost = writeCost(join(sub, 'prof'));
     console.log(`\n### ${mode}, ${w} writer(s), node threads ${th}: ${r.rps.toFixed(0)} records/s (${(r.rps / raw.rps).toFixed(2)}× raw), ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; server process CPU ${((cpu * 1000) / records).toFixed(0)} µs per record (user+sys, /proc)\n`);
+    if (!profile) continue;
+    const cost = writeCost(join(sub, 'prof'));
     console.log(formatWriteCost(cost, records));
     console.log(`\nthreads: ${cost.threads.map((t) => `${t.busyMs.toFixed(0)} ms busy of ${t.wallMs.toFixed(0)} ms`).join('; ')}`);
   }

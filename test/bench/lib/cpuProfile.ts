@@ -15,7 +15,9 @@ export interface ProfiledServer {
 }
 
 export async function startProfiledServer(args: string[], profDir: string, env: NodeJS.ProcessEnv = {}): Promise<ProfiledServer> {
-  const proc = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
+  // profDir '' runs the server without the profiler (its sampling costs every thread CPU).
+  const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  const proc = spawn(process.execPath, [...prof, '--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
