@@ -14,10 +14,10 @@ export interface ProfiledServer {
   stop(): Promise<void>;
 }
 
-export async function startProfiledServer(args: string[], profDir: string, env: NodeJS.ProcessEnv = {}): Promise<ProfiledServer> {
+export async function startProfiledServer(args: string[], profDir: string, env: NodeJS.ProcessEnv = {}, entry = join(REPO_ROOT, 'server/src/cli.ts')): Promise<ProfiledServer> {
   // profDir '' runs the server without the profiler (its sampling costs every thread CPU).
   const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
-  const proc = spawn(process.execPath, [...prof, '--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
+  const proc = spawn(process.execPath, [...prof, '--conditions=@syncline/source', '--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
