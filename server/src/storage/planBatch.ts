@@ -89,17 +89,33 @@ interface LastMerge {
 const lastMerge = new WeakMap<object, LastMerge>();
 
 /**
+ * The same for an op merged into an absent record (the common write): the
+ * result depends on the op alone, and op objects are not changed after
+ * validation (pinStoredStamps re-stamps by copying), so the state the first
+ * node computed is the one the others would. Its JSON is not computed for
+ * this at all (SQLite stores the compact form; other nodes read stateJson).
+ */
+const fromEmpty = new WeakMap<object, RecordState>();
+
+/**
  * Canonical JSON is only computed where it decides something: a record's
  * first change after it was absent is a change iff the merged state is not
  * empty, and a SQLite node stores the compact form, so the common write (a
  * put of a new record) needs no canonical JSON at all on such a node.
  */
 function mergeOp(op: Extract<StoredOp, { kind: 'put' | 'delete' }>, opJson: () => string, cur: Touched): { state: RecordState; json: string | undefined } {
+  const fresh = cur.lastChange < 0 && cur.originalJson === undefined;
+  if (fresh) {
+    const state = fromEmpty.get(op);
+    if (state) return { state, json: undefined };
+  }
   const hit = lastMerge.get(op);
   if (hit && hit.fromJson === jsonOf(cur) && hit.opJson === opJson()) return hit;
   // Compacting after every merge keeps stored states small and still
   // order-independent: a field hidden by a tombstone stays hidden.
-  return { state: compactState(mergeRecord(cur.state, changeToState(op))), json: undefined };
+  const state = compactState(mergeRecord(cur.state, changeToState(op)));
+  if (fresh) fromEmpty.set(op, state);
+  return { state, json: undefined };
 }
 
 export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {

@@ -55,7 +55,22 @@ export function compactMain(text: string): { t: string; fields: Record<string, J
   return { t, fields };
 }
 
+/**
+ * In-thread nodes share a merged state object (planBatch reuses one merge per
+ * op), so its encoding is remembered per object and stamp. States are not
+ * changed after a merge made them (merges build new objects).
+ */
+const encoded = new WeakMap<RecordState, { stamp: string | undefined; text: string }>();
+
 export function encodeCompactState(state: RecordState, stamp?: string): string {
+  const hit = encoded.get(state);
+  if (hit && hit.stamp === stamp) return hit.text;
+  const text = encodeCompact(state, stamp);
+  encoded.set(state, { stamp, text });
+  return text;
+}
+
+function encodeCompact(state: RecordState, stamp: string | undefined): string {
   const t = stamp ?? commonStamp(state);
   // Plain objects with keys defined as own data: JSON.stringify writes a
   // `__proto__` key as any other.
