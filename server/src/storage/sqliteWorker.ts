@@ -57,20 +57,15 @@ const methods: Record<string, (...args: never[]) => unknown> = {
 };
 
 port.on('message', (call: WorkerCall) => {
-  let reply: WorkerReply;
-  try {
+  // Every SqliteNode method settles synchronously, so replies leave in call order.
+  new Promise((resolve) => {
     const fn = methods[call.method];
     if (!fn) throw new Error(`unknown method ${call.method}`);
-    // Every SqliteNode method settles synchronously; awaiting keeps replies in call order anyway.
-    void Promise.resolve((fn as (...a: unknown[]) => unknown)(...call.args)).then(
-      (result) => port.postMessage({ id: call.id, ok: true, result } satisfies WorkerReply),
-      (err: unknown) => port.postMessage(errorReply(call.id, err)),
-    );
-    return;
-  } catch (err) {
-    reply = errorReply(call.id, err);
-  }
-  port.postMessage(reply);
+    resolve((fn as (...a: unknown[]) => unknown)(...call.args));
+  }).then(
+    (result) => port.postMessage({ id: call.id, ok: true, result } satisfies WorkerReply),
+    (err: unknown) => port.postMessage(errorReply(call.id, err)),
+  );
 });
 
 function errorReply(id: number, err: unknown): WorkerReply {
