@@ -33,7 +33,7 @@ it('a killed worker fails its calls as STORAGE_ERROR; ping starts a new one on t
     await node.applyBatch(first);
     const inFlight = node.applyBatch([put('c', 3, { v: 3 })]);
     await node.killWorker();
-    // Mutation checked: resolving pending calls on exit (instead of failing them) makes this hang/pass wrongly.
+    // Mutation checked: resolving pending calls on exit (instead of failing them) makes the in-flight call resolve: fails here.
     await expect(inFlight).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
     await expect(node.opCount()).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
     await node.ping();
