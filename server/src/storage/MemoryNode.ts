@@ -61,14 +61,15 @@ export class MemoryNode implements StorageNode {
       loadState: (space, table, id) => this.records.get(recordKey(space, table, id))?.stateJson,
       lastSeq: this.seq,
     });
+    // The plan's JSON is computed on first read (planBatch): read it all
+    // before mutating, so a value that cannot be serialized leaves the node untouched.
+    const records = plan.records.map((r) => ({ space: r.space, table: r.table, id: r.id, stateJson: r.stateJson, seq: r.seq }));
+    const logged = plan.ops.map((o) => ({ opId: o.opId, opJson: o.opJson }));
     this.opts.beforeCommit?.();
     // Nothing above mutated the node, so a throw there leaves it untouched.
-    for (const r of plan.records)
-      this.records.set(recordKey(r.space, r.table, r.id), {
-        space: r.space, table: r.table, id: r.id, stateJson: r.stateJson, seq: r.seq,
-      });
+    for (const r of records) this.records.set(recordKey(r.space, r.table, r.id), r);
     for (const d of plan.docs) this.docs.push({ space: d.space, doc: d.doc, update: d.update.slice(), seq: d.seq });
-    for (const o of plan.ops) {
+    for (const o of logged) {
       this.log.push(o);
       this.opIds.add(o.opId);
     }

@@ -34,7 +34,7 @@ it('SqliteNode opens WAL with synchronous=FULL and records its schema version', 
     await node.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([1]);
+    expect(db.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([1, 2]);
     db.close();
     // synchronous is per connection: check on a node's own connection.
     const again = await SqliteNode.open({ id: 'n1', path });

@@ -19,16 +19,29 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SyncError } from '@syncline/shared';
+import { recordKey, SyncError } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
-import { decodeOp, toBuffer } from './opCodec.js';
+import { toBuffer } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { checkPullArgs, toPullPage } from './pullPage.js';
 import { migrateSqlite } from './sqliteSchema.js';
-import { parseState } from './stateCodec.js';
+import { elidable, rebuildOpJson } from './sqliteOpLog.js';
+import { canonicalOf, encodeCompactState } from './stateCodec.js';
+import { opLogPageOf, pullPageOf, type OpLogPageText, type PullPageText } from './textPages.js';
 import { prepareSqlite, type SqliteStatements } from './sqliteStatements.js';
 import { storageError } from './storageError.js';
+
+/** An op log row; `op` is NULL for an op elided into its record (sqliteOpLog.ts). */
+interface LogRow {
+  log_seq: number;
+  op_id: string;
+  op: string | null;
+  space: string | null;
+  tbl: string | null;
+  id: string | null;
+  state: string | null;
+}
 
 export interface SqliteNodeOptions {
   id: string;
@@ -113,39 +126,73 @@ export class SqliteNode implements StorageNode {
   private applyInTx(ops: StoredOp[]): ApplyOutcome[] {
     const s = this.s!;
     const lastSeq = (s.getSeq.get() as { value: number }).value;
+    // Rows whose state stands in for an elided op: written out before the state changes.
+    const standIns = new Map<string, { opSeq: number; text: string }>();
     const plan = planBatch(ops, {
       isKnown: (opId) => s.hasOp.get(opId) !== undefined,
       storedHlc: (opId) => (s.opHlc.get(opId) as { hlc: string | null } | undefined)?.hlc ?? undefined,
-      loadState: (space, table, id) => (s.getState.get(space, table, id) as { state: string } | undefined)?.state,
+      loadState: (space, table, id) => {
+        const row = s.getState.get(space, table, id) as { state: string; op_seq: number | null } | undefined;
+        if (!row) return undefined;
+        if (row.op_seq !== null) standIns.set(recordKey(space, table, id), { opSeq: row.op_seq, text: row.state });
+        return canonicalOf(row.state);
+      },
       lastSeq,
     });
-    for (const r of plan.records) s.upsertRecord.run(r.space, r.table, r.id, r.stateJson, r.seq);
-    for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
     let logSeq = (s.maxLogSeq.get() as { v: number }).v;
-    for (const o of plan.ops) s.insertOp.run(++logSeq, o.opId, o.opJson);
+    const logSeqOf = new Map<string, number>();
+    for (const o of plan.ops) logSeqOf.set(o.opId, ++logSeq);
+    const elidedInto = new Map<string, number>();
+    for (const r of plan.records) {
+      const old = standIns.get(recordKey(r.space, r.table, r.id));
+      if (old) {
+        const opId = s.opIdAt.pluck().get(old.opSeq) as string;
+        s.writeOutOp.run(rebuildOpJson(opId, r.space, r.table, r.id, old.text), old.opSeq);
+      }
+      const op = ops[r.opIndex]!;
+      const elide = elidable(op, r.state) ? (op as { hlc: string }).hlc : undefined;
+      const text = encodeCompactState(r.state, elide);
+      const { rid } = s.upsertRecord.get(r.space, r.table, r.id, text, r.seq, elide ? logSeqOf.get(op.opId) : null) as { rid: number };
+      if (elide) elidedInto.set(op.opId, rid);
+    }
+    for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
+    for (const o of plan.ops) {
+      const rid = elidedInto.get(o.opId);
+      s.insertOp.run(logSeqOf.get(o.opId), o.opId, rid === undefined ? o.opJson : null, rid ?? null);
+    }
     if (plan.lastSeq !== lastSeq) s.setSeq.run(plan.lastSeq);
     this.beforeCommit?.();
     return plan.outcomes;
   }
 
   async pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
+    return pullPageOf(space, this.pullText(space, afterSeq, limit));
+  }
+
+  /** A pull page with states as stored text (the worker-thread node parses them on its own thread). */
+  pullText(space: string, afterSeq: number, limit: number): PullPageText {
     checkPullArgs(afterSeq, limit);
     return this.read((s) => {
       const recs = s.pullRecords.all(space, afterSeq, limit + 1) as { tbl: string; id: string; state: string; seq: number }[];
       const docRows = s.pullDocs.all(space, afterSeq, limit + 1) as { doc: string; update_bytes: Buffer; seq: number }[];
-      const records = recs.map((r) => ({ space, table: r.tbl, id: r.id, state: parseState(r.state), seq: r.seq }));
+      const records = recs.map((r) => ({ space, table: r.tbl, id: r.id, state: r.state, seq: r.seq }));
       const docs = docRows.map((d) => ({ space, doc: d.doc, update: new Uint8Array(d.update_bytes), seq: d.seq }));
       return toPullPage(records, docs, afterSeq, limit);
     });
   }
 
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
+    return opLogPageOf(this.readOpLogText(afterLogSeq, limit));
+  }
+
+  /** An op log page with ops as stored JSON text. */
+  readOpLogText(afterLogSeq: number, limit: number): OpLogPageText {
     checkPullArgs(afterLogSeq, limit);
     return this.read((s) => {
-      const rows = s.readLog.all(afterLogSeq, limit + 1) as { log_seq: number; op: string }[];
+      const rows = s.readLog.all(afterLogSeq, limit + 1) as LogRow[];
       const page = rows.slice(0, limit);
       return {
-        ops: page.map((r) => ({ logSeq: r.log_seq, op: decodeOp(r.op) })),
+        ops: page.map((r) => ({ logSeq: r.log_seq, op: r.op ?? rebuildOpJson(r.op_id, r.space!, r.tbl!, r.id!, r.state!) })),
         lastLogSeq: page.length > 0 ? page[page.length - 1]!.log_seq : afterLogSeq,
         hasMore: rows.length > limit,
       };
@@ -164,7 +211,7 @@ export class SqliteNode implements StorageNode {
   async digest(): Promise<string> {
     return this.read((s) => {
       const records = (s.allRecords.all() as { space: string; tbl: string; id: string; state: string }[]).map((r) => ({
-        space: r.space, table: r.tbl, id: r.id, stateJson: r.state,
+        space: r.space, table: r.tbl, id: r.id, stateJson: canonicalOf(r.state),
       }));
       const opIds = (s.allOpIds.pluck().all() as string[]);
       return computeDigest(records, opIds);
@@ -196,14 +243,38 @@ export class SqliteNode implements StorageNode {
 
   async compactDoc(space: string, doc: string, merge: (updates: Uint8Array[]) => Uint8Array): Promise<number> {
     const db = this.db;
-    const s = this.s;
-    if (!db || !s) throw this.notOpen();
+    if (!db) throw this.notOpen();
     try {
       return db.transaction(() => {
-        const rows = s.docUpdates.all(space, doc) as { seq: number; update_bytes: Buffer }[];
-        if (rows.length < 2) return 0;
-        const last = rows[rows.length - 1]!.seq;
-        const merged = merge(rows.map((r) => new Uint8Array(r.update_bytes)));
+        const rows = this.docUpdates(space, doc);
+        return rows.length < 2 ? 0 : this.replaceDocUpdates(space, doc, rows.map((r) => r.seq), merge(rows.map((r) => r.update)));
+      }).immediate();
+    } catch (err) {
+      throw storageError(this.id, err);
+    }
+  }
+
+  /** Every stored update of a document in seq order (first half of compactDoc, for the worker-thread node). */
+  docUpdates(space: string, doc: string): { seq: number; update: Uint8Array }[] {
+    return this.read((s) => (s.docUpdates.all(space, doc) as { seq: number; update_bytes: Buffer }[]).map((r) => ({ seq: r.seq, update: new Uint8Array(r.update_bytes) })));
+  }
+
+  /**
+   * Second half of compactDoc: replaces the rows `seqs` (as read by
+   * docUpdates) with `merged` at the highest of them, in one transaction —
+   * only if those rows are still exactly the document's rows up to that seq
+   * (another process may have compacted meanwhile); else changes nothing.
+   */
+  replaceDocUpdates(space: string, doc: string, seqs: number[], merged: Uint8Array): number {
+    const db = this.db;
+    const s = this.s;
+    if (!db || !s) throw this.notOpen();
+    const last = seqs[seqs.length - 1];
+    if (seqs.length < 2 || last === undefined) return 0;
+    try {
+      return db.transaction(() => {
+        const now = (s.docUpdates.all(space, doc) as { seq: number }[]).map((r) => r.seq).filter((q) => q <= last);
+        if (now.length !== seqs.length || now.some((q, i) => q !== seqs[i])) return 0;
         s.setDocUpdate.run(toBuffer(merged), last);
         return s.dropDocUpdates.run(space, doc, last).changes;
       }).immediate();

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNode, NodeSpecError, parseNodeSpec, parseNodeSpecs } from './createNode.js';
+import { createNode, NodeSpecError, parseNodeSpec, parseNodeSpecs, sqliteThreads } from './createNode.js';
 import { PostgresNode } from './PostgresNode.js';
-import { SqliteNode } from './SqliteNode.js';
+import { SqliteWorkerNode } from './SqliteWorkerNode.js';
 
 describe('parseNodeSpec', () => {
   it('parses sqlite specs with positional or explicit ids', () => {
@@ -47,11 +47,13 @@ describe('parseNodeSpec', () => {
 });
 
 describe('createNode', () => {
-  it('creates a working SqliteNode and a PostgresNode from specs', async () => {
+  it('creates a working SQLite node (on a worker thread) and a PostgresNode from specs', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'syncline-create-'));
     try {
+      process.env.SYNCLINE_SQLITE_THREADS = 'on';
       const node = createNode(`sqlite:${join(dir, 'x.db')}`, 4);
-      expect(node).toBeInstanceOf(SqliteNode);
+      delete process.env.SYNCLINE_SQLITE_THREADS;
+      expect(node).toBeInstanceOf(SqliteWorkerNode);
       expect(node.id).toBe('n5');
       await node.open();
       await node.setMeta('k', 'v');
@@ -64,5 +66,14 @@ describe('createNode', () => {
     expect(pgNode).toBeInstanceOf(PostgresNode);
     expect(pgNode.id).toBe('pg');
     expect((pgNode as PostgresNode).schema).toBe('s1');
+  });
+});
+
+describe('sqliteThreads', () => {
+  it('reads SYNCLINE_SQLITE_THREADS: on, off, auto (4+ cores), and refuses anything else', () => {
+    expect(sqliteThreads({ SYNCLINE_SQLITE_THREADS: 'on' })).toBe(true);
+    expect(sqliteThreads({ SYNCLINE_SQLITE_THREADS: 'OFF' })).toBe(false);
+    expect(sqliteThreads({})).toBe(availableParallelism() >= 4);
+    expect(() => sqliteThreads({ SYNCLINE_SQLITE_THREADS: 'yes' })).toThrow(/on, off or auto/);
   });
 });

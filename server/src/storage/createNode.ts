@@ -11,11 +11,13 @@
  * reordered. A `#` anywhere is read as the id suffix: paths or URLs with a
  * literal `#` must percent-encode it (URLs) or avoid it (paths).
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { StorageNode } from './StorageNode.js';
 import { PostgresNode } from './PostgresNode.js';
 import { quoteSchema } from './postgresSchema.js';
 import { SqliteNode } from './SqliteNode.js';
+import { SqliteWorkerNode } from './SqliteWorkerNode.js';
 
 export type NodeSpec =
   | { kind: 'sqlite'; id: string; path: string }
@@ -87,9 +89,28 @@ export function parseNodeSpecs(specs: string[] | string): NodeSpec[] {
   return parsed;
 }
 
-/** A (not yet opened) node for a spec; call `open()` on it. */
+/**
+ * Whether SQLite nodes run on worker threads: SYNCLINE_SQLITE_THREADS=on|off,
+ * default `auto` = on with 4 or more cores. Threads overlap the nodes'
+ * commits and take their work off the main thread, but cost more CPU in all
+ * (each thread plans its batches itself, messages are copied): on 2 cores
+ * shared with the clients that CPU is what runs out first, and measured
+ * throughput was lower with threads (BENCHMARKS.md, docs/storage.md).
+ */
+export function sqliteThreads(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env.SYNCLINE_SQLITE_THREADS ?? 'auto').toLowerCase();
+  if (v === 'on') return true;
+  if (v === 'off') return false;
+  if (v !== 'auto') throw new NodeSpecError(`SYNCLINE_SQLITE_THREADS must be on, off or auto, got "${v}"`);
+  return availableParallelism() >= 4;
+}
+
+/** A (not yet opened) node for a spec; call `open()` on it. SQLite nodes run on worker threads per `sqliteThreads()`. */
 export function createNode(spec: string | NodeSpec, index = 0): StorageNode {
   const s = typeof spec === 'string' ? parseNodeSpec(spec, index) : spec;
-  if (s.kind === 'sqlite') return new SqliteNode({ id: s.id, path: s.path });
+  if (s.kind === 'sqlite') {
+    if (sqliteThreads()) return new SqliteWorkerNode({ id: s.id, path: s.path });
+    return new SqliteNode({ id: s.id, path: s.path });
+  }
   return new PostgresNode({ id: s.id, connectionString: s.connectionString, schema: s.schema });
 }

@@ -16,6 +16,7 @@
 export type { ApplyOutcome, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 export { MemoryNode } from './MemoryNode.js';
 export { SqliteNode, type SqliteNodeOptions } from './SqliteNode.js';
+export { SqliteWorkerNode } from './SqliteWorkerNode.js';
 export { PostgresNode, type PostgresNodeOptions } from './PostgresNode.js';
 export { createNode, parseNodeSpec, parseNodeSpecs, NodeSpecError, type NodeSpec } from './createNode.js';
 export { computeDigest } from './digest.js';

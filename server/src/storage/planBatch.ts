@@ -16,6 +16,8 @@ export interface PlannedRecord {
   state: RecordState;
   stateJson: string;
   seq: number;
+  /** Index in the batch of the op that last changed the record. */
+  opIndex: number;
 }
 
 export interface PlannedDoc {
@@ -53,12 +55,22 @@ interface Touched {
   table: string;
   id: string;
   state: RecordState;
-  stateJson: string;
+  /** Canonical JSON of `state`, computed only when something needs it (jsonOf). */
+  json: string | undefined;
   originalJson: string | undefined;
   lastChange: number;
 }
 
 const EMPTY_JSON = stringifyState({ fields: {} });
+
+const jsonOf = (t: { state: RecordState; json: string | undefined }): string => (t.json ??= stringifyState(t.state));
+
+/** Whether a state differs from the empty one (its canonical JSON is not EMPTY_JSON). */
+function hasContent(state: RecordState): boolean {
+  if (state.del !== undefined) return true;
+  for (const _ in state.fields) return true;
+  return false;
+}
 
 /**
  * The replicator hands the same op objects to every node, and the nodes
@@ -76,15 +88,34 @@ interface LastMerge {
 }
 const lastMerge = new WeakMap<object, LastMerge>();
 
-function mergeOp(op: Extract<StoredOp, { kind: 'put' | 'delete' }>, opJson: string, cur: Touched): LastMerge {
+/**
+ * The same for an op merged into an absent record (the common write): the
+ * result depends on the op alone, and op objects are not changed after
+ * validation (pinStoredStamps re-stamps by copying), so the state the first
+ * node computed is the one the others would. Its JSON is not computed for
+ * this at all (SQLite stores the compact form; other nodes read stateJson).
+ */
+const fromEmpty = new WeakMap<object, RecordState>();
+
+/**
+ * Canonical JSON is only computed where it decides something: a record's
+ * first change after it was absent is a change iff the merged state is not
+ * empty, and a SQLite node stores the compact form, so the common write (a
+ * put of a new record) needs no canonical JSON at all on such a node.
+ */
+function mergeOp(op: Extract<StoredOp, { kind: 'put' | 'delete' }>, opJson: () => string, cur: Touched): { state: RecordState; json: string | undefined } {
+  const fresh = cur.lastChange < 0 && cur.originalJson === undefined;
+  if (fresh) {
+    const state = fromEmpty.get(op);
+    if (state) return { state, json: undefined };
+  }
   const hit = lastMerge.get(op);
-  if (hit && hit.fromJson === cur.stateJson && hit.opJson === opJson) return hit;
+  if (hit && hit.fromJson === jsonOf(cur) && hit.opJson === opJson()) return hit;
   // Compacting after every merge keeps stored states small and still
   // order-independent: a field hidden by a tombstone stays hidden.
   const state = compactState(mergeRecord(cur.state, changeToState(op)));
-  const out = { fromJson: cur.stateJson, opJson, state, json: stringifyState(state) };
-  lastMerge.set(op, out);
-  return out;
+  if (fresh) fromEmpty.set(op, state);
+  return { state, json: undefined };
 }
 
 export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
@@ -103,8 +134,14 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
       return;
     }
     seen.set(op.opId, op.kind === 'yjs' ? undefined : op.hlc);
-    const opJson = encodeOp(op);
-    logged.push({ opId: op.opId, opJson });
+    let encoded: string | undefined;
+    const opJson = () => (encoded ??= encodeOp(op));
+    logged.push({
+      opId: op.opId,
+      get opJson() {
+        return opJson();
+      },
+    });
     outcomes.push({ opId: op.opId, status: 'applied' });
     if (op.kind === 'yjs') {
       docs.push({ space: op.space, doc: op.doc, update: op.update, opId: op.opId, index });
@@ -115,13 +152,22 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
     if (!cur) {
       const stored = ctx.loadState(op.space, op.table, op.id);
       const state = stored === undefined ? emptyState() : parseState(stored);
-      cur = { space: op.space, table: op.table, id: op.id, state, stateJson: stored ?? EMPTY_JSON, originalJson: stored, lastChange: -1 };
+      cur = { space: op.space, table: op.table, id: op.id, state, json: stored ?? EMPTY_JSON, originalJson: stored, lastChange: -1 };
       touched.set(key, cur);
     }
-    const { state: next, json: nextJson } = mergeOp(op, opJson, cur);
-    if (nextJson !== cur.stateJson) {
-      cur.state = next;
-      cur.stateJson = nextJson;
+    const next = mergeOp(op, opJson, cur);
+    let changed: boolean;
+    if (next.json === undefined && cur.lastChange < 0 && cur.originalJson === undefined) {
+      changed = hasContent(next.state); // cur is still the empty state
+    } else {
+      const fromJson = jsonOf(cur);
+      next.json ??= stringifyState(next.state);
+      lastMerge.set(op, { fromJson, opJson: opJson(), state: next.state, json: next.json });
+      changed = next.json !== fromJson;
+    }
+    if (changed) {
+      cur.state = next.state;
+      cur.json = next.json;
       cur.lastChange = index;
     }
   });
@@ -130,7 +176,8 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
   // last changed it, so a batch's rows get consecutive seqs.
   const rows: { index: number; rec?: Touched; doc?: (typeof docs)[number] }[] = [];
   for (const t of touched.values())
-    if (t.lastChange >= 0 && t.stateJson !== (t.originalJson ?? EMPTY_JSON)) rows.push({ index: t.lastChange, rec: t });
+    if (t.lastChange >= 0 && (t.originalJson === undefined ? hasContent(t.state) : jsonOf(t) !== t.originalJson))
+      rows.push({ index: t.lastChange, rec: t });
   for (const d of docs) rows.push({ index: d.index, doc: d });
   rows.sort((a, b) => a.index - b.index);
 
@@ -140,8 +187,18 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
   for (const row of rows) {
     seq += 1;
     if (row.rec) {
-      const { space, table, id, state, stateJson } = row.rec;
-      records.push({ space, table, id, state, stateJson, seq });
+      const t = row.rec;
+      records.push({
+        space: t.space,
+        table: t.table,
+        id: t.id,
+        state: t.state,
+        get stateJson() {
+          return jsonOf(t);
+        },
+        seq,
+        opIndex: row.index,
+      });
     } else if (row.doc) {
       const { space, doc, update, opId } = row.doc;
       plannedDocs.push({ space, doc, update, opId, seq });

@@ -1,6 +1,5 @@
 /** Helpers shared by the nodes' read paths. */
 import { SyncError, type DocRow, type RecordRow } from '@syncline/shared';
-import type { PullPage } from './StorageNode.js';
 
 export function checkPullArgs(afterSeq: number, limit: number): void {
   if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
@@ -13,8 +12,13 @@ export function checkPullArgs(afterSeq: number, limit: number): void {
  * Merges record and doc rows (each already ordered by seq and fetched with up
  * to limit+1 rows) into one page of at most `limit` rows in seq order.
  */
-export function toPullPage(records: RecordRow[], docs: DocRow[], afterSeq: number, limit: number): PullPage {
-  const page: PullPage = { records: [], docs: [], lastSeq: afterSeq, hasMore: false };
+export function toPullPage<R extends { seq: number } = RecordRow, D extends { seq: number } = DocRow>(
+  records: R[],
+  docs: D[],
+  afterSeq: number,
+  limit: number,
+): { records: R[]; docs: D[]; lastSeq: number; hasMore: boolean } {
+  const page = { records: [] as R[], docs: [] as D[], lastSeq: afterSeq, hasMore: false };
   let r = 0;
   let d = 0;
   while (r < records.length || d < docs.length) {

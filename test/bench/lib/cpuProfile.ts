@@ -10,13 +10,17 @@ import { REPO_ROOT } from './child.js';
 export interface ProfiledServer {
   url: string;
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
-export async function startProfiledServer(args: string[], profDir: string): Promise<ProfiledServer> {
-  const proc = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, '--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
+export async function startProfiledServer(args: string[], profDir: string, env: NodeJS.ProcessEnv = {}, entry = join(REPO_ROOT, 'server/src/cli.ts')): Promise<ProfiledServer> {
+  // profDir '' runs the server without the profiler (its sampling costs every thread CPU).
+  const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
+  const proc = spawn(process.execPath, [...prof, '--conditions=@syncline/source', '--import', 'tsx', entry, ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   let out = '';
@@ -33,6 +37,7 @@ export async function startProfiledServer(args: string[], profDir: string): Prom
   return {
     url,
     port: Number(new URL(url).port),
+    pid: proc.pid!,
     async stop() {
       proc.kill('SIGTERM');
       await exited;

@@ -11,6 +11,7 @@ import { percentile } from '../lib/stats.js';
 import { makeRecord } from '../lib/records.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { CATCHUP_SHAPE, WRITE_SHAPE } from './writeShape.js';
+import { fileBytes } from './writePath.js';
 
 export function openRaw(path: string): Database.Database {
   const db = new Database(path);
@@ -22,7 +23,7 @@ export function openRaw(path: string): Database.Database {
 }
 
 /** Writes `total` records in batches of `batch`; returns records/s and per-batch latency (all three files). */
-export function writeRaw(dir: string, total: number, batch: number): { rps: number; p50: number; p99: number } {
+export function writeRaw(dir: string, total: number, batch: number): { rps: number; p50: number; p99: number; storageRatio: number } {
   const dbs = ['a', 'b', 'c'].map((n) => openRaw(join(dir, `${n}.db`)));
   const inserts = dbs.map((db) => db.prepare('INSERT OR REPLACE INTO records (space, tbl, id, state, seq) VALUES (?, ?, ?, ?, ?)'));
   const txs = dbs.map((db, k) =>
@@ -32,12 +33,14 @@ export function writeRaw(dir: string, total: number, batch: number): { rps: numb
   );
   const lat: number[] = [];
   let seq = 0;
+  let jsonBytes = 0;
   const t0 = performance.now();
   for (let i = 0; i < total; i += batch) {
     const rows: [string, string, string, string, number][] = [];
     for (let j = i; j < Math.min(total, i + batch); j++) {
       const rec = makeRecord(j, WRITE_SHAPE.bodyBytes);
       rows.push(['bench', 'items', rec.id, JSON.stringify({ fields: rec }), ++seq]);
+      jsonBytes += Buffer.byteLength(JSON.stringify(rec));
     }
     const b0 = performance.now();
     for (const tx of txs) tx(rows);
@@ -45,7 +48,8 @@ export function writeRaw(dir: string, total: number, batch: number): { rps: numb
   }
   const secs = (performance.now() - t0) / 1000;
   for (const db of dbs) db.close();
-  return { rps: total / secs, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+  const storageRatio = fileBytes(join(dir, 'a.db')) / jsonBytes;
+  return { rps: total / secs, p50: percentile(lat, 50), p99: percentile(lat, 99), storageRatio };
 }
 
 export const rawSqlite: Workload = {
@@ -62,6 +66,7 @@ export const rawSqlite: Workload = {
       'raw.rps': r.rps,
       'raw.batch.p50': r.p50,
       'raw.batch.p99': r.p99,
+      'raw.storage.ratio': r.storageRatio,
       'raw.catchup.ms': (CATCHUP_SHAPE.total(ctx.quick) / c.rps) * 1000,
     };
   },

@@ -1,0 +1,84 @@
+/**
+ * Where the write path's time goes, per record: the raw 3-file SQLite
+ * baseline, then a server child under `node --cpu-prof` (all its threads)
+ * fed by W socket.io-client writers, in one run.
+ *
+ *   node --conditions=@syncline/source --import tsx test/bench/profileWrite.ts [--mode semi-sync] [--writers 1,16] [--records 6400]
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AckMode } from '@syncline/shared';
+import { startProfiledServer } from './lib/cpuProfile.js';
+import { formatWriteCost, writeCost } from './lib/writeCost.js';
+import { measure } from './workloads/writePath.js';
+import { writeRaw } from './workloads/rawSqlite.js';
+import { WRITE_SHAPE } from './workloads/writeShape.js';
+
+const { values } = parseArgs({ options: { 'no-prof': { type: 'boolean' }, 'old-server': { type: 'string' }, mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' }, threads: { type: 'string' } } });
+// on,off: each measurement with worker-thread nodes and again with nodes on the main thread (SYNCLINE_SQLITE_THREADS).
+// `old`: the server from another source tree (--old-server PATH/server/src/cli.ts, e.g. an earlier commit
+// unpacked with `git archive`), measured in the same run as this tree's.
+const threads = (values.threads ?? 'on').split(',');
+// --no-prof: the same runs without --cpu-prof (CPU and throughput figures without the profiler's own cost).
+const profile = !process.argv.includes('--no-prof');
+
+/** User + system CPU ms of a process so far (all its threads), from /proc. */
+function cpuMs(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+}
+const mode = (values.mode ?? 'semi-sync') as AckMode;
+const writers = (values.writers ?? '1,16').split(',').map(Number);
+const records = Number(values.records ?? 6400);
+
+/** CPU ms per thread (name#tid) of a process, from /proc/PID/task. */
+function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.split(') ')[1]!.split(' ');
+      out.set(`${name}#${tid}`, ((Number(f[11]) + Number(f[12])) * 1000) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'syncline-profw-'));
+try {
+  const raw = writeRaw(dir, records, WRITE_SHAPE.batch);
+  console.log(`raw 3-file SQLite: ${raw.rps.toFixed(0)} records/s, batch p50 ${raw.p50.toFixed(2)} ms`);
+  let run = 0;
+  for (const w of writers) for (const th of threads) {
+    // A fresh folder per run (a repeated `th` must not find the last run's records: they would all be duplicates).
+    const sub = join(dir, `w${w}${th}-${run++}`);
+    const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(sub, `${n}.db`)}`).join(',');
+    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], profile ? join(sub, 'prof') : '', { SYNCLINE_SQLITE_THREADS: th }, th === 'old' ? values['old-server'] : undefined);
+    let r;
+    let cpu;
+    try {
+      // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
+      await measure(srv.url, mode, 16, 1600, `warm${w}`);
+      const c0 = cpuMs(srv.pid);
+      const t0 = threadCpu(srv.pid);
+      r = await measure(srv.url, mode, w, records, `p${w}`);
+      cpu = cpuMs(srv.pid) - c0;
+      const t1 = threadCpu(srv.pid);
+      console.log(`per thread CPU ms: ${[...t1].map(([k, v]) => `${k} ${(v - (t0.get(k) ?? 0)).toFixed(0)}`).filter((x) => !x.endsWith(' 0')).join(', ')}`);
+    } finally {
+      await srv.stop();
+    }
+    console.log(`\n### ${mode}, ${w} writer(s), node threads ${th}: ${r.rps.toFixed(0)} records/s (${(r.rps / raw.rps).toFixed(2)}× raw), ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; server process CPU ${((cpu * 1000) / records).toFixed(0)} µs per record (user+sys, /proc)\n`);
+    if (!profile) continue;
+    const cost = writeCost(join(sub, 'prof'));
+    console.log(formatWriteCost(cost, records));
+    console.log(`\nthreads: ${cost.threads.map((t) => `${t.busyMs.toFixed(0)} ms busy of ${t.wallMs.toFixed(0)} ms`).join('; ')}`);
+  }
+} finally {
+  if (!process.env.KEEP_PROF) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+}
