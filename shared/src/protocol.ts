@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AckModes, type RecordRow, type DocRow } from './changes.js';
 import type { WireError } from './errors.js';
 import { isHlc } from './hlc.js';
+import { RESYNC_MAX_BUCKETS, RESYNC_MIN_BUCKETS } from './resyncSummary.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -77,6 +78,21 @@ export const PullRequestSchema = z.strictObject({
   /** Opaque cursor from a previous pull; absent or null pulls from the start. */
   cursor: z.string().max(512).nullable().optional(),
   limit: z.number().int().min(1).max(100_000).optional(),
+  /**
+   * Resync after a primary failover (docs/failover.md): `true` says the client
+   * can send a summary of what it holds, which the server asks for
+   * (`needSummary`) when the cursor names another node; the summary itself is
+   * one digest per bucket (resyncSummary.ts).
+   */
+  resync: z
+    .union([
+      z.literal(true),
+      z
+        .array(z.string().regex(/^[0-9a-f]{16}$/, 'a bucket digest is 16 hex digits'))
+        .min(RESYNC_MIN_BUCKETS)
+        .max(RESYNC_MAX_BUCKETS),
+    ])
+    .optional(),
 });
 export type PullRequest = z.infer<typeof PullRequestSchema>;
 
@@ -120,6 +136,12 @@ export interface PullReply {
   docs: DocRow[];
   cursor: string;
   hasMore: boolean;
+  /**
+   * The cursor names a node that is no longer the primary: send the pull
+   * again, same cursor, with `resync` set to the summary of this space.
+   * The reply carries no rows.
+   */
+  needSummary?: true;
 }
 
 export interface SubscribeReply {
@@ -136,7 +158,12 @@ export interface Welcome {
   protocol: number;
   ack: (typeof AckModes)[number];
   limits: typeof DEFAULT_LIMITS;
+  /** Optional protocol features this server understands (a client sends their fields only then), e.g. `resync`. */
+  features?: string[];
 }
+
+/** Features a server lists in `welcome.features`. */
+export const Features = { resync: 'resync' } as const;
 
 /** Event names (client -> server requests use Socket.IO acknowledgements). */
 export const Events = {

@@ -4,7 +4,7 @@
  * ops first), then react to pokes, `replicated` messages and outbox
  * signals until the connection closes or the server asks us to move.
  */
-import { SyncError, toSyncError, type DrainMessage, type PokeMessage, type PushReply, type ReplicatedMessage, type Welcome } from '@syncline/shared';
+import { Features, SyncError, toSyncError, type DrainMessage, type PokeMessage, type PushReply, type ReplicatedMessage, type Welcome } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { applyPushResults, type PushOutcome } from './applyPushResults.js';
 import { applyReplicated } from './applyReplicated.js';
@@ -118,6 +118,7 @@ export class SyncSession {
             clientId: this.clientId,
             tables: this.opts.tables,
             limit: Math.min(this.opts.pullLimit ?? Infinity, this.welcome.limits?.maxPullLimit ?? 1000),
+            resync: this.welcome.features?.includes(Features.resync) === true,
             timeoutMs: this.timeout,
           });
           this.hooks.onPulled();

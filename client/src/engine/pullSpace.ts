@@ -4,6 +4,7 @@ import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
 import type { MetaRow } from '../db/rows.js';
 import { applyServerRows } from './applyServerRows.js';
+import { summarizeSpace } from './summarizeSpace.js';
 import { postDocMessage } from '../docs/DocChannel.js';
 import type { Transport } from './Transport.js';
 
@@ -12,6 +13,8 @@ export interface PullOptions {
   tables: readonly string[];
   limit: number;
   timeoutMs: number;
+  /** The server understands `resync` (welcome.features): after a primary change, send a summary instead of re-pulling everything. */
+  resync?: boolean;
 }
 
 /**
@@ -21,11 +24,15 @@ export interface PullOptions {
  */
 export async function pullSpace(db: Dexie, transport: Transport, space: string, opts: PullOptions): Promise<number> {
   const row = await db.table<MetaRow, string>(META).get(MetaKeys.cursor(space));
-  const ask = (cursor: string | null) => transport.request<PullReply>('pull', { space, cursor, limit: opts.limit }, opts.timeoutMs);
-  let pending = ask(typeof row?.value === 'string' ? row.value : null);
+  const ask = (cursor: string | null, resync?: true | string[]) =>
+    transport.request<PullReply>('pull', resync ? { space, cursor, limit: opts.limit, resync } : { space, cursor, limit: opts.limit }, opts.timeoutMs);
+  const stored = typeof row?.value === 'string' ? row.value : null;
+  // Only a stored cursor can name a node that is no longer the primary.
+  let pending = ask(stored, opts.resync && stored !== null ? true : undefined);
   let total = 0;
   for (;;) {
-    const reply = await pending;
+    let reply = await pending;
+    if (reply.needSummary) reply = await ask(reply.cursor, await summarizeSpace(db, space));
     // Ask for the next page before writing this one, so the server reads while we write.
     // Pages are still applied one after another, each with its own cursor.
     const next = reply.hasMore ? ask(reply.cursor) : null;

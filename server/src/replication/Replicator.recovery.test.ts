@@ -1,6 +1,6 @@
 /** Timeouts, failover, maintenance and repair against real SQLite nodes (G0, G1, G4). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { materialize } from '@syncline/shared';
+import { materialize, ResyncSummary } from '@syncline/shared';
 import { Replicator, type ReplicatorConfig } from './Replicator.js';
 import { makeOps, sqliteCluster, type SqliteCluster } from '../testing/sqliteCluster.js';
 import type { FaultyNode } from '../testing/FaultyNode.js';
@@ -83,6 +83,35 @@ describe('failover', () => {
     // The new cursor is incremental on n2.
     const after = await rep.pull('s1', next.cursor, 100);
     expect(after.records).toEqual([]);
+  });
+
+  it('an old cursor with a resync summary gets only the differing buckets; too large a difference falls back to a full pull', async () => {
+    const { rep, nodes } = await setup({ mode: 'semi-sync' });
+    await rep.write(makeOps('c1', 1, 64, 's1', 64));
+    const first = await rep.pull('s1', null, 1000);
+    // What a client holding `first` sends (client/src/engine/summarizeSpace.ts does this from `_state`).
+    const summary = new ResyncSummary(256); // a client picks resyncBucketCount(records); more buckets here so the bound below is tight
+    for (const r of first.records) summary.add(r.table, r.id, r.state);
+
+    nodes[0]!.down();
+    await rep.write(makeOps('c2', 1, 1, 's1', 1).map((op) => ({ ...op, id: 'new0' }))); // finds n1 down: indeterminate
+    expect((await rep.write(makeOps('c2', 1, 1, 's1', 1).map((op) => ({ ...op, id: 'new0' }))))[0]!.status).toBe('ok');
+
+    expect(await rep.pull('s1', first.cursor, 1000, true)).toMatchObject({ records: [], needSummary: true, cursor: first.cursor });
+    const resynced = await rep.pull('s1', first.cursor, 1000, summary.digests());
+    // Only new0's bucket differs; it may share it with a record or two the client already has.
+    expect(resynced.records.map((r) => r.id)).toContain('new0');
+    expect(resynced.records.length).toBeLessThan(4);
+    expect(resynced.cursor.startsWith('n2:')).toBe(true);
+    expect(rep.stats()).toMatchObject({ resyncs: 1, cursorResets: 0 });
+    expect((await rep.pull('s1', resynced.cursor, 1000)).records).toEqual([]);
+
+    // An empty summary differs everywhere: 65 rows do not fit a page of 10, so the pull restarts at seq 0.
+    const empty = new ResyncSummary(16).digests();
+    const fallback = await rep.pull('s1', first.cursor, 10, empty);
+    expect(fallback.records).toHaveLength(10);
+    expect(fallback.hasMore).toBe(true);
+    expect(rep.stats()).toMatchObject({ resyncs: 1, cursorResets: 1 });
   });
 
   it('a pull whose primary fails moves to the next node', async () => {

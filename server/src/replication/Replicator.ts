@@ -30,8 +30,9 @@ import { writeToNodes } from './writeToNodes.js';
 import { pinStoredStamps } from './pinStoredStamps.js';
 import { opResults, rejectAll } from './opResults.js';
 import { encodeCursor, startSeq } from './cursor.js';
+import { resyncFromSummary } from './resync.js';
 import { ReplicationEvents } from './ReplicationEvents.js';
-import type { NodeHealth, ReplicatedListener, ReplicatorApi, ReplicatorOptions, ReplicatorStats } from './types.js';
+import type { NodeHealth, PullResync, ReplicatedListener, ReplicatorApi, ReplicatorOptions, ReplicatorStats } from './types.js';
 import type { PullReply } from '@syncline/shared';
 
 export interface ReplicatorConfig extends ReplicatorOptions {
@@ -52,7 +53,7 @@ export class Replicator implements ReplicatorApi {
   private readonly k: number;
   private readonly timeoutMs: number;
   private readonly background = new Set<Promise<void>>();
-  private readonly counters = { acked: 0, degraded: 0, rejected: 0, indeterminate: 0, cursorResets: 0 };
+  private readonly counters = { acked: 0, degraded: 0, rejected: 0, indeterminate: 0, cursorResets: 0, resyncs: 0, resyncRows: 0 };
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly upkeep: Upkeep;
   private closed = false;
@@ -160,14 +161,26 @@ export class Replicator implements ReplicatorApi {
     return this.tracker.listen(listener);
   }
 
-  async pull(space: string, cursor: string | null | undefined, limit: number): Promise<Omit<PullReply, 'space'>> {
+  async pull(space: string, cursor: string | null | undefined, limit: number, resync?: PullResync): Promise<Omit<PullReply, 'space'>> {
     // A failing primary is marked down by the call; the next one is tried.
     for (let attempt = 0; attempt < this.nodes.size; attempt++) {
       const primary = this.nodes.primary();
       if (!primary) break;
       const { afterSeq, reset } = startSeq(cursor, primary.node.id);
+      // The cursor names another node: a client that can summarize what it
+      // holds is asked to (one extra round trip), then sent only the difference.
+      if (reset && resync === true) return { records: [], docs: [], cursor: cursor!, hasMore: true, needSummary: true };
       let page;
       try {
+        if (reset && Array.isArray(resync)) {
+          const pullOn = (after: number, n: number) => this.call(primary, 'pull', (node) => node.pull(space, after, n));
+          const found = await resyncFromSummary(pullOn, resync, limit);
+          if (found) {
+            this.counters.resyncs++;
+            this.counters.resyncRows += found.records.length;
+            return { records: found.records, docs: found.docs, cursor: encodeCursor(primary.node.id, found.lastSeq), hasMore: false };
+          }
+        }
         page = await this.call(primary, 'pull', (n) => n.pull(space, afterSeq, limit));
       } catch (err) {
         if (isNodeFault(err)) continue;

@@ -38,6 +38,9 @@ export interface ReplicatorOptions {
   logger?: EventLogger;
 }
 
+/** A pull's `resync` field (docs/failover.md): the client can summarize (`true`), or its summary. */
+export type PullResync = true | readonly string[];
+
 export type ReplicatedListener = (opIds: string[]) => void;
 
 export interface ReplicatorApi {
@@ -46,7 +49,7 @@ export interface ReplicatorApi {
   /** Called when ops have reached every configured node. */
   onReplicated(listener: ReplicatedListener): () => void;
   /** Pull a page from the current primary; the cursor names the node that issued it. */
-  pull(space: string, cursor: string | null | undefined, limit: number): Promise<Omit<PullReply, 'space'>>;
+  pull(space: string, cursor: string | null | undefined, limit: number, resync?: PullResync): Promise<Omit<PullReply, 'space'>>;
   /** Whether a write in this mode could be acknowledged now (for /readyz). */
   canAck(mode?: AckMode): boolean;
   health(): NodeHealth[];
@@ -70,6 +73,9 @@ export interface ReplicatorStats {
   indeterminate: number;
   /** Pulls whose cursor named another node than the primary, so they restarted at seq 0. */
   cursorResets: number;
+  /** Pulls after a primary change answered from the client's summary, and the records they re-sent. */
+  resyncs: number;
+  resyncRows: number;
   /** Ops applied to nodes by repair, and log entries repair read. */
   repairedOps: number;
   repairScannedOps: number;

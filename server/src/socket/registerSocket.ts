@@ -1,6 +1,6 @@
 /** Wires one connected socket: welcome, request events, unknown events, cleanup. */
 import type { Socket } from 'socket.io';
-import { DEFAULT_LIMITS, Events, PROTOCOL_VERSION, type Welcome } from '@syncline/shared';
+import { DEFAULT_LIMITS, Events, Features, PROTOCOL_VERSION, type Welcome } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import type { ServerContext } from './ServerContext.js';
 import { onRequest } from './onRequest.js';
@@ -38,6 +38,7 @@ export function registerSocket(ctx: ServerContext, socket: Socket): void {
     protocol: PROTOCOL_VERSION,
     ack: ctx.opts.mode,
     limits: ctx.opts.limits as typeof DEFAULT_LIMITS,
+    features: [Features.resync],
   };
   socket.emit(Events.welcome, welcome);
 }

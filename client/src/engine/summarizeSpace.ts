@@ -1,0 +1,20 @@
+/**
+ * The resync summary of one space (shared/src/resyncSummary.ts) from the
+ * server view this client holds in `_state`: what the new primary compares
+ * with its own records after a primary failover.
+ */
+import { ResyncSummary, resyncBucketCount } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import { STATE } from '../db/internalStores.js';
+import type { StateRow } from '../db/rows.js';
+
+export async function summarizeSpace(db: Dexie, space: string): Promise<string[]> {
+  // One bulk read: a cursor walk (`each`) costs a task per row in IndexedDB.
+  const rows = await db.table<StateRow, [string, string]>(STATE).where('space').equals(space).toArray();
+  const summary = new ResyncSummary(resyncBucketCount(rows.length));
+  // Rows that never came from the server (local writes not yet pulled back) have an empty server view: skip them.
+  for (const r of rows) {
+    if (Object.keys(r.server.fields).length > 0 || r.server.del !== undefined) summary.add(r.table, r.id, r.server);
+  }
+  return summary.digests();
+}
