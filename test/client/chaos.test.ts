@@ -7,8 +7,8 @@
 // fake-indexeddb must load before Dexie does.
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { canonicalJson, materialize, type RecordState } from '@syncline/shared';
+import { canonicalJson, materialize } from '@syncline/shared';
+import { readNodeFile } from '../helpers/nodeFile.js';
 import { SocketIoTransport } from '@syncline/client';
 import { openClient, snapshot, startCluster, waitFor, useCleanup, type Client } from './realCluster.js';
 import { seededRandom as mulberry32 } from '@syncline/shared';
@@ -17,17 +17,12 @@ const live = useCleanup();
 
 /** The visible records a node file holds, in the client snapshot's form. */
 function nodeSnapshot(dataDir: string, node: number): string {
-  const db = new Database(`${dataDir}/node${node}.db`, { readonly: true });
-  try {
-    const rows = db.prepare("SELECT id, state FROM records WHERE tbl = 'items' ORDER BY id").all() as { id: string; state: string }[];
-    const items = rows.flatMap((r) => {
-      const obj = materialize(JSON.parse(r.state) as RecordState);
-      return obj ? [{ ...obj, id: r.id }] : [];
-    });
-    return canonicalJson(items.sort((a, b) => (a.id < b.id ? -1 : 1)));
-  } finally {
-    db.close();
-  }
+  const items = readNodeFile(`${dataDir}/node${node}.db`).records.flatMap((r) => {
+    if (r.table !== 'items') return [];
+    const obj = materialize(r.state);
+    return obj ? [{ ...obj, id: r.id }] : [];
+  });
+  return canonicalJson(items.sort((a, b) => (a.id < b.id ? -1 : 1)));
 }
 
 describe('randomized convergence against real servers', () => {
