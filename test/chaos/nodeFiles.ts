@@ -2,6 +2,7 @@
 import { canonicalJson, materialize, type RecordState } from '@syncline/shared';
 import { SPACE } from './EngineWriter.js';
 import { readNodeFile } from '../helpers/nodeFile.js';
+import type { ModelOp } from '../helpers/lwwModel.js';
 
 export interface NodeView {
   /** op id -> stored HLC stamp */
@@ -12,14 +13,16 @@ export interface NodeView {
   values: Map<string, unknown>;
   /** canonical JSON of every record's merged state (stamps included), for node-to-node comparison */
   statesJson: string;
+  /** the op log (elided ops rebuilt), for the LWW reference model */
+  log: ModelOp[];
 }
 
 export function readNode(path: string): NodeView {
   const file = readNodeFile(path);
   const ops = new Map<string, string | undefined>();
   const opsPerRecord = new Map<string, number>();
-  for (const { opId, op } of file.ops) {
-    ops.set(opId, op.hlc);
+  for (const op of file.ops) {
+    ops.set(op.opId, op.hlc);
     if (op.table === 'items' && op.id) opsPerRecord.set(op.id, (opsPerRecord.get(op.id) ?? 0) + 1);
   }
   const values = new Map<string, unknown>();
@@ -30,7 +33,7 @@ export function readNode(path: string): NodeView {
     const obj = materialize(r.state);
     values.set(r.id, obj ? obj.v : undefined);
   }
-  return { ops, opsPerRecord, values, statesJson: canonicalJson(states) };
+  return { ops, opsPerRecord, values, statesJson: canonicalJson(states), log: file.ops };
 }
 
 /** Visible values as one comparable string. */

@@ -10,10 +10,16 @@ import type { RecordState } from '@syncline/shared';
 import { parseState } from '../../server/src/storage/stateCodec.js';
 import { rebuildOpJson } from '../../server/src/storage/sqliteOpLog.js';
 
+/** An op's stored JSON (opCodec.ts encodeOp), parsed; elided ops rebuilt. */
 export interface FileOp {
+  kind: string;
   opId: string;
-  /** The op's stored JSON, parsed (elided ops rebuilt). */
-  op: { kind: string; hlc?: string; space?: string; table?: string; id?: string; fields?: Record<string, unknown>; unset?: string[] };
+  hlc?: string;
+  space?: string;
+  table?: string;
+  id?: string;
+  fields?: Record<string, unknown>;
+  unset?: string[];
 }
 
 export interface FileRecord {
@@ -47,7 +53,7 @@ export function readNodeFile(path: string): NodeFile {
           .all() as LogRow[]
       ).map((row) => {
         const text = row.op ?? rebuildOpJson(row.op_id, row.space!, row.tbl!, row.id!, row.state!);
-        return { opId: row.op_id, op: JSON.parse(text) as FileOp['op'] };
+        return JSON.parse(text) as FileOp;
       });
       const records = (
         db.prepare('SELECT space, tbl, id, state FROM records ORDER BY space, tbl, id').all() as {
