@@ -63,17 +63,7 @@ export async function startBoardCluster(opts: BoardClusterOptions = {}): Promise
   };
 }
 
-/** Polls `check` until it holds; the error names what was awaited and the last value seen. */
-export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+export { eventually } from '../../helpers/wait.js';
 
 let boards = 0;
 export function uniqueBoard(prefix: string): string {
