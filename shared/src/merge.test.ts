@@ -87,3 +87,62 @@ describe('field-level last-writer-wins', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+/**
+ * Tombstone properties against sequential replay: ops with distinct stamps,
+ * merged in any order, show what applying them one by one in stamp order
+ * shows. Mutation caught: `mergeRecord` keeping the oldest tombstone
+ * (`a.del > b.del ? b.del : a.del`) — fields written between two deletes
+ * come back (both properties fail within a few runs).
+ */
+describe('tombstones (properties)', () => {
+  type Op = { kind: 'put'; field: string; v: number } | { kind: 'del' };
+  const opArb: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant('put' as const), field: fc.constantFrom('a', 'b', 'c'), v: fc.integer({ min: 0, max: 9 }) }),
+    fc.constant({ kind: 'del' as const }),
+  );
+  const stampOf = (i: number) => encodeHlc({ ms: 1000 + i, counter: 0, node: 'n' });
+  const stateOf = (op: Op, i: number): RecordState =>
+    op.kind === 'del'
+      ? { fields: Object.create(null), del: stampOf(i) }
+      : changeToState({ kind: 'put', opId: `n:${i}`, space: 's', table: 't', id: 'r', hlc: stampOf(i), fields: { [op.field]: op.v } });
+  /** Sequential replay in stamp order (index order): the reference. */
+  const replay = (ops: Op[]): Record<string, number> | null => {
+    let row: Record<string, number> | null = null;
+    for (const op of ops) row = op.kind === 'del' ? null : { ...(row ?? {}), [op.field]: op.v };
+    return row;
+  };
+  const mergedInOrder = (ops: Op[], order: number[]) =>
+    materialize(order.reduce((s, i) => mergeRecord(s, stateOf(ops[i]!, i)), { fields: Object.create(null) } as RecordState));
+
+  it('the newest tombstone wins, whatever order the deletes arrive in', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (ops, keys) => {
+        const withDeletes: Op[] = [{ kind: 'del' }, ...ops, { kind: 'del' }];
+        const order = withDeletes.map((_, i) => i).sort((x, y) => (keys[x % keys.length]! - keys[y % keys.length]!) || y - x);
+        const merged = order.reduce((s, i) => mergeRecord(s, stateOf(withDeletes[i]!, i)), { fields: Object.create(null) } as RecordState);
+        return merged.del === stampOf(withDeletes.length - 1) && materialize(merged) === null;
+      }),
+      { ...runs, seed: testSeed('newest tombstone wins') },
+    );
+  });
+
+  it('delete after recreate: any sequence of puts and deletes, merged in any order, equals replay in stamp order', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 10 }), fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), (ops, keys) => {
+        const order = ops.map((_, i) => i).sort((x, y) => (keys[x % keys.length]! - keys[y % keys.length]!) || y - x);
+        return canonicalJson(mergedInOrder(ops, order)) === canonicalJson(replay(ops));
+      }),
+      { ...runs, seed: testSeed('delete after recreate') },
+    );
+  });
+
+  it('put, delete, recreate, delete: the record stays deleted; a later put shows only its own fields', () => {
+    const ops: Op[] = [{ kind: 'put', field: 'a', v: 1 }, { kind: 'del' }, { kind: 'put', field: 'b', v: 2 }, { kind: 'del' }];
+    expect(mergedInOrder(ops, [0, 1, 2, 3])).toBeNull();
+    expect(mergedInOrder(ops, [3, 2, 1, 0])).toBeNull();
+    expect(mergedInOrder(ops, [2, 3, 0, 1])).toBeNull();
+    const more: Op[] = [...ops, { kind: 'put', field: 'c', v: 3 }];
+    expect(mergedInOrder(more, [4, 1, 3, 0, 2])).toEqual({ c: 3 });
+  });
+});

@@ -7,10 +7,15 @@
  * plus duplicates (a logical write with more than one entry in a node's op
  * log), divergence (nodes with different states or op sets, clients whose
  * records differ from the nodes', one op stored with different stamps), and
- * G1 violations seen by the raw writers (a re-send answered differently).
+ * G1 violations seen by the raw writers (a re-send answered differently),
+ * and disagreement with the oracle: the LWW reference model
+ * (test/helpers/lwwModel.ts) replaying the union of the nodes' op logs in HLC
+ * order must give every node's and every client's visible values.
  */
 import type { NodeView } from './nodeFiles.js';
 import { valuesKey } from './nodeFiles.js';
+import { SPACE } from './EngineWriter.js';
+import { LwwModel } from '../helpers/lwwModel.js';
 
 export interface WriteRecord {
   /** record id, also the logical write's identity */
@@ -34,6 +39,8 @@ export interface Verdict {
   clientDivergence: number;
   stampMismatches: number;
   g1Mismatches: number;
+  /** nodes and clients whose visible values differ from the LWW model's */
+  modelDivergence: number;
   problems: string[];
 }
 
@@ -45,7 +52,7 @@ export function check(
 ): Verdict {
   const v: Verdict = {
     ops: writes.length, acked: 0, ackedPresent: 0, ackedLost: 0, neverAcked: 0, rejected: 0,
-    duplicates: 0, nodeDivergence: 0, clientDivergence: 0, stampMismatches: 0, g1Mismatches: g1.length, problems: [...g1],
+    duplicates: 0, nodeDivergence: 0, clientDivergence: 0, stampMismatches: 0, g1Mismatches: g1.length, modelDivergence: 0, problems: [...g1],
   };
   const problem = (s: string) => v.problems.length < 50 && v.problems.push(s);
   const nodeList = Object.entries(nodes);
@@ -94,5 +101,15 @@ export function check(
         problem(`client ${name} records differ from the nodes'`);
       }
   }
+  const model = new LwwModel();
+  for (const [, n] of nodeList) model.add(n.log);
+  const modelValues = new Map([...model.records('items', SPACE)].map(([id, fields]) => [id, fields.v]));
+  const modelKey = valuesKey(modelValues);
+  const replicas: [string, Map<string, unknown>][] = [...nodeList.map(([name, n]): [string, Map<string, unknown>] => [name, n.values]), ...Object.entries(clients)];
+  for (const [name, values] of replicas)
+    if (valuesKey(values) !== modelKey) {
+      v.modelDivergence++;
+      problem(`${name} differs from the LWW model of the op logs (${model.size} ops)`);
+    }
   return v;
 }

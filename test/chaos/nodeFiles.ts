@@ -1,7 +1,8 @@
-/** What one SQLite node file holds, read directly (read-only) for the checker. */
-import Database from 'better-sqlite3';
+/** What one SQLite node file holds, read read-only (test/helpers/nodeFile.ts) for the checker. */
 import { canonicalJson, materialize, type RecordState } from '@syncline/shared';
 import { SPACE } from './EngineWriter.js';
+import { readNodeFile } from '../helpers/nodeFile.js';
+import type { ModelOp } from '../helpers/lwwModel.js';
 
 export interface NodeView {
   /** op id -> stored HLC stamp */
@@ -12,30 +13,27 @@ export interface NodeView {
   values: Map<string, unknown>;
   /** canonical JSON of every record's merged state (stamps included), for node-to-node comparison */
   statesJson: string;
+  /** the op log (elided ops rebuilt), for the LWW reference model */
+  log: ModelOp[];
 }
 
 export function readNode(path: string): NodeView {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    db.pragma('busy_timeout = 5000');
-    const ops = new Map<string, string | undefined>();
-    const opsPerRecord = new Map<string, number>();
-    for (const row of db.prepare('SELECT op_id, op FROM ops').all() as { op_id: string; op: string }[]) {
-      const op = JSON.parse(row.op) as { hlc?: string; table?: string; id?: string };
-      ops.set(row.op_id, op.hlc);
-      if (op.table === 'items' && op.id) opsPerRecord.set(op.id, (opsPerRecord.get(op.id) ?? 0) + 1);
-    }
-    const values = new Map<string, unknown>();
-    const states: [string, string][] = [];
-    for (const r of db.prepare("SELECT id, state FROM records WHERE space = ? AND tbl = 'items' ORDER BY id").all(SPACE) as { id: string; state: string }[]) {
-      states.push([r.id, r.state]);
-      const obj = materialize(JSON.parse(r.state) as RecordState);
-      values.set(r.id, obj ? obj.v : undefined);
-    }
-    return { ops, opsPerRecord, values, statesJson: canonicalJson(states) };
-  } finally {
-    db.close();
+  const file = readNodeFile(path);
+  const ops = new Map<string, string | undefined>();
+  const opsPerRecord = new Map<string, number>();
+  for (const op of file.ops) {
+    ops.set(op.opId, op.hlc);
+    if (op.table === 'items' && op.id) opsPerRecord.set(op.id, (opsPerRecord.get(op.id) ?? 0) + 1);
   }
+  const values = new Map<string, unknown>();
+  const states: [string, RecordState][] = [];
+  for (const r of file.records) {
+    if (r.space !== SPACE || r.table !== 'items') continue;
+    states.push([r.id, r.state]);
+    const obj = materialize(r.state);
+    values.set(r.id, obj ? obj.v : undefined);
+  }
+  return { ops, opsPerRecord, values, statesJson: canonicalJson(states), log: file.ops };
 }
 
 /** Visible values as one comparable string. */

@@ -1,13 +1,14 @@
 /** The campaign table and the pass/fail rule. */
 import type { CampaignReport } from './campaign.js';
 
-/** Why a campaign fails: acked-and-lost in sync/semi-sync, any duplicate, any divergence, any G1 violation. */
+/** Why a campaign fails: acked-and-lost in sync/semi-sync, any duplicate, any divergence (from each other or the model), any G1 violation. */
 export function failures(r: CampaignReport): string[] {
   const out: string[] = [];
   if (r.ackedLost > 0 && r.mode !== 'async') out.push(`${r.ackedLost} acked write(s) lost in ${r.mode}`);
   if (r.duplicates > 0) out.push(`${r.duplicates} duplicate effect(s)`);
   if (r.nodeDivergence > 0) out.push(`${r.nodeDivergence} node(s) diverge`);
   if (r.clientDivergence > 0) out.push(`${r.clientDivergence} client(s) diverge`);
+  if (r.modelDivergence > 0) out.push(`${r.modelDivergence} replica(s) differ from the LWW model`);
   if (r.stampMismatches > 0) out.push(`${r.stampMismatches} op(s) stored with different stamps`);
   if (r.g1Mismatches > 0) out.push(`${r.g1Mismatches} re-send(s) answered differently (G1)`);
   if (r.convergenceMs === null) out.push('did not converge in time');
@@ -25,7 +26,7 @@ export function formatTable(reports: CampaignReport[]): string {
     ['never acked', (r) => String(r.neverAcked)],
     ['rejected', (r) => String(r.rejected)],
     ['dup', (r) => String(r.duplicates)],
-    ['diverged n/c', (r) => `${r.nodeDivergence}/${r.clientDivergence}`],
+    ['diverged n/c/model', (r) => `${r.nodeDivergence}/${r.clientDivergence}/${r.modelDivergence}`],
     ['G1', (r) => String(r.g1Mismatches + r.stampMismatches)],
     ['faults', (r) => String(r.faultTotal)],
     ['nodes conv.', (r) => ms(r.nodeConvergenceMs)],

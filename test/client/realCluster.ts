@@ -70,13 +70,7 @@ export function nodeContents(dataDir: string, node: 1 | 2 | 3): { opIds: string[
   }
 }
 
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from '../helpers/wait.js';
 
 /** Canonical JSON of the items sorted by id, for comparing replicas. */
 export async function snapshot(c: Client): Promise<string> {

@@ -18,6 +18,7 @@ import { Deployment, freshDatabases } from './support/cluster.js';
 import { Replica } from './support/Replica.js';
 import { sleep, WriteLoop } from './support/WriteLoop.js';
 import { expectNodesConverged } from './support/digests.js';
+import { waitFor as until } from '../helpers/wait.js';
 
 const CONVERGE_BOUND_MS = 8000;
 
@@ -92,10 +93,3 @@ describe('two servers connected only by Redis', () => {
   });
 });
 
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const t0 = performance.now();
-  while (!cond()) {
-    if (performance.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { BoardPage } from './support/boardPage.js';
 import { eventually, uniqueBoard, useBoardCluster } from './support/boardCluster.js';
 
-const cluster = useBoardCluster();
+// Small pull pages (3 records), so opening a board with more cards takes several.
+const cluster = useBoardCluster({ serverArgs: ['--max-pull-limit', '3'] });
 
 describe('board sync between two browser contexts', () => {
   it('adds, edits, moves and deletes cards in one context and the other sees each change', async () => {
@@ -45,5 +46,20 @@ describe('board sync between two browser contexts', () => {
     await eventually('bob converged', () => bob.board(), (b) => JSON.stringify(b) === JSON.stringify(want));
     await alice.waitSynced();
     await bob.waitSynced();
+  });
+
+  it('a board with more cards than one pull page opens complete after one pull (pages of 3)', async () => {
+    // Mutation caught: the client ignoring `hasMore` (client/src/engine/pullSpace.ts):
+    // bob's first pull stops after 3 records, and the next periodic pull is 5 s away.
+    const url = cluster().boardUrl(uniqueBoard('pages'));
+    const alice = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
+    const titles = Array.from({ length: 8 }, (_, i) => `Card ${i + 1}`);
+    for (const t of titles) await alice.addCard(0, t);
+    await alice.waitSynced();
+    const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
+    await bob.waitPulled();
+    // The pulled rows are in IndexedDB when lastPullAt is set; rendering follows within a moment.
+    await eventually('bob shows every card', () => bob.board(), (b) => titles.every((t) => b[0]!.includes(t)), 2000);
+    expect(await bob.board()).toEqual(await alice.board());
   });
 });

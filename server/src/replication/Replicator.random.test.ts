@@ -2,7 +2,7 @@
  * Seeded chaos: random writes in random modes while random nodes go down,
  * fail batches, slow down or go into maintenance; then heal and repair. Every
  * ack is checked when given (G0) and every acked op must be on every node at
- * the end, with equal digests (G4). Reproduce a failure with REPL_SEED=<seed>.
+ * the end, with equal digests (G4). Reproduce a failure with SYNCLINE_SEED=<seed>.
  */
 import { afterEach, expect, it } from 'vitest';
 import type { AckMode, OpResult } from '@syncline/shared';
@@ -10,7 +10,7 @@ import { Replicator } from './Replicator.js';
 import { makeOps, sqliteCluster, type SqliteCluster } from '../testing/sqliteCluster.js';
 import { seededRandom as mulberry32 } from '@syncline/shared';
 
-const baseSeed = Number(process.env.REPL_SEED ?? Date.now() % 1_000_000);
+const baseSeed = Number(process.env.SYNCLINE_SEED ?? Date.now() % 1_000_000);
 let cluster: SqliteCluster | undefined;
 let rep: Replicator | undefined;
 
@@ -22,7 +22,7 @@ afterEach(async () => {
 for (const offset of [0, 1, 2]) {
   const seed = baseSeed + offset;
   it(`converges with every acked op on every node (seed ${seed})`, async () => {
-    console.log(`Replicator.random seed=${seed} (rerun with REPL_SEED=${seed})`);
+    console.log(`Replicator.random seed=${seed} (rerun with SYNCLINE_SEED=${seed})`);
     const rnd = mulberry32(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     cluster = await sqliteCluster(3);

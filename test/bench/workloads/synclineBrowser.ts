@@ -5,7 +5,6 @@
  * "listening" line until `flush({ until: 'accepted' })` resolves).
  */
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AckModes } from '@syncline/shared';
@@ -16,17 +15,10 @@ import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { openPage } from './browserBaselines.js';
 import { SYNC_SHAPE } from './syncShape.js';
 import { CATCHUP_SHAPE } from './writeShape.js';
+import { freePort } from '../../helpers/ports.js';
 
 type Fn = (...a: unknown[]) => Promise<number>;
 
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 async function seed(url: string, space: string, n: number, bodyBytes: number): Promise<void> {
   const s = await connectClient(url, { clientId: `seed${space}` });

@@ -26,12 +26,17 @@ export interface BoardCluster {
 /** Client tuning for tests: quick failover and recovery, same code paths as the defaults. */
 export const TEST_ENGINE = { backoff: { baseMs: 100, maxMs: 1000 }, connectTimeoutMs: 3000, requestTimeoutMs: 4000, pullIntervalMs: 5000 };
 
-export async function startBoardCluster(): Promise<BoardCluster> {
+export interface BoardClusterOptions {
+  /** Extra `syncline-server` flags for both servers (e.g. `--max-pull-limit 3`). */
+  serverArgs?: string[];
+}
+
+export async function startBoardCluster(opts: BoardClusterOptions = {}): Promise<BoardCluster> {
   const t0 = Date.now();
   const build = await ensureBuilt();
   const dataDir = tempDir('syncline-e2e-');
   // Both at once (SQLite nodes wait on each other's locks, schema creation is idempotent): saves a start-up per file.
-  const servers = await Promise.all(['s1', 's2'].map((id) => spawnServer({ dataDir, args: ['--server-id', id, '--poll-poke-ms', '300'] })));
+  const servers = await Promise.all(['s1', 's2'].map((id) => spawnServer({ dataDir, args: ['--server-id', id, '--poll-poke-ms', '300', ...(opts.serverArgs ?? [])] })));
   const web = await serveBoard({ config: { servers: servers.map((s) => s.url), engine: TEST_ENGINE } });
   const browser = await launchBrowser();
   console.log(`e2e cluster up in ${Date.now() - t0} ms (${build.built ? `built the app in ${build.ms} ms` : 'app build up to date'})`);
@@ -58,17 +63,7 @@ export async function startBoardCluster(): Promise<BoardCluster> {
   };
 }
 
-/** Polls `check` until it holds; the error names what was awaited and the last value seen. */
-export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await read();
-    if (ok(last)) return last;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+export { eventually } from '../../helpers/wait.js';
 
 let boards = 0;
 export function uniqueBoard(prefix: string): string {
@@ -79,10 +74,10 @@ export function uniqueBoard(prefix: string): string {
  * One board cluster per test file: started before its tests, stopped after
  * them. Call the returned function inside a test to get the cluster.
  */
-export function useBoardCluster(): () => BoardCluster {
+export function useBoardCluster(opts: BoardClusterOptions = {}): () => BoardCluster {
   let cluster: BoardCluster | undefined;
   beforeAll(async () => {
-    cluster = await startBoardCluster();
+    cluster = await startBoardCluster(opts);
   }, 120_000);
   afterAll(async () => {
     await cluster?.stop();

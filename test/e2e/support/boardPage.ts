@@ -122,6 +122,14 @@ export class BoardPage {
   }
 
   /** Online with nothing pending. */
+  /** Waits until a pull has completed (the status bar's `data-last-pull-at`). */
+  async waitPulled(timeoutMs = 30_000): Promise<void> {
+    await this.page.waitForFunction(() => !!document.querySelector<HTMLElement>('[data-testid=status-bar]')?.dataset.lastPullAt, null, {
+      timeout: timeoutMs,
+      polling: 50,
+    });
+  }
+
   async waitSynced(timeoutMs = 30_000): Promise<void> {
     await this.page.waitForFunction(
       () =>

@@ -1,15 +1,8 @@
 /** Runs the app's own `vite` dev server (CLI, in its folder) on a free loopback port. */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../helpers/ports.js';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 export async function startViteDev(appDir: string): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort();

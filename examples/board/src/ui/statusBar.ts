@@ -35,6 +35,7 @@ export function mountStatusBar(container: HTMLElement, sync: Syncline): () => vo
     const shown = netOffline ? 'offline' : s.state;
     bar.dataset.state = shown;
     bar.dataset.engineState = s.state;
+    bar.dataset.lastPullAt = s.lastPullAt === null ? '' : String(s.lastPullAt);
     setText(state, shown === 'online' ? 'Online' : shown === 'connecting' ? 'Connecting…' : 'Offline');
     const where = s.server ? `${hostOf(s.server)}${s.serverId ? ` (${s.serverId})` : ''}` : '—';
     setText(server, netOffline ? `no network · last ${where}` : where);
