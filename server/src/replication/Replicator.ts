@@ -32,7 +32,7 @@ import { opResults, rejectAll } from './opResults.js';
 import { encodeCursor, startSeq } from './cursor.js';
 import { ReplicationEvents } from './ReplicationEvents.js';
 import type { NodeHealth, ReplicatedListener, ReplicatorApi, ReplicatorOptions, ReplicatorStats } from './types.js';
-import type { PullReply } from '@syncline/shared';
+import type { PullOnly, PullReply } from '@syncline/shared';
 
 export interface ReplicatorConfig extends ReplicatorOptions {
   /** A full repair pass over all node pairs every this many health ticks (default 10), keeping repair cursors fresh. */
@@ -160,7 +160,7 @@ export class Replicator implements ReplicatorApi {
     return this.tracker.listen(listener);
   }
 
-  async pull(space: string, cursor: string | null | undefined, limit: number): Promise<Omit<PullReply, 'space'>> {
+  async pull(space: string, cursor: string | null | undefined, limit: number, only?: PullOnly): Promise<Omit<PullReply, 'space'>> {
     // A failing primary is marked down by the call; the next one is tried.
     for (let attempt = 0; attempt < this.nodes.size; attempt++) {
       const primary = this.nodes.primary();
@@ -168,7 +168,7 @@ export class Replicator implements ReplicatorApi {
       const { afterSeq, reset } = startSeq(cursor, primary.node.id);
       let page;
       try {
-        page = await this.call(primary, 'pull', (n) => n.pull(space, afterSeq, limit));
+        page = await this.call(primary, 'pull', (n) => n.pull(space, afterSeq, limit, only));
       } catch (err) {
         if (isNodeFault(err)) continue;
         throw err; // the request itself is bad (e.g. limit): no other node would take it
