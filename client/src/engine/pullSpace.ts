@@ -1,4 +1,4 @@
-import type { PullReply } from '@syncline/shared';
+import type { PullOnly, PullReply } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
@@ -12,16 +12,28 @@ export interface PullOptions {
   tables: readonly string[];
   limit: number;
   timeoutMs: number;
+  /** Pull only records, or only one document (its own cursor); default everything of the space. */
+  only?: PullOnly;
+  /** Called with each page's cursor once the page is stored. */
+  onCursor?(cursor: string): void;
+}
+
+/** The `_meta` key holding the cursor of a pull. */
+export function cursorKey(space: string, only?: PullOnly): string {
+  return only && 'doc' in only ? MetaKeys.docCursor(space, only.doc) : MetaKeys.cursor(space);
 }
 
 /**
- * Pulls one space page by page after its stored cursor. The cursor is opaque
- * and only meaningful to the node that issued it; we store whatever the
- * server returns, and the server decides whether an old cursor still applies.
+ * Pulls one space (or one of its documents) page by page after its stored
+ * cursor. The cursor is opaque to the pull and only meaningful to the node
+ * that issued it; we store whatever the server returns, and the server
+ * decides whether an old cursor still applies.
  */
 export async function pullSpace(db: Dexie, transport: Transport, space: string, opts: PullOptions): Promise<number> {
-  const row = await db.table<MetaRow, string>(META).get(MetaKeys.cursor(space));
-  const ask = (cursor: string | null) => transport.request<PullReply>('pull', { space, cursor, limit: opts.limit }, opts.timeoutMs);
+  const key = cursorKey(space, opts.only);
+  const row = await db.table<MetaRow, string>(META).get(key);
+  const ask = (cursor: string | null) =>
+    transport.request<PullReply>('pull', { space, cursor, limit: opts.limit, ...(opts.only ? { only: opts.only } : {}) }, opts.timeoutMs);
   let pending = ask(typeof row?.value === 'string' ? row.value : null);
   let total = 0;
   for (;;) {
@@ -32,7 +44,8 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     // If applying fails we never await `next`; its failure must not surface as unhandled.
     next?.catch(() => undefined);
     const docs = reply.docs ?? [];
-    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { space, value: reply.cursor }, docs);
+    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs);
+    opts.onCursor?.(reply.cursor);
     // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
     for (const d of new Set(docs.map((x) => x.doc))) postDocMessage(db.name, { type: 'docs', space, doc: d });
     total += reply.records.length + docs.length;
