@@ -8,7 +8,18 @@ import type { LeaderOptions } from './leader/electLeader.js';
 /** Options of the engine that may cross into a Worker (plain data). */
 export type EngineTuning = Pick<
   EngineOptions,
-  'batchSize' | 'pullLimit' | 'requestTimeoutMs' | 'connectTimeoutMs' | 'backoff' | 'retryBaseMs' | 'retryMaxMs' | 'pollIntervalMs' | 'pullIntervalMs'
+  | 'batchSize'
+  | 'pullLimit'
+  | 'requestTimeoutMs'
+  | 'connectTimeoutMs'
+  | 'backoff'
+  | 'retryBaseMs'
+  | 'retryMaxMs'
+  | 'pollIntervalMs'
+  | 'pullIntervalMs'
+  | 'docPersistMs'
+  | 'maxLiveRows'
+  | 'maxLiveDocBytes'
 >;
 
 /** A Worker, or anything that speaks postMessage like one (a MessagePort in tests). */

@@ -24,6 +24,7 @@ import { errorHandler } from './http/errorHandler.js';
 import { recordsRoutes } from './records/recordsRoutes.js';
 import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
+import { LiveDelivery } from './live/LiveDelivery.js';
 import { DocCompactor } from './docs/DocCompactor.js';
 import { synclineParser } from './docs/socketParser.js';
 import { drainServer } from './drainServer.js';
@@ -82,6 +83,12 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     logger: opts.logger,
     isDraining: () => draining !== undefined,
   };
+  ctx.live = new LiveDelivery({
+    io,
+    replicator: opts.replicator,
+    pageSize: opts.limits.maxPullLimit,
+    onError: (err) => opts.logger.debug({ err }, 'live delivery read failed; receivers pull'),
+  });
 
   recordsRoutes(app, ctx); // before the app-wide body parser: it sizes and maps its own bodies
   app.use(express.json({ limit: '64kb' }));

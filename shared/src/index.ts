@@ -18,3 +18,4 @@ export * from './changes.js';
 export * from './protocol.js';
 export * from './random.js';
 export * from './resyncSummary.js';
+export * from './liveCursor.js';

@@ -93,13 +93,34 @@ export const PullRequestSchema = z.strictObject({
         .max(RESYNC_MAX_BUCKETS),
     ])
     .optional(),
+  /**
+   * Narrow the pull (docs/PROTOCOL.md "Live delivery"): `{ records: true }` only record rows,
+   * `{ doc }` only that document's updates. Absent: everything of the space (protocol 1 behaviour).
+   * A cursor from a filtered pull is only meaningful for the same filter.
+   */
+  only: z.union([z.strictObject({ records: z.literal(true) }), z.strictObject({ doc: name })]).optional(),
 });
 export type PullRequest = z.infer<typeof PullRequestSchema>;
+/** A pull filter: only record rows, or only one document's updates. */
+export type PullOnly = NonNullable<PullRequest['only']>;
 
 export const SubscribeRequestSchema = z.strictObject({
   spaces: z.array(name).min(1).max(1000),
 });
 export type SubscribeRequest = z.infer<typeof SubscribeRequestSchema>;
+
+/** `subscribe_docs` / `unsubscribe_docs`: per-document rooms for relayed Yjs updates. */
+export const SubscribeDocsRequestSchema = z.strictObject({
+  space: name,
+  docs: z.array(name).min(1).max(1000),
+});
+export type SubscribeDocsRequest = z.infer<typeof SubscribeDocsRequestSchema>;
+
+export interface SubscribeDocsReply {
+  space: string;
+  /** Every document of the space this connection is now subscribed to. */
+  docs: string[];
+}
 
 export const AwarenessMessageSchema = z.strictObject({
   space: name,
@@ -172,13 +193,38 @@ export const Events = {
   subscribe: 'subscribe',
   unsubscribe: 'unsubscribe',
   awareness: 'awareness',
+  subscribeDocs: 'subscribe_docs',
+  unsubscribeDocs: 'unsubscribe_docs',
   // server -> client
   welcome: 'welcome',
   poke: 'poke',
   replicated: 'replicated',
   drain: 'drain',
   error: 'sync_error',
+  changes: 'changes',
+  docUpdate: 'doc_update',
 } as const;
+
+/**
+ * Live delivery of committed record rows (docs/PROTOCOL.md): every record row of
+ * `space` with a seq in (`fromSeq`, `toSeq`] on node `node` is in `records`
+ * (rows at or before the message's range are absent). A receiver whose records
+ * cursor on `node` is at or past `fromSeq` may move it to `toSeq`.
+ */
+export interface ChangesMessage {
+  space: string;
+  node: string;
+  fromSeq: number;
+  toSeq: number;
+  records: RecordRow[];
+}
+
+/** A validated, authorized Yjs update relayed to the document's other subscribers (no seq: pull persists it). */
+export interface DocUpdateMessage {
+  space: string;
+  doc: string;
+  update: Uint8Array;
+}
 
 export interface PokeMessage {
   space: string;

@@ -63,3 +63,31 @@ export function nextEvent<T = unknown>(socket: Socket, event: string, timeoutMs 
     socket.on(event, on);
   });
 }
+
+/**
+ * Resolves with the next message telling `socket` that `space` changed:
+ * live delivery (`changes`, the committed rows) or a `poke` (the first
+ * write of a space on a server, failover, the seq watcher). Rejects after `timeoutMs`.
+ */
+export function nextDelivery(socket: Socket, space: string, timeoutMs = 5000): Promise<{ event: 'poke' | 'changes'; msg: { space: string } }> {
+  return new Promise((resolve, reject) => {
+    const offAll = () => {
+      clearTimeout(timer);
+      socket.off('poke', onPoke);
+      socket.off('changes', onChanges);
+    };
+    const timer = setTimeout(() => {
+      offAll();
+      reject(new Error(`no poke or changes for ${space} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const make = (event: 'poke' | 'changes') => (msg: { space: string }) => {
+      if (msg?.space !== space) return;
+      offAll();
+      resolve({ event, msg });
+    };
+    const onPoke = make('poke');
+    const onChanges = make('changes');
+    socket.on('poke', onPoke);
+    socket.on('changes', onChanges);
+  });
+}

@@ -14,7 +14,7 @@ import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protoc
 import type { Socket } from 'socket.io-client';
 import type { AwarenessMessage, PushReply } from '@syncline/shared';
 import { REPO_ROOT, tempDir } from '../helpers/spawnServer.js';
-import { connectClient, nextEvent, request } from '../helpers/syncClient.js';
+import { connectClient, nextDelivery, nextEvent, request } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';
 
 const LISTENING = /syncline-server listening on (http:\/\/\S+) \(worker (\d+), pid (\d+)\)/g;
@@ -99,9 +99,9 @@ async function client(url: string, clientId: string): Promise<Awaited<ReturnType
   return s;
 }
 
-/** Pushes one put through `from` and resolves with how long `to` took to get the poke. */
+/** Pushes one put through `from` and resolves with how long `to` took to hear of it (poke or live `changes`). */
 async function pokeLatency(from: Socket, to: Socket, maker: ChangeMaker, space: string): Promise<number> {
-  const poked = nextEvent<{ space: string }>(to, 'poke', 3000, (p) => p.space === space);
+  const poked = nextDelivery(to, space, 3000);
   const t0 = Date.now();
   const reply = await request<PushReply>(from, 'push', { changes: [maker.put(space, maker.nextOpId(), { v: 1 })] });
   expect(reply.results[0]!.status).toBe('ok');

@@ -1,14 +1,14 @@
 /**
  * Fan-out through the Redis adapter between two server processes (the
- * seq watcher is off, so a poke can only come through Redis), and a Redis
- * outage costs latency only: pushes keep working, no process dies, and
- * pokes flow again once Redis is back.
+ * seq watcher is off, so a poke or live `changes` can only come through
+ * Redis), and a Redis outage costs latency only: pushes keep working, no
+ * process dies, and deliveries flow again once Redis is back.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushReply } from '@syncline/shared';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { startRedisInstance, type RedisInstance } from '../helpers/redisInstance.js';
-import { connectClient, nextEvent, request } from '../helpers/syncClient.js';
+import { connectClient, nextDelivery, request } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';
 
 let servers: SpawnedServer[] = [];
@@ -39,7 +39,7 @@ describe('Redis fan-out', () => {
     // The adapter subscribes asynchronously after start; retry the first poke briefly.
     let poked = false;
     for (let i = 0; i < 20 && !poked; i++) {
-      const p = nextEvent(onB, 'poke', 500).then(() => true, () => false);
+      const p = nextDelivery(onB, 'r', 500).then(() => true, () => false);
       await request<PushReply>(onA, 'push', { changes: [maker.put('r', `warm${i}`, { i })] });
       poked = await p;
     }
@@ -56,7 +56,7 @@ describe('Redis fan-out', () => {
     let again = false;
     const until = Date.now() + 15_000;
     while (!again && Date.now() < until) {
-      const p = nextEvent(onB, 'poke', 500).then(() => true, () => false);
+      const p = nextDelivery(onB, 'r', 500).then(() => true, () => false);
       await request<PushReply>(onA, 'push', { changes: [maker.put('r', maker.nextOpId(), { v: 2 })] });
       again = await p;
     }

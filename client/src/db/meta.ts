@@ -5,6 +5,8 @@ export const MetaKeys = {
   hlc: 'hlc',
   spaces: 'spaces',
   cursor: (space: string) => `cursor:${space}`,
+  /** Pull cursor of one document (its updates only: pull `only: { doc }`). */
+  docCursor: (space: string, doc: string) => `doccursor:${JSON.stringify([space, doc])}`,
 } as const;
 
 export function randomClientId(): string {

@@ -14,7 +14,11 @@ export type DocMessage =
   /** An awareness update the server relayed from another client. */
   | { type: 'awareness-in'; space: string; doc: string; update: Uint8Array }
   /** The engine connected (documents re-announce their presence) or lost the connection (peers go away). */
-  | { type: 'link'; online: boolean };
+  | { type: 'link'; online: boolean }
+  /** A document is open in some tab: the engine subscribes to it and pulls it (re-sent on every `link`). */
+  | { type: 'open'; space: string; doc: string }
+  /** A relayed update from another client (live delivery): open documents apply it at once; it is stored by the next pull. */
+  | { type: 'update'; space: string; doc: string; update: Uint8Array };
 
 export class DocChannel {
   private readonly bc: BroadcastChannel | null;

@@ -7,6 +7,9 @@
  * Worker), other tabs' edits, compactions — are read after the last row id
  * seen and applied with REMOTE_ORIGIN, so they are never recorded again.
  * A DocChannel hint makes that prompt; a poll makes it certain.
+ * Opening announces the document to the engine (`open`, again on every
+ * `link`), which subscribes to it; updates the server relays arrive as
+ * `update` messages and are applied at once (docs/documents.md).
  */
 import type { Dexie } from 'dexie';
 import * as Y from 'yjs';
@@ -14,7 +17,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { bindAwareness } from './bindAwareness.js';
 import { compactLocalDoc } from './compactLocalDoc.js';
 import { DocChannel } from './DocChannel.js';
-import { readDocRows } from './docRows.js';
+import { readDocRows, toBytes } from './docRows.js';
 import { recordLocalUpdate, type LocalUpdateOptions } from './recordLocalUpdate.js';
 import { REMOTE_ORIGIN, type SynclineDoc } from './SynclineDoc.js';
 
@@ -102,8 +105,23 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
 
   const unbindAwareness = bindAwareness(awareness, channel, space, docId);
   const offHints = channel.on((m) => {
-    if (m.type === 'docs' && m.space === space && m.doc === docId) void readNew().catch(() => undefined);
+    if (m.type === 'link') {
+      if (m.online && !destroyed) channel.post({ type: 'open', space, doc: docId });
+      return;
+    }
+    if (m.space !== space || m.doc !== docId || destroyed) return;
+    if (m.type === 'docs') void readNew().catch(() => undefined);
+    if (m.type === 'update') {
+      // Live delivery: apply now; the engine's next pull of this document stores it.
+      try {
+        Y.applyUpdate(doc, toBytes(m.update), REMOTE_ORIGIN);
+      } catch (err) {
+        console.warn('Syncline: a relayed document update did not apply', err);
+      }
+    }
   });
+  // Tell the engine (in this tab, another tab or the Worker) to subscribe to this document and pull it.
+  channel.post({ type: 'open', space, doc: docId });
   const poll = setInterval(() => void readNew().catch(() => undefined), opts.pollMs ?? 1000);
   (poll as unknown as { unref?: () => void }).unref?.();
 

@@ -37,4 +37,13 @@ export interface EngineOptions {
   /** Re-pull every subscribed space this often even without a poke (default 30 s): pokes are hints. */
   pullIntervalMs?: number;
   random?: () => number;
+  /**
+   * Live delivery (docs/PROTOCOL.md): after a relayed Yjs update, pull (and so
+   * store) the document at most this often (default 1000 ms).
+   */
+  docPersistMs?: number;
+  /** Live record rows waiting to be applied before the receiver gives up and pulls (default 20 000). */
+  maxLiveRows?: number;
+  /** Relayed Yjs bytes waiting per document before the receiver gives up and pulls (default 8 MiB). */
+  maxLiveDocBytes?: number;
 }

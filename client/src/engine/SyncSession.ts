@@ -1,10 +1,27 @@
 /**
  * One connection's work, after the handshake: subscribe, pull every space
  * since its cursor, push the outbox (re-sending accepted-but-unreplicated
- * ops first), then react to pokes, `replicated` messages and outbox
- * signals until the connection closes or the server asks us to move.
+ * ops first), then react to live deliveries (`changes`, `doc_update`),
+ * pokes, `replicated` messages and outbox signals until the connection
+ * closes or the server asks us to move.
+ *
+ * Records are pulled per space (`only: { records: true }`); documents per
+ * document, only those open in some tab (they announce themselves with an
+ * `open` DocChannel message, again on every `link`), each subscribed with
+ * `subscribe_docs` and pulled with its own cursor.
  */
-import { Features, SyncError, toSyncError, type DrainMessage, type PokeMessage, type PushReply, type ReplicatedMessage, type Welcome } from '@syncline/shared';
+import {
+  Features,
+  SyncError,
+  toSyncError,
+  type ChangesMessage,
+  type DocUpdateMessage,
+  type DrainMessage,
+  type PokeMessage,
+  type PushReply,
+  type ReplicatedMessage,
+  type Welcome,
+} from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { applyPushResults, type PushOutcome } from './applyPushResults.js';
 import { applyReplicated } from './applyReplicated.js';
@@ -14,6 +31,15 @@ import { pullSpace } from './pullSpace.js';
 import { readPushBatch, type PushBatch } from './readPushBatch.js';
 import { Signal } from './Signal.js';
 import type { Transport } from './Transport.js';
+import { LiveReceiver } from './LiveReceiver.js';
+import { DocRelay } from '../docs/DocRelay.js';
+import { DocChannel } from '../docs/DocChannel.js';
+
+interface DocRef {
+  space: string;
+  doc: string;
+}
+const docKey = (space: string, doc: string) => JSON.stringify([space, doc]);
 
 /** Push batches sent back to back (pipelined) before queued pulls get a turn. */
 const PIPELINED_BATCHES = 4;
@@ -32,6 +58,12 @@ export class SyncSession {
   private readonly signal = new Signal();
   private readonly pullQueue = new Set<string>();
   private readonly subscribed = new Set<string>();
+  /** Documents open in some tab, subscribed on this connection. */
+  private readonly docs = new Map<string, DocRef>();
+  private readonly docPullQueue = new Map<string, DocRef>();
+  private readonly channel: DocChannel;
+  readonly live: LiveReceiver;
+  readonly relay: DocRelay;
   private readonly replicatedQueue: string[] = [];
   private readonly replicatedSeen = new Set<string>();
   private end: SessionEnd | null = null;
@@ -49,7 +81,29 @@ export class SyncSession {
     private readonly welcome: Welcome,
     private readonly hooks: SessionHooks,
   ) {
+    this.live = new LiveReceiver(db, {
+      clientId,
+      tables: opts.tables,
+      requestPull: (space) => this.requestPull([space], false),
+      maxRows: opts.maxLiveRows,
+    });
+    this.relay = new DocRelay({
+      dbName: db.name,
+      isOpen: (space, doc) => this.docs.has(docKey(space, doc)),
+      requestPull: (space, doc) => this.requestDocPull(space, doc),
+      persistMs: opts.docPersistMs,
+      maxBytes: opts.maxLiveDocBytes,
+    });
+    this.channel = new DocChannel(db.name);
+    this.channel.on((m) => {
+      if (m.type === 'open') void this.openDoc(m.space, m.doc);
+    });
     t.on('poke', (p) => this.requestPull([(p as PokeMessage).space]));
+    t.on('changes', (m) => {
+      const msg = m as ChangesMessage;
+      if (this.subscribed.has(msg?.space)) this.live.offer(msg);
+    });
+    t.on('doc_update', (m) => this.relay.offer(m as DocUpdateMessage));
     t.on('replicated', (m) => {
       const ids = (m as ReplicatedMessage).opIds ?? [];
       this.replicatedQueue.push(...ids);
@@ -69,11 +123,43 @@ export class SyncSession {
     this.finish({ kind: 'stopped' });
   }
 
-  requestPull(spaces: Iterable<string>): void {
-    for (const s of spaces) if (this.subscribed.has(s)) this.pullQueue.add(s);
+  /** Pulls the spaces' records, and (unless `withDocs` is false) their open documents. */
+  requestPull(spaces: Iterable<string>, withDocs = true): void {
+    const set = new Set(spaces);
+    for (const s of set) if (this.subscribed.has(s)) this.pullQueue.add(s);
+    if (withDocs) for (const [k, d] of this.docs) if (set.has(d.space)) this.docPullQueue.set(k, d);
     this.signal.wake();
   }
 
+  requestDocPull(space: string, doc: string): void {
+    const k = docKey(space, doc);
+    const d = this.docs.get(k);
+    if (!d) return;
+    this.docPullQueue.set(k, d);
+    this.signal.wake();
+  }
+
+  /** A tab opened the document: subscribe to it on this connection and pull it. */
+  async openDoc(space: string, doc: string): Promise<void> {
+    const k = docKey(space, doc);
+    if (this.docs.has(k) || this.end) return;
+    const ref = { space, doc };
+    this.docs.set(k, ref);
+    try {
+      await this.t.request('subscribe_docs', { space, docs: [doc] }, this.timeout);
+    } catch (err) {
+      const e = toSyncError(err);
+      if (e.code === 'FORBIDDEN' || e.code === 'UNAUTHORIZED') {
+        this.docs.delete(k);
+        this.hooks.onError(e);
+        return;
+      }
+      // A server without document rooms (UNKNOWN_EVENT), or a lost connection (the next
+      // session subscribes again): the document is still pulled.
+    }
+    this.docPullQueue.set(k, ref);
+    this.signal.wake();
+  }
   async subscribe(spaces: string[]): Promise<void> {
     const fresh = spaces.filter((s) => !this.subscribed.has(s));
     if (fresh.length === 0 || this.end) return;
@@ -92,11 +178,25 @@ export class SyncSession {
     this.requestPull(fresh);
   }
 
+  private get pullOptions() {
+    return {
+      clientId: this.clientId,
+      tables: this.opts.tables,
+      limit: Math.min(this.opts.pullLimit ?? Infinity, this.welcome.limits?.maxPullLimit ?? 1000),
+      resync: this.welcome.features?.includes(Features.resync) === true,
+      timeoutMs: this.timeout,
+    };
+  }
+
   private get timeout(): number {
     return this.opts.requestTimeoutMs ?? 10_000;
   }
 
   private finish(end: SessionEnd): void {
+    if (!this.end) {
+      this.relay.stop();
+      this.channel.close();
+    }
     this.end ??= end;
     this.signal.wake();
   }
@@ -114,13 +214,14 @@ export class SyncSession {
       if (space !== undefined) {
         this.pullQueue.delete(space);
         try {
-          await pullSpace(this.db, this.t, space, {
-            clientId: this.clientId,
-            tables: this.opts.tables,
-            limit: Math.min(this.opts.pullLimit ?? Infinity, this.welcome.limits?.maxPullLimit ?? 1000),
-            resync: this.welcome.features?.includes(Features.resync) === true,
-            timeoutMs: this.timeout,
-          });
+          // One at a time with the space's live applies, so the stored cursor covers what is stored.
+          await this.live.exclusive(space, () =>
+            pullSpace(this.db, this.t, space, {
+              ...this.pullOptions,
+              only: { records: true },
+              onCursor: (c) => this.live.pulled(space, c),
+            }),
+          );
           this.hooks.onPulled();
         } catch (err) {
           const e = toSyncError(err);
@@ -130,9 +231,25 @@ export class SyncSession {
         }
         continue;
       }
+      const docEntry = this.docPullQueue.entries().next().value;
+      if (docEntry !== undefined) {
+        const [k, d] = docEntry;
+        this.docPullQueue.delete(k);
+        try {
+          await pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc } });
+          this.hooks.onPulled();
+        } catch (err) {
+          const e = toSyncError(err);
+          if (e.retryable) throw e;
+          this.docs.delete(k);
+          this.hooks.onError(e);
+        }
+        continue;
+      }
       if (Date.now() >= this.nextPullAt) {
         this.nextPullAt = Date.now() + (this.opts.pullIntervalMs ?? 30_000);
         this.requestPull(this.subscribed);
+        for (const [k, d] of this.docs) this.docPullQueue.set(k, d);
         continue;
       }
       if (this.pushDue && Date.now() >= this.retryAt) {

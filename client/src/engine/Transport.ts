@@ -5,7 +5,7 @@
  */
 import type { Handshake, Welcome } from '@syncline/shared';
 
-export type ServerEvent = 'poke' | 'replicated' | 'drain' | 'sync_error' | 'awareness';
+export type ServerEvent = 'poke' | 'replicated' | 'drain' | 'sync_error' | 'awareness' | 'changes' | 'doc_update';
 
 export interface Transport {
   /** Connects and resolves with the server's `welcome`; rejects with a SyncError. */

@@ -8,7 +8,6 @@ import { emptyState, mergeRecord, type DocRow, type RecordRow } from '@syncline/
 import type { Dexie } from 'dexie';
 import { DOCS, META, STATE } from '../db/internalStores.js';
 import { appendServerDocs } from '../docs/appendServerDocs.js';
-import { MetaKeys } from '../db/meta.js';
 import type { MetaRow, StateRow } from '../db/rows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { materializeMany } from './materializeInto.js';
@@ -19,7 +18,8 @@ export async function applyServerRows(
   clientId: string,
   tables: readonly string[],
   rows: RecordRow[],
-  cursor?: { space: string; value: string },
+  /** The pull cursor these rows bring the receiver to: `_meta` key and value (pullSpace.ts cursorKey). */
+  cursor?: { key: string; value: string },
   /** Pulled Yjs updates: stored in `_docs` in the same transaction as the cursor. */
   docs: readonly DocRow[] = [],
 ): Promise<void> {
@@ -52,6 +52,6 @@ export async function applyServerRows(
     await materializeMany(db, next);
     await observeStamps(db, clientId, known.map((r) => r.state));
     await appendServerDocs(db, docs);
-    if (cursor) await db.table<MetaRow, string>(META).put({ key: MetaKeys.cursor(cursor.space), value: cursor.value });
+    if (cursor) await db.table<MetaRow, string>(META).put({ key: cursor.key, value: cursor.value });
   });
 }

@@ -1,4 +1,4 @@
-import type { PullReply } from '@syncline/shared';
+import type { PullOnly, PullReply } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
@@ -15,20 +15,36 @@ export interface PullOptions {
   timeoutMs: number;
   /** The server understands `resync` (welcome.features): after a primary change, send a summary instead of re-pulling everything. */
   resync?: boolean;
+  /** Pull only records, or only one document (its own cursor); default everything of the space. */
+  only?: PullOnly;
+  /** Called with each page's cursor once the page is stored. */
+  onCursor?(cursor: string): void;
+}
+
+/** The `_meta` key holding the cursor of a pull. */
+export function cursorKey(space: string, only?: PullOnly): string {
+  return only && 'doc' in only ? MetaKeys.docCursor(space, only.doc) : MetaKeys.cursor(space);
 }
 
 /**
- * Pulls one space page by page after its stored cursor. The cursor is opaque
- * and only meaningful to the node that issued it; we store whatever the
- * server returns, and the server decides whether an old cursor still applies.
+ * Pulls one space (or one of its documents) page by page after its stored
+ * cursor. The cursor is opaque to the pull and only meaningful to the node
+ * that issued it; we store whatever the server returns, and the server
+ * decides whether an old cursor still applies.
  */
 export async function pullSpace(db: Dexie, transport: Transport, space: string, opts: PullOptions): Promise<number> {
-  const row = await db.table<MetaRow, string>(META).get(MetaKeys.cursor(space));
+  const key = cursorKey(space, opts.only);
+  const row = await db.table<MetaRow, string>(META).get(key);
   const ask = (cursor: string | null, resync?: true | string[]) =>
-    transport.request<PullReply>('pull', resync ? { space, cursor, limit: opts.limit, resync } : { space, cursor, limit: opts.limit }, opts.timeoutMs);
+    transport.request<PullReply>(
+      'pull',
+      { space, cursor, limit: opts.limit, ...(opts.only ? { only: opts.only } : {}), ...(resync ? { resync } : {}) },
+      opts.timeoutMs,
+    );
   const stored = typeof row?.value === 'string' ? row.value : null;
-  // Only a stored cursor can name a node that is no longer the primary.
-  let pending = ask(stored, opts.resync && stored !== null ? true : undefined);
+  // Only a stored cursor can name a node that is no longer the primary; a document's pull has nothing to summarize.
+  const canResync = opts.resync === true && stored !== null && !(opts.only && 'doc' in opts.only);
+  let pending = ask(stored, canResync ? true : undefined);
   let total = 0;
   for (;;) {
     let reply = await pending;
@@ -39,7 +55,8 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     // If applying fails we never await `next`; its failure must not surface as unhandled.
     next?.catch(() => undefined);
     const docs = reply.docs ?? [];
-    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { space, value: reply.cursor }, docs);
+    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs);
+    opts.onCursor?.(reply.cursor);
     // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
     for (const d of new Set(docs.map((x) => x.doc))) postDocMessage(db.name, { type: 'docs', space, doc: d });
     total += reply.records.length + docs.length;

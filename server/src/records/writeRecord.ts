@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { AckMode, Change, Json, OpResult } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import type { ServerContext } from '../socket/ServerContext.js';
-import { poke } from '../socket/pushHandler.js';
+import { liveAfterWrite } from '../socket/pushHandler.js';
 import { writeChanges } from '../write/writeChanges.js';
 
 export type WriteKind = 'put' | 'patch' | 'delete';
@@ -64,7 +64,7 @@ export async function writeRecord(ctx: ServerContext, conn: ConnectionContext, w
   const changes = changesOf(w, opId, () => ctx.clock.now());
   const out = await ctx.inflight.run(() => writeChanges(ctx, conn, changes, { ack: w.ack, action: 'service', atomic: true }));
   out.afterReply();
-  poke(ctx, changes, out.results);
+  liveAfterWrite(ctx, changes, out.results);
   return { ...answerOf(out.results, out.written, out.ack, opId), key };
 }
 

@@ -97,8 +97,8 @@ describe('failover', () => {
     await rep.write(makeOps('c2', 1, 1, 's1', 1).map((op) => ({ ...op, id: 'new0' }))); // finds n1 down: indeterminate
     expect((await rep.write(makeOps('c2', 1, 1, 's1', 1).map((op) => ({ ...op, id: 'new0' }))))[0]!.status).toBe('ok');
 
-    expect(await rep.pull('s1', first.cursor, 1000, true)).toMatchObject({ records: [], needSummary: true, cursor: first.cursor });
-    const resynced = await rep.pull('s1', first.cursor, 1000, summary.digests());
+    expect(await rep.pull('s1', first.cursor, 1000, undefined, true)).toMatchObject({ records: [], needSummary: true, cursor: first.cursor });
+    const resynced = await rep.pull('s1', first.cursor, 1000, undefined, summary.digests());
     // Only new0's bucket differs; it may share it with a record or two the client already has.
     expect(resynced.records.map((r) => r.id)).toContain('new0');
     expect(resynced.records.length).toBeLessThan(4);
@@ -108,7 +108,7 @@ describe('failover', () => {
 
     // An empty summary differs everywhere: 65 rows do not fit a page of 10, so the pull restarts at seq 0.
     const empty = new ResyncSummary(16).digests();
-    const fallback = await rep.pull('s1', first.cursor, 10, empty);
+    const fallback = await rep.pull('s1', first.cursor, 10, undefined, empty);
     expect(fallback.records).toHaveLength(10);
     expect(fallback.hasMore).toBe(true);
     expect(rep.stats()).toMatchObject({ resyncs: 1, cursorResets: 1 });

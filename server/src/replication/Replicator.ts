@@ -33,7 +33,7 @@ import { encodeCursor, startSeq } from './cursor.js';
 import { resyncFromSummary } from './resync.js';
 import { ReplicationEvents } from './ReplicationEvents.js';
 import type { NodeHealth, PullResync, ReplicatedListener, ReplicatorApi, ReplicatorOptions, ReplicatorStats } from './types.js';
-import type { PullReply } from '@syncline/shared';
+import type { PullOnly, PullReply } from '@syncline/shared';
 
 export interface ReplicatorConfig extends ReplicatorOptions {
   /** A full repair pass over all node pairs every this many health ticks (default 10), keeping repair cursors fresh. */
@@ -161,7 +161,15 @@ export class Replicator implements ReplicatorApi {
     return this.tracker.listen(listener);
   }
 
-  async pull(space: string, cursor: string | null | undefined, limit: number, resync?: PullResync): Promise<Omit<PullReply, 'space'>> {
+  async pull(
+    space: string,
+    cursor: string | null | undefined,
+    limit: number,
+    only?: PullOnly,
+    resync?: PullResync,
+  ): Promise<Omit<PullReply, 'space'>> {
+    // A document's own pull restarts at 0 on a new primary: its updates are all it holds.
+    if (only && 'doc' in only) resync = undefined;
     // A failing primary is marked down by the call; the next one is tried.
     for (let attempt = 0; attempt < this.nodes.size; attempt++) {
       const primary = this.nodes.primary();
@@ -173,7 +181,7 @@ export class Replicator implements ReplicatorApi {
       let page;
       try {
         if (reset && Array.isArray(resync)) {
-          const pullOn = (after: number, n: number) => this.call(primary, 'pull', (node) => node.pull(space, after, n));
+          const pullOn = (after: number, n: number) => this.call(primary, 'pull', (node) => node.pull(space, after, n, only));
           const found = await resyncFromSummary(pullOn, resync, limit);
           if (found) {
             this.counters.resyncs++;
@@ -181,7 +189,7 @@ export class Replicator implements ReplicatorApi {
             return { records: found.records, docs: found.docs, cursor: encodeCursor(primary.node.id, found.lastSeq), hasMore: false };
           }
         }
-        page = await this.call(primary, 'pull', (n) => n.pull(space, afterSeq, limit));
+        page = await this.call(primary, 'pull', (n) => n.pull(space, afterSeq, limit, only));
       } catch (err) {
         if (isNodeFault(err)) continue;
         throw err; // the request itself is bad (e.g. limit): no other node would take it

@@ -2,7 +2,7 @@
  * The replicator's contract as the server sees it. `Replicator.ts`
  * implements it over an ordered list of StorageNodes (DESIGN §3).
  */
-import type { AckMode, OpResult, PullReply } from '@syncline/shared';
+import type { AckMode, OpResult, PullOnly, PullReply } from '@syncline/shared';
 import type { EventLogger } from './ReplicationEvents.js';
 import type { StoredOp } from '../storage/StorageNode.js';
 
@@ -48,8 +48,17 @@ export interface ReplicatorApi {
   write(ops: StoredOp[], mode?: AckMode): Promise<OpResult[]>;
   /** Called when ops have reached every configured node. */
   onReplicated(listener: ReplicatedListener): () => void;
-  /** Pull a page from the current primary; the cursor names the node that issued it. */
-  pull(space: string, cursor: string | null | undefined, limit: number, resync?: PullResync): Promise<Omit<PullReply, 'space'>>;
+  /**
+   * Pull a page from the current primary; the cursor names the node that issued it. `only` filters
+   * (StorageNode.pull); `resync` answers a cursor of another node from the client's summary (docs/failover.md).
+   */
+  pull(
+    space: string,
+    cursor: string | null | undefined,
+    limit: number,
+    only?: PullOnly,
+    resync?: PullResync,
+  ): Promise<Omit<PullReply, 'space'>>;
   /** Whether a write in this mode could be acknowledged now (for /readyz). */
   canAck(mode?: AckMode): boolean;
   health(): NodeHealth[];

@@ -8,6 +8,6 @@ export async function handlePull(ctx: ServerContext, conn: ConnectionContext, pa
   const req = PullRequestSchema.parse(payload);
   await authorize(ctx, conn, req.space, 'read');
   const limit = Math.min(req.limit ?? ctx.opts.limits.maxPullLimit, ctx.opts.limits.maxPullLimit);
-  const page = await ctx.replicator.pull(req.space, req.cursor ?? null, limit, req.resync);
+  const page = await ctx.replicator.pull(req.space, req.cursor ?? null, limit, req.only, req.resync);
   return { space: req.space, ...page };
 }

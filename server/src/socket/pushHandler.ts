@@ -18,12 +18,17 @@ export async function handlePush(ctx: ServerContext, conn: ConnectionContext, pa
   const out = await writeChanges(ctx, conn, changes, { ack: req.ack });
   return new ReplyThen<PushReply>({ results: out.results, ack: out.ack }, () => {
     out.afterReply();
-    poke(ctx, changes, out.results);
+    liveAfterWrite(ctx, changes, out.results);
   });
 }
 
-/** Tells the rooms of the spaces a write changed (also used by the HTTP records API). */
-export function poke(ctx: ServerContext, changes: Change[], results: OpResult[]): void {
+/**
+ * Tells the rooms of the spaces a write changed (also used by the HTTP
+ * records API): committed record rows go out as `changes` (live/); without
+ * live delivery, a `poke`.
+ */
+export function liveAfterWrite(ctx: ServerContext, changes: Change[], results: OpResult[]): void {
+  if (ctx.live) return ctx.live.committed(changes, results);
   const spaces = new Set(changes.filter((_, i) => results[i]!.status === 'ok').map((c) => c.space));
   for (const space of spaces) ctx.io.to(roomOf(space)).emit(Events.poke, { space } satisfies PokeMessage);
 }

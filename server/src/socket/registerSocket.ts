@@ -10,8 +10,9 @@ import { handleSubscribe, handleUnsubscribe } from './subscribeHandlers.js';
 import { handleAwareness } from './awarenessHandler.js';
 import { guardPackets } from '../limits/guardPackets.js';
 import { expireConnection } from '../auth/expireConnection.js';
+import { handleSubscribeDocs, handleUnsubscribeDocs } from '../live/docSubscriptions.js';
 
-const KNOWN = new Set<string>([Events.push, Events.pull, Events.subscribe, Events.unsubscribe, Events.awareness]);
+const KNOWN = new Set<string>([Events.push, Events.pull, Events.subscribe, Events.unsubscribe, Events.awareness, Events.subscribeDocs, Events.unsubscribeDocs]);
 
 export function registerSocket(ctx: ServerContext, socket: Socket): void {
   const conn = socket.data.ctx as ConnectionContext;
@@ -31,6 +32,8 @@ export function registerSocket(ctx: ServerContext, socket: Socket): void {
   onRequest(socket, ctx, Events.pull, (p) => handlePull(ctx, conn, p));
   onRequest(socket, ctx, Events.subscribe, (p) => handleSubscribe(ctx, conn, socket, p));
   onRequest(socket, ctx, Events.unsubscribe, (p) => handleUnsubscribe(socket, p));
+  onRequest(socket, ctx, Events.subscribeDocs, (p) => handleSubscribeDocs(ctx, conn, socket, p));
+  onRequest(socket, ctx, Events.unsubscribeDocs, (p) => handleUnsubscribeDocs(socket, p));
   onRequest(socket, ctx, Events.awareness, (p) => handleAwareness(ctx, conn, socket, p), { ackOptional: true });
 
   const welcome: Welcome = {

@@ -6,12 +6,12 @@
  * `setDown(true)` makes every call fail with STORAGE_ERROR, to simulate an
  * unreachable node in replicator tests.
  */
-import { recordKey, SyncError, type DocRow, type RecordRow } from '@syncline/shared';
+import { recordKey, SyncError, type DocRow, type PullOnly, type RecordRow } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
 import { decodeOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
-import { checkPullArgs, toPullPage } from './pullPage.js';
+import { checkPullArgs, pullScope, toPullPage } from './pullPage.js';
 import { parseState } from './stateCodec.js';
 
 interface MemRecord {
@@ -77,16 +77,17 @@ export class MemoryNode implements StorageNode {
     return plan.outcomes;
   }
 
-  async pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
+  async pull(space: string, afterSeq: number, limit: number, only?: PullOnly): Promise<PullPage> {
     this.check();
     checkPullArgs(afterSeq, limit);
+    const scope = pullScope(only);
     const records: RecordRow[] = [...this.records.values()]
-      .filter((r) => r.space === space && r.seq > afterSeq)
+      .filter((r) => scope.records && r.space === space && r.seq > afterSeq)
       .sort((a, b) => a.seq - b.seq)
       .slice(0, limit + 1)
       .map((r) => ({ space: r.space, table: r.table, id: r.id, state: parseState(r.stateJson), seq: r.seq }));
     const docs = this.docs
-      .filter((d) => d.space === space && d.seq > afterSeq)
+      .filter((d) => scope.docs && d.space === space && d.seq > afterSeq && (scope.doc === undefined || d.doc === scope.doc))
       .slice(0, limit + 1)
       .map((d) => ({ ...d, update: d.update.slice() }));
     return toPullPage(records, docs, afterSeq, limit);

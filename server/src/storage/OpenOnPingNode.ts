@@ -9,6 +9,7 @@
  * After `close()` it stops reopening, so a shutdown's last health round
  * cannot bring it back.
  */
+import type { PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 
 export class OpenOnPingNode implements StorageNode {
@@ -51,8 +52,8 @@ export class OpenOnPingNode implements StorageNode {
   applyBatch(ops: StoredOp[]): Promise<ApplyOutcome[]> {
     return this.inner.applyBatch(ops);
   }
-  pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
-    return this.inner.pull(space, afterSeq, limit);
+  pull(space: string, afterSeq: number, limit: number, only?: PullOnly): Promise<PullPage> {
+    return this.inner.pull(space, afterSeq, limit, only);
   }
   readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
     return this.inner.readOpLog(afterLogSeq, limit);

@@ -13,14 +13,14 @@
  * at the TCP timeout.
  */
 import type pg from 'pg';
-import { recordKey, SyncError } from '@syncline/shared';
+import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
 import { decodeOp, toBuffer, validateOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { createPgPool } from './pgDriver.js';
 import { migratePostgres, quoteSchema } from './postgresSchema.js';
-import { checkPullArgs, toPullPage } from './pullPage.js';
+import { checkPullArgs, pullScope, toPullPage } from './pullPage.js';
 import { parseState } from './stateCodec.js';
 import { storageError } from './storageError.js';
 
@@ -165,17 +165,18 @@ export class PostgresNode implements StorageNode {
     return states;
   }
 
-  async pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
+  async pull(space: string, afterSeq: number, limit: number, only?: PullOnly): Promise<PullPage> {
     checkPullArgs(afterSeq, limit);
-    // One statement: one snapshot for both tables.
+    const scope = pullScope(only);
+    // One statement: one snapshot for both tables. $4: records wanted; $5: docs wanted; $6: one doc or NULL for all.
     const rows = await this.query<{ kind: string; seq: string; a: string; b: string | null; state: string | null; bytes: Buffer | null }>(
       `(SELECT 'r' AS kind, seq, id AS a, tbl AS b, state, NULL::bytea AS bytes FROM ${this.s}.records
-          WHERE space = $1 AND seq > $2 ORDER BY seq LIMIT $3)
+          WHERE $4::boolean AND space = $1 AND seq > $2 ORDER BY seq LIMIT $3)
        UNION ALL
        (SELECT 'd', seq, doc, NULL, NULL, update_bytes FROM ${this.s}.doc_updates
-          WHERE space = $1 AND seq > $2 ORDER BY seq LIMIT $3)
+          WHERE $5::boolean AND space = $1 AND seq > $2 AND ($6::text IS NULL OR doc = $6::text) ORDER BY seq LIMIT $3)
        ORDER BY seq`,
-      [space, afterSeq, limit + 1],
+      [space, afterSeq, limit + 1, scope.records, scope.docs, scope.doc ?? null],
     );
     const records = [];
     const docs = [];

@@ -19,12 +19,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { recordKey, SyncError } from '@syncline/shared';
+import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest } from './digest.js';
 import { toBuffer } from './opCodec.js';
 import { planBatch } from './planBatch.js';
-import { checkPullArgs, toPullPage } from './pullPage.js';
+import { checkPullArgs, pullScope, toPullPage } from './pullPage.js';
 import { migrateSqlite } from './sqliteSchema.js';
 import { elidable, rebuildOpJson } from './sqliteOpLog.js';
 import { canonicalOf, encodeCompactState } from './stateCodec.js';
@@ -165,16 +165,19 @@ export class SqliteNode implements StorageNode {
     return plan.outcomes;
   }
 
-  async pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
-    return pullPageOf(space, this.pullText(space, afterSeq, limit));
+  async pull(space: string, afterSeq: number, limit: number, only?: PullOnly): Promise<PullPage> {
+    return pullPageOf(space, this.pullText(space, afterSeq, limit, only));
   }
 
   /** A pull page with states as stored text (the worker-thread node parses them on its own thread). */
-  pullText(space: string, afterSeq: number, limit: number): PullPageText {
+  pullText(space: string, afterSeq: number, limit: number, only?: PullOnly): PullPageText {
     checkPullArgs(afterSeq, limit);
+    const scope = pullScope(only);
     return this.read((s) => {
-      const recs = s.pullRecords.all(space, afterSeq, limit + 1) as { tbl: string; id: string; state: string; seq: number }[];
-      const docRows = s.pullDocs.all(space, afterSeq, limit + 1) as { doc: string; update_bytes: Buffer; seq: number }[];
+      const recs = (scope.records ? s.pullRecords.all(space, afterSeq, limit + 1) : []) as { tbl: string; id: string; state: string; seq: number }[];
+      const docRows = (
+        !scope.docs ? [] : scope.doc === undefined ? s.pullDocs.all(space, afterSeq, limit + 1) : s.pullDoc.all(space, scope.doc, afterSeq, limit + 1)
+      ) as { doc: string; update_bytes: Buffer; seq: number }[];
       const records = recs.map((r) => ({ space, table: r.tbl, id: r.id, state: r.state, seq: r.seq }));
       const docs = docRows.map((d) => ({ space, doc: d.doc, update: new Uint8Array(d.update_bytes), seq: d.seq }));
       return toPullPage(records, docs, afterSeq, limit);

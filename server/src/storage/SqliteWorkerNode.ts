@@ -17,7 +17,7 @@
  * either way, and repair settles it from the peers' op logs.
  */
 import { Worker } from 'node:worker_threads';
-import { SyncError, type ErrorCode } from '@syncline/shared';
+import { SyncError, type ErrorCode, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import type { SqliteNodeOptions } from './SqliteNode.js';
 import type { WorkerCall, WorkerReply } from './sqliteWorker.js';
@@ -126,8 +126,8 @@ export class SqliteWorkerNode implements StorageNode {
     return this.call('applyBatch', ops);
   }
 
-  async pull(space: string, afterSeq: number, limit: number): Promise<PullPage> {
-    return pullPageOf(space, await this.call<PullPageText>('pullText', space, afterSeq, limit));
+  async pull(space: string, afterSeq: number, limit: number, only?: PullOnly): Promise<PullPage> {
+    return pullPageOf(space, await this.call<PullPageText>('pullText', space, afterSeq, limit, only));
   }
 
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {

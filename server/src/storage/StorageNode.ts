@@ -13,7 +13,7 @@
  *    A reader never sees seq N+1 committed while N is still to come
  *    (writes to one node are serialized, also across processes sharing it).
  */
-import type { Change, RecordRow, DocRow } from '@syncline/shared';
+import type { Change, RecordRow, DocRow, PullOnly } from '@syncline/shared';
 
 /** An op as stored: the client's change, possibly re-stamped by the server. */
 export type StoredOp = Change;
@@ -60,8 +60,12 @@ export interface StorageNode {
    */
   applyBatch(ops: StoredOp[]): Promise<ApplyOutcome[]>;
 
-  /** Changes of one space after `afterSeq`, in seq order, at most `limit` rows in all. */
-  pull(space: string, afterSeq: number, limit: number): Promise<PullPage>;
+  /**
+   * Changes of one space after `afterSeq`, in seq order, at most `limit` rows in all.
+   * `only` narrows it to record rows (`{ records: true }`) or to one document's
+   * updates (`{ doc }`); `lastSeq` is then the highest seq of a row included.
+   */
+  pull(space: string, afterSeq: number, limit: number, only?: PullOnly): Promise<PullPage>;
 
   /** The op log after a position, for repair of peers. */
   readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage>;

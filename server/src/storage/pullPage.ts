@@ -1,5 +1,12 @@
 /** Helpers shared by the nodes' read paths. */
-import { SyncError, type DocRow, type RecordRow } from '@syncline/shared';
+import { SyncError, type DocRow, type PullOnly, type RecordRow } from '@syncline/shared';
+
+/** What a filtered pull reads: record rows, and doc rows of every doc (`true`), one doc (a name) or none. */
+export function pullScope(only: PullOnly | undefined): { records: boolean; docs: boolean; doc?: string } {
+  if (!only) return { records: true, docs: true };
+  if ('doc' in only) return { records: false, docs: true, doc: only.doc };
+  return { records: true, docs: false };
+}
 
 export function checkPullArgs(afterSeq: number, limit: number): void {
   if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)

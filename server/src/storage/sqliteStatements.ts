@@ -27,6 +27,7 @@ export function prepareSqlite(db: Database.Database) {
     insertOp: p(`INSERT INTO ops (log_seq, op_id, op, rid) VALUES (?, ?, ?, ?)`),
     pullRecords: p(`SELECT tbl, id, state, seq FROM records WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?`),
     pullDocs: p(`SELECT doc, update_bytes, seq FROM doc_updates WHERE space = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    pullDoc: p(`SELECT doc, update_bytes, seq FROM doc_updates WHERE space = ? AND doc = ? AND seq > ? ORDER BY seq LIMIT ?`),
     docsToCompact: p(`SELECT space, doc, COUNT(*) AS rows FROM doc_updates GROUP BY space, doc HAVING COUNT(*) >= ? LIMIT ?`),
     docUpdates: p(`SELECT seq, update_bytes FROM doc_updates WHERE space = ? AND doc = ? ORDER BY seq`),
     setDocUpdate: p(`UPDATE doc_updates SET update_bytes = ? WHERE seq = ?`),

@@ -6,7 +6,7 @@
  * go on.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SyncError } from '@syncline/shared';
+import { SyncError, type PullOnly } from '@syncline/shared';
 import { SqliteNode, type SqliteNodeOptions } from './SqliteNode.js';
 import type { StoredOp } from './StorageNode.js';
 
@@ -41,7 +41,7 @@ const methods: Record<string, (...args: never[]) => unknown> = {
     setImmediate(() => port.close());
   },
   applyBatch: (ops: StoredOp[]) => node.applyBatch(ops),
-  pullText: (space: string, after: number, limit: number) => node.pullText(space, after, limit),
+  pullText: (space: string, after: number, limit: number, only?: PullOnly) => node.pullText(space, after, limit, only),
   readOpLogText: (after: number, limit: number) => node.readOpLogText(after, limit),
   hasOps: async (ids: string[]) => [...(await node.hasOps(ids))],
   opCount: () => node.opCount(),

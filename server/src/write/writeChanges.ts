@@ -2,8 +2,9 @@
  * The one write pipeline behind the socket `push` and the HTTP records API:
  * authorize, size checks, the extensions' per-op `validateChange`, bound
  * clock skew, write through the replicator, one OpResult per change (in
- * order). The caller answers, then runs `afterReply` (replicated notices)
- * and tells the spaces' rooms (socket/pushHandler.ts `poke`).
+ * order). Validated Yjs updates are relayed to their documents' rooms
+ * before the write (live/). The caller answers, then runs `afterReply`
+ * (replicated notices) and `liveAfterWrite` (committed rows to the rooms).
  *
  * `atomic`: when one op is refused before writing, every op of the call is
  * refused with that error (an HTTP PUT is a delete + put that must not be
@@ -77,6 +78,8 @@ export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, 
   });
   ctx.metrics.recordRestamp(stamps.size);
 
+  // Yjs updates go to the document's other subscribers no later than the primary commit (live/).
+  ctx.live?.relayDocs(conn.socketId, toWrite);
   const opIds = toWrite.map((c) => c.opId);
   ctx.notifier.track(conn.socketId, opIds);
   const written = toWrite.length > 0 ? await writeOps(ctx, toWrite, mode) : [];

@@ -20,6 +20,8 @@ export interface YjsShape {
   clients: number;
   edits: number;
   everyMs: number;
+  /** Documents the clients are spread over (client i edits document i % docs); default 1. */
+  docs?: number;
 }
 
 export interface YjsResult {
@@ -28,8 +30,10 @@ export interface YjsResult {
   p99: number;
 }
 
-export async function runYjs(shape: YjsShape, connect: (i: number) => YjsPeer | Promise<YjsPeer>): Promise<YjsResult> {
-  const peers = await Promise.all(Array.from({ length: shape.clients }, (_, i) => connect(i)));
+export async function runYjs(shape: YjsShape, connect: (i: number, doc: string) => YjsPeer | Promise<YjsPeer>): Promise<YjsResult> {
+  const nDocs = shape.docs ?? 1;
+  const docOf = (i: number) => (nDocs === 1 ? 'bench-doc' : `bench-doc-${i % nDocs}`);
+  const peers = await Promise.all(Array.from({ length: shape.clients }, (_, i) => connect(i, docOf(i))));
   const docs = peers.map((p) => p.doc);
   const latencies: number[] = [];
   const seen = docs.map(() => 0);
@@ -45,7 +49,9 @@ export async function runYjs(shape: YjsShape, connect: (i: number) => YjsPeer | 
     });
   });
   await Promise.all(peers.map((p) => p.synced));
-  const total = shape.clients * shape.edits;
+  // Every replica receives the edits of the clients on its document.
+  const perDoc = (i: number) => Array.from({ length: shape.clients }, (_, j) => j).filter((j) => docOf(j) === docOf(i)).length;
+  const totals = docs.map((_, i) => perDoc(i) * shape.edits);
   const t0 = performance.now();
   await Promise.all(
     docs.map(async (doc, i) => {
@@ -59,10 +65,10 @@ export async function runYjs(shape: YjsShape, connect: (i: number) => YjsPeer | 
       }
     }),
   );
-  await waitFor(() => seen.every((n) => n === total), 120_000, 'all Yjs replicas to receive every edit', 1);
-  const texts = new Set(docs.map((d) => d.getText('body').toString()));
+  await waitFor(() => seen.every((n, i) => n === totals[i]), 180_000, 'all Yjs replicas to receive every edit', 1);
+  const texts = new Set(docs.map((d, i) => `${docOf(i)}\u0000${d.getText('body').toString()}`));
   const converge = performance.now() - t0;
   await Promise.all(peers.map((p) => p.destroy()));
-  if (texts.size !== 1) throw new Error(`Yjs replicas diverged: ${texts.size} distinct texts`);
+  if (texts.size !== nDocs) throw new Error(`Yjs replicas diverged: ${texts.size} distinct texts for ${nDocs} document(s)`);
   return { converge, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }

@@ -8,5 +8,6 @@ import { browserBaselines } from './browserBaselines.js';
 import { fanout } from './fanout.js';
 import { connections } from './connections.js';
 import { synclineBrowser } from './synclineBrowser.js';
+import { liveDelivery } from './liveDelivery.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, yjsSyncline, browserBaselines, synclineBrowser, fanout, connections];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, yjsSyncline, browserBaselines, synclineBrowser, fanout, connections, liveDelivery];

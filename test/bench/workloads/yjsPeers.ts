@@ -13,18 +13,18 @@ import { sleep } from '../lib/stats.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { YJS_SHAPE } from './yjsShape.js';
 
-function hocuspocusPeer(url: string): YjsPeer {
+export function hocuspocusPeer(url: string, name = 'bench-doc'): YjsPeer {
   const doc = new Y.Doc();
   let resolve!: () => void;
   const synced = new Promise<void>((r) => (resolve = r));
   // With `url` (no shared websocketProvider) the provider owns and connects its socket.
-  const provider = new HocuspocusProvider({ url, WebSocketPolyfill: WebSocket, name: 'bench-doc', document: doc, onSynced: () => resolve() } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  const provider = new HocuspocusProvider({ url, WebSocketPolyfill: WebSocket, name, document: doc, onSynced: () => resolve() } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   return { doc, synced, destroy: () => provider.destroy() };
 }
 
-function yWebsocketPeer(url: string): YjsPeer {
+export function yWebsocketPeer(url: string, name = 'bench-doc'): YjsPeer {
   const doc = new Y.Doc();
-  const provider = new WebsocketProvider(url, 'bench-doc', doc, { WebSocketPolyfill: WebSocket as never, disableBc: true });
+  const provider = new WebsocketProvider(url, name, doc, { WebSocketPolyfill: WebSocket as never, disableBc: true });
   const synced = new Promise<void>((r) => provider.once('sync', () => r()));
   return { doc, synced, destroy: () => provider.destroy() };
 }

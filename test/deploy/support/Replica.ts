@@ -1,6 +1,6 @@
 /**
  * A minimal sync client over a raw socket: subscribes to one space and
- * pulls after its cursor only when poked (or when told to), keeping the
+ * pulls after its cursor only when poked or sent `changes` (or when told to), keeping the
  * records it has seen. It never polls on its own, so a test can tell a poke
  * that arrived from one that did not.
  */
@@ -22,11 +22,15 @@ export class Replica {
     readonly space: string,
     private readonly opts: { pullOnPoke?: boolean } = {},
   ) {
-    socket.on('poke', (m: PokeMessage) => {
-      if (m.space !== space) return;
+    // A `changes` message (live delivery of the committed rows) counts as a poke here: this
+    // replica does not apply delivered rows, it pulls after its cursor on either.
+    const onPoke = (m: PokeMessage) => {
+      if (m?.space !== space) return;
       this.pokes.push(performance.now());
       if (this.opts.pullOnPoke ?? true) void this.pull().catch(() => undefined);
-    });
+    };
+    socket.on('poke', onPoke);
+    socket.on('changes', onPoke);
   }
 
   async subscribe(): Promise<void> {

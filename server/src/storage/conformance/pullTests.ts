@@ -36,6 +36,29 @@ export function pullTests(open: Open): void {
     await expect(node.pull('s', 0, 0)).rejects.toThrow();
   });
 
+  it('filters by document or to records only (pull `only`)', async () => {
+    const { node } = await open();
+    await node.applyBatch([put('a', 1, { n: 1 }), yjs('d1', [1]), yjs('d2', [2]), put('b', 1, { n: 2 })]);
+    await node.applyBatch([yjs('d1', [3]), yjs('d2', [4], { space: 'other' }), yjs('d2', [5])]);
+    const d1 = await node.pull('s', 0, 1000, { doc: 'd1' });
+    expect(d1.records).toEqual([]);
+    expect(d1.docs.map((d) => [d.doc, [...d.update]])).toEqual([['d1', [1]], ['d1', [3]]]);
+    expect(d1.lastSeq).toBe(d1.docs[1]!.seq);
+    const d2 = await node.pull('s', 0, 1000, { doc: 'd2' });
+    expect(d2.docs.map((d) => [d.doc, [...d.update]])).toEqual([['d2', [2]], ['d2', [5]]]);
+    const recs = await node.pull('s', 0, 1000, { records: true });
+    expect(recs.docs).toEqual([]);
+    expect(recs.records.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(recs.lastSeq).toBe(recs.records[1]!.seq);
+    // Paging a filtered pull: limit counts only the rows it returns, and never skips one.
+    const first = await node.pull('s', 0, 1, { doc: 'd1' });
+    expect(first.docs.map((d) => [...d.update])).toEqual([[1]]);
+    expect(first.hasMore).toBe(true);
+    const rest = await node.pull('s', first.lastSeq, 1, { doc: 'd1' });
+    expect(rest.docs.map((d) => [...d.update])).toEqual([[3]]);
+    expect((await node.pull('s', rest.lastSeq, 1, { doc: 'd1' })).docs).toEqual([]);
+  });
+
   it('filters by space', async () => {
     const { node } = await open();
     await node.applyBatch([put('a', 1, { n: 1 }), put('a', 1, { n: 2 }, { space: 'other' }), yjs('d', [1], { space: 'other' })]);
