@@ -17,3 +17,4 @@ export * from './merge.js';
 export * from './changes.js';
 export * from './protocol.js';
 export * from './random.js';
+export * from './clientIdentity.js';

@@ -99,11 +99,12 @@ describe('bad input', () => {
     expect((await request<ErrorReply>(s, 'drop_tables', { please: true })).error).toMatchObject({ code: 'UNKNOWN_EVENT' });
     expect((await request<ErrorReply>(s, '__proto__', null)).error.code).toBe('UNKNOWN_EVENT');
     s.emit('nonsense', 1, 2, 3); // no ack: nothing to answer
-    s.emit('push', { changes: [new ChangeMaker('odd').put('s', 'noack', { v: 1 })] }); // no ack: dropped
+    const odd = new ChangeMaker('odd');
+    s.emit('push', { changes: [odd.put('s', 'noack', { v: 1 })] }); // no ack: dropped
     s.emit('pull');
     s.emit('subscribe', 'x', 'y');
     // The same connection still works afterwards.
-    const ok = await request<PushReply>(s, 'push', { changes: [new ChangeMaker('odd2').put('s', 'later', { v: 1 })] });
+    const ok = await request<PushReply>(s, 'push', { changes: [odd.put('s', 'later', { v: 1 })] });
     expect(ok.results[0]!.status).toBe('ok');
     s.close();
     await stillServes();

@@ -17,6 +17,8 @@ import { boundClockSkew } from '../socket/clockSkew.js';
 import { capAckMode } from '../socket/capAckMode.js';
 import { changeProblem } from '../socket/changeLimits.js';
 import { validateChange } from './validateChanges.js';
+import { writerProblem } from './writerIdentity.js';
+
 
 export interface WriteOptions {
   /** Requested ack mode (capped by `--max-ack`); default: the server's mode. */
@@ -24,6 +26,8 @@ export interface WriteOptions {
   /** The role the writer needs per space: `write` (sockets) or `service` (HTTP). */
   action?: Extract<SpaceAction, 'write' | 'service'>;
   atomic?: boolean;
+  /** The HLC node every put/delete must carry: the writer's client id (default), or null when the server stamps (HTTP). */
+  stampNode?: string | null;
 }
 
 export interface WriteOutcome {
@@ -44,7 +48,7 @@ export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, 
   const results: (OpResult | undefined)[] = [];
   const accepted: (Change | undefined)[] = [];
   for (const c of changes) {
-    let problem = denied.get(c.space) ?? changeProblem(c, ctx.opts.limits);
+    let problem = denied.get(c.space) ?? writerProblem(c, conn.clientId, opts.stampNode === undefined ? conn.clientId : opts.stampNode) ?? changeProblem(c, ctx.opts.limits);
     let change: Change | undefined;
     if (!problem) {
       try {
