@@ -26,6 +26,7 @@ import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
 import { DocCompactor } from './docs/DocCompactor.js';
 import { synclineParser } from './docs/socketParser.js';
+import { YjsOwners, memoryOwnerStore, nodeOwnerStore } from './docs/YjsOwners.js';
 import { drainServer } from './drainServer.js';
 
 export interface SynclineServer {
@@ -80,6 +81,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     notifier,
     inflight: new InflightTracker(),
     logger: opts.logger,
+    yjsOwners: new YjsOwners(opts.nodes?.length ? nodeOwnerStore(opts.nodes) : memoryOwnerStore()),
     isDraining: () => draining !== undefined,
   };
 

@@ -8,6 +8,7 @@ import type { Extension } from '../Extension.js';
 import type { ServerMetrics } from '../metrics/ServerMetrics.js';
 import type { ReplicatedNotifier } from './ReplicatedNotifier.js';
 import type { InflightTracker } from '../InflightTracker.js';
+import type { YjsOwners } from '../docs/YjsOwners.js';
 
 export interface ServerContext {
   opts: ResolvedOptions;
@@ -19,6 +20,8 @@ export interface ServerContext {
   notifier: ReplicatedNotifier;
   inflight: InflightTracker;
   logger: Logger;
+  /** Who owns each Yjs clientID of each document (docs/YjsOwners.ts); absent in unit-test contexts. */
+  yjsOwners?: YjsOwners;
   /** True once a drain started: new requests are answered SERVER_DRAINING. */
   isDraining(): boolean;
 }

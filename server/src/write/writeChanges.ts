@@ -18,7 +18,10 @@ import { capAckMode } from '../socket/capAckMode.js';
 import { changeProblem } from '../socket/changeLimits.js';
 import { validateChange } from './validateChanges.js';
 import { writerProblem } from './writerIdentity.js';
+import { writerIdentity } from '../docs/YjsOwners.js';
+import type { AuthInfo } from '../auth/AuthOptions.js';
 
+const authSub = (conn: ConnectionContext) => (conn.data.auth as AuthInfo | undefined)?.sub;
 
 export interface WriteOptions {
   /** Requested ack mode (capped by `--max-ack`); default: the server's mode. */
@@ -53,6 +56,8 @@ export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, 
     if (!problem) {
       try {
         change = await validateChange(ctx.extensions, conn, c);
+        if (change.kind === 'yjs' && ctx.yjsOwners) problem = await ctx.yjsOwners.check(writerIdentity(authSub(conn), conn.clientId), change);
+        if (problem) change = undefined;
       } catch (err) {
         problem = toSyncError(err);
       }
