@@ -25,7 +25,7 @@ import { recordsRoutes } from './records/recordsRoutes.js';
 import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
 import { DocCompactor } from './docs/DocCompactor.js';
-import { synclineParser } from './docs/socketParser.js';
+import { markHandshakeDone, synclineParser } from './docs/socketParser.js';
 import { YjsOwners, memoryOwnerStore, nodeOwnerStore } from './docs/YjsOwners.js';
 import { drainServer } from './drainServer.js';
 
@@ -59,8 +59,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     wsEngine: WebSocketServer,
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
-    // Every Yjs update is a binary attachment; the default parser allows 10 per packet.
-    parser: synclineParser(Math.max(opts.limits.maxBatch, opts.limits.maxPullLimit) * 2 + 10),
+    // Every Yjs update of a push is a binary attachment; bounded by count and bytes before buffering.
+    parser: synclineParser({ maxAttachments: opts.limits.maxBatch + 10, maxPacketBytes: opts.limits.maxMessageBytes }),
   });
   const adapter = setupAdapter(io, opts.adapter, opts.logger);
   const metrics = new ServerMetrics(opts.replicator, opts.serverId);
@@ -92,7 +92,10 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   app.use(errorHandler(opts.logger));
 
   io.use(handshakeMiddleware(ctx));
-  io.on('connection', (socket) => registerSocket(ctx, socket));
+  io.on('connection', (socket) => {
+    markHandshakeDone(socket);
+    registerSocket(ctx, socket);
+  });
 
   const poller = new PollPoker({
     replicator: opts.replicator,
