@@ -26,7 +26,8 @@ import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
 import { LiveDelivery } from './live/LiveDelivery.js';
 import { DocCompactor } from './docs/DocCompactor.js';
-import { synclineParser } from './docs/socketParser.js';
+import { markHandshakeDone, synclineParser } from './docs/socketParser.js';
+import { YjsOwners, memoryOwnerStore, nodeOwnerStore } from './docs/YjsOwners.js';
 import { drainServer } from './drainServer.js';
 
 export interface SynclineServer {
@@ -59,8 +60,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     wsEngine: WebSocketServer,
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
-    // Every Yjs update is a binary attachment; the default parser allows 10 per packet.
-    parser: synclineParser(Math.max(opts.limits.maxBatch, opts.limits.maxPullLimit) * 2 + 10),
+    // Every Yjs update of a push is a binary attachment; bounded by count and bytes before buffering.
+    parser: synclineParser({ maxAttachments: opts.limits.maxBatch + 10, maxPacketBytes: opts.limits.maxMessageBytes }),
   });
   const adapter = setupAdapter(io, opts.adapter, opts.logger);
   const metrics = new ServerMetrics(opts.replicator, opts.serverId);
@@ -81,6 +82,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     notifier,
     inflight: new InflightTracker(),
     logger: opts.logger,
+    yjsOwners: new YjsOwners(opts.nodes?.length ? nodeOwnerStore(opts.nodes) : memoryOwnerStore()),
     isDraining: () => draining !== undefined,
   };
   ctx.live = new LiveDelivery({
@@ -97,7 +99,10 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   app.use(errorHandler(opts.logger));
 
   io.use(handshakeMiddleware(ctx));
-  io.on('connection', (socket) => registerSocket(ctx, socket));
+  io.on('connection', (socket) => {
+    markHandshakeDone(socket);
+    registerSocket(ctx, socket);
+  });
 
   const poller = new PollPoker({
     replicator: opts.replicator,

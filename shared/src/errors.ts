@@ -26,6 +26,11 @@ export const ErrorCodes = {
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   /** HTTP API: no such record (or table, when the server declares its tables). */
   NOT_FOUND: 'NOT_FOUND',
+  /**
+   * The client id, op id, HLC node or Yjs clientID does not belong to the
+   * writer's identity (docs/security.md "Writer identity").
+   */
+  IDENTITY_MISMATCH: 'IDENTITY_MISMATCH',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -19,3 +19,4 @@ export * from './protocol.js';
 export * from './random.js';
 export * from './resyncSummary.js';
 export * from './liveCursor.js';
+export * from './clientIdentity.js';

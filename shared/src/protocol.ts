@@ -20,10 +20,16 @@ export const DEFAULT_LIMITS = {
   maxSubscriptions: 100,
 } as const;
 
-const name = z.string().min(1).max(256);
-const opId = z.string().min(3).max(300).regex(/^[^:\s]+:\d+$/, 'opId must be <clientId>:<counter>');
+/** A lone surrogate or a NUL: storage would replace it (U+FFFD) or refuse it, changing a key or losing a write. */
+const ILL_FORMED = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|\0/;
+export function isWellFormedName(s: string): boolean {
+  return !ILL_FORMED.test(s);
+}
+const wellFormed = [isWellFormedName, 'must be well-formed UTF-16 without NUL'] as const;
+const name = z.string().min(1).max(256).refine(...wellFormed);
+const opId = z.string().min(3).max(300).regex(/^[^:\s]+:\d+$/, 'opId must be <clientId>:<counter>').refine(...wellFormed);
 const hlc = z.string().max(300).refine(isHlc, 'invalid HLC stamp');
-const fieldName = z.string().min(1).max(256);
+const fieldName = z.string().min(1).max(256).refine(...wellFormed);
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected binary data');
 
 export const AckModeSchema = z.enum(AckModes);
@@ -60,7 +66,7 @@ export const ChangeSchema = z.discriminatedUnion('kind', [PutChangeSchema, Delet
 
 /** Handshake `auth` payload of the Socket.IO connection. */
 export const HandshakeSchema = z.object({
-  clientId: z.string().min(1).max(128).regex(/^[^:\s]+$/, 'clientId must not contain ":" or spaces'),
+  clientId: z.string().min(1).max(128).regex(/^[^:\s]+$/, 'clientId must not contain ":" or spaces').refine(...wellFormed),
   protocol: z.number().int(),
   token: z.string().max(16 * 1024).optional(),
 });
@@ -72,6 +78,12 @@ export const PushRequestSchema = z.strictObject({
   ack: AckModeSchema.optional(),
 });
 export type PushRequest = z.infer<typeof PushRequestSchema>;
+
+/** The push envelope alone: the server validates each change on its own so one bad op rejects only that op. */
+export const PushEnvelopeSchema = z.strictObject({
+  changes: z.array(z.unknown()).min(1),
+  ack: AckModeSchema.optional(),
+});
 
 export const PullRequestSchema = z.strictObject({
   space: name,

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { SyncError, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
+import { SyncError, boundClientId, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
 import type { SynclineServer } from '@syncline/server';
 import { SECRET, hsToken } from './support/tokens.js';
 import { startInProcess, socketTo } from './support/inProcess.js';
@@ -40,10 +40,10 @@ describe('authorization from app rules', () => {
       ],
     }));
     // The claim is ignored in this mode: it grants nothing by itself.
-    const s = await socketTo(base, 'ann', await hsToken({ sub: 'ann', spaces: { '*': 'write' } }));
-    const frozen = await socketTo(base, 'fro', await hsToken({ sub: 'frozen' }));
+    const s = await socketTo(base, boundClientId('ann', 'd'), await hsToken({ sub: 'ann', spaces: { '*': 'write' } }));
+    const frozen = await socketTo(base, boundClientId('frozen', 'd'), await hsToken({ sub: 'frozen' }));
     sockets.push(s, frozen);
-    const m = new SecMaker('ann');
+    const m = new SecMaker(boundClientId('ann', 'd'));
     const reply = (await s.emitWithAck('push', { changes: [m.put('user-ann', 'a', { v: 1 }), m.put('user-bob', 'b', { v: 1 }), m.put('lobby', 'c', { v: 1 })] })) as PushReply;
     expect(reply.results.map((r) => r.error?.code ?? r.status)).toEqual(['ok', 'FORBIDDEN', 'FORBIDDEN']);
     expect(((await s.emitWithAck('pull', { space: 'lobby' })) as PullReply).space).toBe('lobby');

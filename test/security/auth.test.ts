@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
-import type { WireError } from '@syncline/shared';
+import { boundClientId, type WireError } from '@syncline/shared';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, request } from '../helpers/syncClient.js';
 import { getJson } from '../helpers/http.js';
@@ -43,7 +43,7 @@ const spaces = { s: 'write' } as const;
 
 describe('handshake authentication', () => {
   it('accepts a valid HS256 token and refuses every bad one with UNAUTHORIZED', async () => {
-    const ok = await connectClient(hs.url, { token: await hsToken({ sub: 'u1', spaces }) });
+    const ok = await connectClient(hs.url, { clientId: boundClientId('u1', 'd'), token: await hsToken({ sub: 'u1', spaces }) });
     expect(ok.welcome.serverId).toBeTruthy();
     ok.close();
 

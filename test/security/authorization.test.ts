@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import type { ErrorReply, PullReply, PushReply, SubscribeReply } from '@syncline/shared';
+import { boundClientId, type ErrorReply, type PullReply, type PushReply, type SubscribeReply } from '@syncline/shared';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, request } from '../helpers/syncClient.js';
 import { SECRET, hsToken, type TokenClaims } from './support/tokens.js';
@@ -25,8 +25,10 @@ afterAll(async () => {
   await srv?.kill('SIGKILL');
 });
 
-async function as(clientId: string, spaces: TokenClaims['spaces']): Promise<{ s: Socket; m: SecMaker }> {
-  const s = await connectClient(srv.url, { clientId, token: await hsToken({ sub: clientId, spaces }) });
+/** Connects as subject `sub` with its bound client id (device `d`). */
+async function as(sub: string, spaces: TokenClaims['spaces']): Promise<{ s: Socket; m: SecMaker }> {
+  const clientId = boundClientId(sub, 'd');
+  const s = await connectClient(srv.url, { clientId, token: await hsToken({ sub, spaces }) });
   sockets.push(s);
   return { s, m: new SecMaker(clientId) };
 }
@@ -122,12 +124,12 @@ describe('per-space roles', () => {
 
   it("an authenticated connection cannot push another client's op ids", async () => {
     const { s } = await as('w8', { a: 'write' });
-    const victim = new SecMaker('victim');
-    const reply = await request(s, 'push', { changes: [victim.put('a', 'steal', { v: 1 })] });
-    expect((reply as ErrorReply).error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/victim/) });
+    const victim = new SecMaker(boundClientId('victim', 'd'));
+    const reply = await request<PushReply>(s, 'push', { changes: [victim.put('a', 'steal', { v: 1 })] });
+    expect(reply.results[0]).toMatchObject({ status: 'rejected', error: { code: 'IDENTITY_MISMATCH', message: expect.stringMatching(/does not belong/) } });
     // The victim's op id is still free: its own push is applied.
     const v = await as('victim', { a: 'write' });
-    const mine = { ...victim.put('a', 'mine', { v: 2 }), opId: 'victim:1' };
+    const mine = { ...victim.put('a', 'mine', { v: 2 }), opId: `${victim.clientId}:1` };
     expect(codes(await request<PushReply>(v.s, 'push', { changes: [mine] }))).toEqual(['ok']);
     const pulled = await request<PullReply>(v.s, 'pull', { space: 'a' });
     expect(pulled.records.find((r) => r.id === 'mine')).toBeDefined();

@@ -37,8 +37,9 @@ let fuzzToken: string;
 beforeAll(async () => {
   // High rate limit: the fuzzer should reach the handlers, not the bucket (limits.test.ts covers that).
   srv = await spawnServer({ args: ['--auth-secret', SECRET, '--ack', 'async', '--rate-limit', '100000', '--rate-burst', '100000', '--poll-poke-ms', '100'] });
-  fuzzToken = await hsToken({ sub: FUZZ_CLIENT, spaces: { f1: 'write', f2: 'read' } });
-  good = await connectClient(srv.url, { clientId: 'good', token: await hsToken({ sub: 'good', spaces: { good: 'write' } }) });
+  // Tokens without `sub` (service-style), so the fixed client ids need no subject binding.
+  fuzzToken = await hsToken({ spaces: { f1: 'write', f2: 'read' } });
+  good = await connectClient(srv.url, { clientId: 'good', token: await hsToken({ spaces: { good: 'write' } }) });
   bystander = new WellBehaved(good, 'good', 'good');
   bystander.start();
 });

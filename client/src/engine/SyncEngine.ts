@@ -13,6 +13,7 @@ import type { EngineStatus } from '../status/SyncStatus.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './EngineOptions.js';
 import { ensureClientId } from './ensureClientId.js';
+import { bindClientId } from './bindClientId.js';
 import { relayAwareness } from '../docs/relayAwareness.js';
 import { ServerRotation } from './ServerRotation.js';
 import { Signal } from './Signal.js';
@@ -92,6 +93,7 @@ export class SyncEngine {
       let detachAwareness: (() => void) | null = null;
       try {
         const token = await this.opts.getToken?.();
+        this.clientId = await bindClientId(this.opts.db, this.clientId, token);
         const auth = { clientId: this.clientId, protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) };
         const welcome = await t.connect(url, auth, this.opts.connectTimeoutMs ?? 5000);
         const session = new SyncSession(this.opts.db, t, this.opts, this.clientId, welcome, {

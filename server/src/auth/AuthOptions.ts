@@ -18,6 +18,11 @@ export interface AuthOptions {
   /** Tolerated clock difference with the token issuer for `exp`/`nbf`/`iat` (default 30 s). */
   clockToleranceSec?: number;
   /**
+   * Longest accepted token lifetime: `exp` minus `iat` (or minus now, without
+   * `iat`), in seconds. Default none when embedding; the CLI defaults to 86 400.
+   */
+  maxTokenLifetimeSec?: number;
+  /**
    * Where space roles come from. Default: the token's `spaces` claim
    * (`{ "team-1": "write", "*": "read" }`). A function decides from the
    * app's own rules instead (it may be async, e.g. a database lookup).

@@ -8,6 +8,7 @@ import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { SyncError } from '@syncline/shared';
 import type { AuthInfo, AuthOptions } from './AuthOptions.js';
 import { loadKeys } from './loadKeys.js';
+import { checkTokenTimes } from './tokenTimes.js';
 import { isSpacesClaim } from './spaceRoles.js';
 
 export class TokenVerifier {
@@ -33,6 +34,7 @@ export class TokenVerifier {
     } catch (err) {
       throw new SyncError('UNAUTHORIZED', reason(err));
     }
+    checkTokenTimes(claims, this.opts.clockToleranceSec ?? 30, this.opts.maxTokenLifetimeSec);
     if ((this.opts.roles ?? 'claim') === 'claim' && claims.spaces !== undefined && !isSpacesClaim(claims.spaces)) {
       throw new SyncError('UNAUTHORIZED', 'token claim `spaces` must map space names to "read", "write" or "service"');
     }

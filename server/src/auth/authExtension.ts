@@ -3,9 +3,9 @@
  * (priority 10): `onAuthenticate` verifies `handshake.token` and stores
  * `AuthInfo` in `ctx.data.auth` and the expiry in `ctx.expiresAt` (the
  * server disconnects the socket with UNAUTHORIZED then); `onAuthorize`
- * checks the space role; `beforeWrite` keeps a connection to op ids of its
- * own client id, so nobody can take another client's op ids (which would
- * turn that client's later writes into silent "duplicates").
+ * checks the space role. Writer identity (client id bound to `sub`, op ids
+ * and HLC nodes of the connection's own client id, checked per op) lives in
+ * auth/bindClientId.ts and write/writerIdentity.ts.
  *
  * ```ts
  * const verifier = new TokenVerifier({ secret: process.env.SECRET! });
@@ -39,11 +39,6 @@ export function authExtension(verifier: TokenVerifier): Extension {
       const allowed =
         roles === 'claim' ? isSpacesClaim(claims.spaces) && roleAllows(roleOf(claims.spaces, space), action) : await roles({ claims, space, action });
       if (!allowed) throw new SyncError('FORBIDDEN', `no ${action} role in space ${space.slice(0, 256)}`);
-    },
-    beforeWrite({ ctx, changes }) {
-      const prefix = `${ctx.clientId}:`;
-      const foreign = changes.find((c) => !c.opId.startsWith(prefix));
-      if (foreign) throw new SyncError('FORBIDDEN', `op ${foreign.opId} does not belong to client ${ctx.clientId}`);
     },
   };
 }

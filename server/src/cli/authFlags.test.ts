@@ -7,12 +7,13 @@ const SECRET = 'x'.repeat(32);
 describe('auth and limit flags', () => {
   it('runs open without auth flags, takes a secret or a JWKS with issuer/audience', () => {
     expect(parseCli([], {}).auth).toBeUndefined();
-    expect(parseCli([], { SYNCLINE_AUTH_SECRET: SECRET, SYNCLINE_AUTH_ISSUER: 'a, b' }).auth).toEqual({ secret: SECRET, issuer: ['a', 'b'], audience: undefined, clockToleranceSec: 30 });
+    expect(parseCli([], { SYNCLINE_AUTH_SECRET: SECRET, SYNCLINE_AUTH_ISSUER: 'a, b' }).auth).toEqual({ secret: SECRET, issuer: ['a', 'b'], audience: undefined, clockToleranceSec: 30, maxTokenLifetimeSec: 86_400 });
     expect(parseCli(['--auth-jwks', 'https://id/jwks', '--auth-audience', 'app', '--auth-clock-tolerance-s', '5'], {}).auth).toEqual({
       jwks: 'https://id/jwks',
       issuer: undefined,
       audience: ['app'],
       clockToleranceSec: 5,
+      maxTokenLifetimeSec: 86_400,
     });
   });
 

@@ -48,6 +48,7 @@ export const FLAGS: CliFlag[] = [
   { name: 'auth-jwks', env: 'SYNCLINE_AUTH_JWKS', type: 'string', arg: 'URL|PATH', help: 'verify client tokens with a JWKS: https URL (fetched, cached) or a JSON file' },
   { name: 'auth-issuer', env: 'SYNCLINE_AUTH_ISSUER', type: 'string', arg: 'ISS', help: 'required token issuer (iss); comma list allowed' },
   { name: 'auth-audience', env: 'SYNCLINE_AUTH_AUDIENCE', type: 'string', arg: 'AUD', help: 'required token audience (aud); comma list allowed' },
+  { name: 'max-token-lifetime-s', env: 'SYNCLINE_MAX_TOKEN_LIFETIME_S', type: 'string', arg: 'S', def: '86400', help: 'refuse tokens whose exp lies further than S seconds after their iat (or now); 0 = no maximum' },
   { name: 'auth-clock-tolerance-s', env: 'SYNCLINE_AUTH_CLOCK_TOLERANCE_S', type: 'string', arg: 'S', def: '30', help: 'tolerated clock difference with the token issuer (exp/nbf)' },
   ...limitFlag('max-batch', 'maxBatch', 'changes per push'),
   ...limitFlag('max-record-bytes', 'maxRecordBytes', 'bytes per change (JSON size; yjs/awareness update size)'),
@@ -150,6 +151,7 @@ function authConfig(get: (name: string) => string | undefined): AuthOptions | un
     issuer: list(get('auth-issuer')),
     audience: list(get('auth-audience')),
     clockToleranceSec: int('auth-clock-tolerance-s', get('auth-clock-tolerance-s'), 0, 86_400),
+    maxTokenLifetimeSec: int('max-token-lifetime-s', get('max-token-lifetime-s'), 0, 10 * 365 * 86_400),
   };
 }
 

@@ -11,6 +11,7 @@ import { toWireError } from '../socket/wireErrors.js';
 const STATUS: Record<ErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  IDENTITY_MISMATCH: 403,
   INVALID_MESSAGE: 400,
   UNKNOWN_EVENT: 404,
   NOT_FOUND: 404,

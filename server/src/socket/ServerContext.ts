@@ -9,6 +9,7 @@ import type { ServerMetrics } from '../metrics/ServerMetrics.js';
 import type { ReplicatedNotifier } from './ReplicatedNotifier.js';
 import type { InflightTracker } from '../InflightTracker.js';
 import type { LiveDelivery } from '../live/LiveDelivery.js';
+import type { YjsOwners } from '../docs/YjsOwners.js';
 
 export interface ServerContext {
   opts: ResolvedOptions;
@@ -22,6 +23,8 @@ export interface ServerContext {
   logger: Logger;
   /** Live delivery of committed changes (live/); absent in unit-test contexts. */
   live?: LiveDelivery;
+  /** Who owns each Yjs clientID of each document (docs/YjsOwners.ts); absent in unit-test contexts. */
+  yjsOwners?: YjsOwners;
   /** True once a drain started: new requests are answered SERVER_DRAINING. */
   isDraining(): boolean;
 }

@@ -4,7 +4,9 @@
  * never stored. Fire-and-forget: the ack is optional. The update must be a
  * well-formed y-protocols awareness update; the clients it names are
  * remembered per socket, and when the socket disconnects the room gets an
- * update marking them gone (docs/documents.md).
+ * update marking them gone (docs/documents.md). A connection may speak only
+ * for awareness clients it introduced, and only for a bounded number of them
+ * (awareness/PresenceRegistry.ts).
  */
 import type { Socket } from 'socket.io';
 import { AwarenessMessageSchema, Events, SyncError, type AwarenessMessage } from '@syncline/shared';
@@ -13,8 +15,11 @@ import { roomOf, type ServerContext } from './ServerContext.js';
 import { authorize } from './authorize.js';
 import { decodeAwareness, encodeRemoval } from './awareness/decodeAwareness.js';
 import { PresenceTracker } from './awareness/PresenceTracker.js';
+import { PresenceRegistry } from './awareness/PresenceRegistry.js';
 
 const trackers = new WeakMap<Socket, PresenceTracker>();
+/** One presence registry per server (bounds and ownership: awareness/PresenceRegistry.ts). */
+const registries = new WeakMap<ServerContext, PresenceRegistry>();
 
 export async function handleAwareness(ctx: ServerContext, conn: ConnectionContext, socket: Socket, payload: unknown): Promise<{ ok: true }> {
   const msg = AwarenessMessageSchema.parse(payload);
@@ -28,18 +33,26 @@ export async function handleAwareness(ctx: ServerContext, conn: ConnectionContex
     throw new SyncError('INVALID_MESSAGE', 'not an awareness update');
   }
   await authorize(ctx, conn, msg.space, 'read');
-  trackerOf(socket).note(msg.space, msg.doc, entries);
+  const registry = registryOf(ctx);
+  registry.claim(socket.id, conn.clientId, msg.space, msg.doc, entries);
+  trackerOf(socket, registry).note(msg.space, msg.doc, entries);
   socket.to(roomOf(msg.space)).emit(Events.awareness, msg);
   return { ok: true };
 }
 
-function trackerOf(socket: Socket): PresenceTracker {
+function registryOf(ctx: ServerContext): PresenceRegistry {
+  let r = registries.get(ctx);
+  if (!r) registries.set(ctx, (r = new PresenceRegistry()));
+  return r;
+}
+
+function trackerOf(socket: Socket, registry: PresenceRegistry): PresenceTracker {
   let t = trackers.get(socket);
   if (!t) {
     const tracker = (t = new PresenceTracker());
     trackers.set(socket, tracker);
     socket.once('disconnect', () => {
-      for (const { space, doc, entries } of tracker.drain()) {
+      for (const { space, doc, entries } of registry.release(socket.id, tracker.drain())) {
         if (entries.length === 0) continue;
         const gone: AwarenessMessage = { space, doc, update: encodeRemoval(entries) };
         socket.to(roomOf(space)).emit(Events.awareness, gone);

@@ -1,6 +1,6 @@
 /** Size checks that run before and after schema validation of a push. */
 import { SyncError, type Change } from '@syncline/shared';
-import * as Y from 'yjs';
+import { decodeExactUpdate } from '../docs/decodeExact.js';
 import type { Limits } from '../options.js';
 
 /**
@@ -21,16 +21,11 @@ export function changeProblem(change: Change, limits: Limits): SyncError | undef
     return new SyncError('PAYLOAD_TOO_LARGE', `change ${change.opId} is ${size} bytes; at most ${limits.maxRecordBytes}`, { maxRecordBytes: limits.maxRecordBytes });
   }
   if (change.kind === 'yjs' && !isYjsUpdate(change.update)) {
-    return new SyncError('INVALID_UPDATE', `change ${change.opId} is not a Yjs update`);
+    return new SyncError('INVALID_UPDATE', `change ${change.opId} is not exactly one Yjs update (undecodable or trailing bytes)`);
   }
   return undefined;
 }
 
 function isYjsUpdate(update: Uint8Array): boolean {
-  try {
-    Y.decodeUpdate(update);
-    return true;
-  } catch {
-    return false;
-  }
+  return decodeExactUpdate(update) !== undefined;
 }

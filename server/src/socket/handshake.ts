@@ -10,6 +10,7 @@ import { HandshakeSchema, PROTOCOL_VERSION, SyncError, type WireError } from '@s
 import { ZodError } from 'zod';
 import { runHook, type ConnectionContext } from '../Extension.js';
 import type { ServerContext } from './ServerContext.js';
+import { checkClientBinding } from '../auth/bindClientId.js';
 import { invalidMessage, toWireError } from './wireErrors.js';
 
 export type ConnectError = Error & { data: WireError };
@@ -49,5 +50,6 @@ async function authenticate(ctx: ServerContext, socket: Socket): Promise<Connect
     if (err instanceof SyncError) throw err;
     throw new SyncError('UNAUTHORIZED', 'authentication failed');
   }
+  checkClientBinding(conn);
   return conn;
 }

@@ -4,19 +4,28 @@
  * OpResult per change (in order), then poke the spaces' rooms and arrange
  * the later `replicated` notice.
  */
-import { Events, PushRequestSchema, type Change, type OpResult, type PokeMessage, type PushReply } from '@syncline/shared';
+import { Events, PushEnvelopeSchema, type AckMode, type Change, type OpResult, type PokeMessage, type PushReply } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import { roomOf, type ServerContext } from './ServerContext.js';
 import { checkBatchSize } from './changeLimits.js';
 import { ReplyThen } from './onRequest.js';
-import { writeChanges } from '../write/writeChanges.js';
+import { writeChanges, type WriteOutcome } from '../write/writeChanges.js';
+import { mergeResults, splitChanges } from './splitChanges.js';
+import { capAckMode } from './capAckMode.js';
+
+/** Every change of the push was refused by the schema: nothing to write. */
+function emptyWrite(ctx: ServerContext, ack: AckMode | undefined): WriteOutcome {
+  return { results: [], ack: capAckMode(ack ?? ctx.opts.mode, ctx.opts.maxAck), written: [], afterReply: () => {} };
+}
 
 export async function handlePush(ctx: ServerContext, conn: ConnectionContext, payload: unknown): Promise<ReplyThen<PushReply>> {
   checkBatchSize(payload, ctx.opts.limits);
-  const req = PushRequestSchema.parse(payload);
-  const changes = req.changes as Change[];
-  const out = await writeChanges(ctx, conn, changes, { ack: req.ack });
-  return new ReplyThen<PushReply>({ results: out.results, ack: out.ack }, () => {
+  const req = PushEnvelopeSchema.parse(payload);
+  const split = splitChanges(req.changes);
+  const changes = split.valid;
+  const out = changes.length > 0 ? await writeChanges(ctx, conn, changes, { ack: req.ack }) : emptyWrite(ctx, req.ack);
+  const results = mergeResults(split, out.results, req.changes.length);
+  return new ReplyThen<PushReply>({ results, ack: out.ack }, () => {
     out.afterReply();
     liveAfterWrite(ctx, changes, out.results);
   });

@@ -18,6 +18,11 @@ import { boundClockSkew } from '../socket/clockSkew.js';
 import { capAckMode } from '../socket/capAckMode.js';
 import { changeProblem } from '../socket/changeLimits.js';
 import { validateChange } from './validateChanges.js';
+import { writerProblem } from './writerIdentity.js';
+import { writerIdentity } from '../docs/YjsOwners.js';
+import type { AuthInfo } from '../auth/AuthOptions.js';
+
+const authSub = (conn: ConnectionContext) => (conn.data.auth as AuthInfo | undefined)?.sub;
 
 export interface WriteOptions {
   /** Requested ack mode (capped by `--max-ack`); default: the server's mode. */
@@ -25,6 +30,8 @@ export interface WriteOptions {
   /** The role the writer needs per space: `write` (sockets) or `service` (HTTP). */
   action?: Extract<SpaceAction, 'write' | 'service'>;
   atomic?: boolean;
+  /** The HLC node every put/delete must carry: the writer's client id (default), or null when the server stamps (HTTP). */
+  stampNode?: string | null;
 }
 
 export interface WriteOutcome {
@@ -45,11 +52,13 @@ export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, 
   const results: (OpResult | undefined)[] = [];
   const accepted: (Change | undefined)[] = [];
   for (const c of changes) {
-    let problem = denied.get(c.space) ?? changeProblem(c, ctx.opts.limits);
+    let problem = denied.get(c.space) ?? writerProblem(c, conn.clientId, opts.stampNode === undefined ? conn.clientId : opts.stampNode) ?? changeProblem(c, ctx.opts.limits);
     let change: Change | undefined;
     if (!problem) {
       try {
         change = await validateChange(ctx.extensions, conn, c);
+        if (change.kind === 'yjs' && ctx.yjsOwners) problem = await ctx.yjsOwners.check(writerIdentity(authSub(conn), conn.clientId), change);
+        if (problem) change = undefined;
       } catch (err) {
         problem = toSyncError(err);
       }

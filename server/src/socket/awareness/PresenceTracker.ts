@@ -11,6 +11,7 @@ export class PresenceTracker {
   private readonly byDoc = new Map<string, Map<number, number>>();
 
   note(space: string, doc: string, entries: readonly AwarenessEntry[]): void {
+    if (entries.length === 0) return;
     const key = JSON.stringify([space, doc]);
     let clients = this.byDoc.get(key);
     if (!clients) this.byDoc.set(key, (clients = new Map()));
