@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { materialize, type ChangesMessage, type DocUpdateMessage, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
+import { boundClientId, materialize, type ChangesMessage, type DocUpdateMessage, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, request } from '../helpers/syncClient.js';
 import { SECRET, hsToken, type TokenClaims } from '../security/support/tokens.js';
@@ -38,8 +38,10 @@ afterAll(async () => {
   await Promise.all([a?.kill('SIGKILL'), b?.kill('SIGKILL')]);
 });
 
-async function as(srv: SpawnedServer, clientId: string, spaces: TokenClaims['spaces']): Promise<{ s: Socket; m: SecMaker; token: string }> {
-  const token = await hsToken({ sub: clientId, spaces });
+/** Connects as subject `sub` with a client id bound to it (issue 13: ids are `<subject tag>-<device>`). */
+async function as(srv: SpawnedServer, sub: string, spaces: TokenClaims['spaces']): Promise<{ s: Socket; m: SecMaker; token: string }> {
+  const token = await hsToken({ sub, spaces });
+  const clientId = boundClientId(sub, 'd');
   const s = await connectClient(srv.url, { clientId, token });
   sockets.push(s);
   return { s, m: new SecMaker(clientId), token };
