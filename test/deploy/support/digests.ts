@@ -5,7 +5,7 @@
  * make a test pass.
  */
 import { expect } from 'vitest';
-import type { StorageNode } from '../../../server/src/storage/StorageNode.js';
+import type { StorageNode } from '@syncline/server';
 import { openNode } from './openNode.js';
 import { sleep } from './WriteLoop.js';
 
