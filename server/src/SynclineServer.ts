@@ -7,7 +7,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { Server } from 'socket.io';
-import { WebSocketServer } from 'ws';
 import { Events, Hlc, type DrainMessage, type PokeMessage } from '@syncline/shared';
 import type { SynclineServerOptions } from './options.js';
 import { resolveOptions } from './resolveOptions.js';
@@ -61,9 +60,6 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     transports: ['websocket'],
     pingInterval: opts.heartbeat.intervalMs,
     pingTimeout: opts.heartbeat.timeoutMs,
-    // Explicit: where `require('ws')` resolves the ESM wrapper (vitest's
-    // conditions), engine.io's default `ws.Server` is undefined.
-    wsEngine: WebSocketServer,
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
     // Every Yjs update is a binary attachment; the default parser allows 10 per packet.

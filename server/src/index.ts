@@ -37,3 +37,4 @@ export { PostgresNode, type PostgresNodeOptions } from './storage/PostgresNode.j
 export { OpenOnPingNode } from './storage/OpenOnPingNode.js';
 export { createNode, parseNodeSpec, parseNodeSpecs, NodeSpecError, type NodeSpec } from './storage/createNode.js';
 export type { ApplyOutcome, OpLogPage, PullPage, StoredOp } from './storage/StorageNode.js';
+export { MissingDependencyError } from './optionalDependency.js';
