@@ -43,7 +43,7 @@ export async function readSse(url: string, space: string, lastEventId: string | 
     }
   } catch (err) {
     if (!abort.signal.aborted) throw err;
-    throw new Error(`sse: timed out after ${items.length} items`);
+    throw new Error(`sse: timed out after ${items.length} items`, { cause: err });
   } finally {
     clearTimeout(timer);
     abort.abort();
