@@ -7,7 +7,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { Server } from 'socket.io';
-import { WebSocketServer } from 'ws';
 import { Events, Hlc, type DrainMessage, type PokeMessage } from '@syncline/shared';
 import type { SynclineServerOptions } from './options.js';
 import { resolveOptions } from './resolveOptions.js';
@@ -29,6 +28,7 @@ import { DocCompactor } from './docs/DocCompactor.js';
 import { markHandshakeDone, synclineParser } from './docs/socketParser.js';
 import { YjsOwners, memoryOwnerStore, nodeOwnerStore } from './docs/YjsOwners.js';
 import { drainServer } from './drainServer.js';
+import { OpenOnPingNode } from './storage/OpenOnPingNode.js';
 
 export interface SynclineServer {
   readonly id: string;
@@ -36,7 +36,14 @@ export interface SynclineServer {
   readonly http: HttpServer;
   readonly io: Server;
   readonly metrics: ServerMetrics;
-  /** Starts listening on the configured host/port (port 0: any free port). */
+  /**
+   * Opens the nodes the server built from a spec (one that cannot open yet
+   * counts as down), waits (bounded) for the replicator's first health round,
+   * and starts the background pollers. `listen()` calls it; call it yourself
+   * when Syncline is mounted on your own HTTP server. Idempotent.
+   */
+  start(): Promise<void>;
+  /** `start()`, then listens on the configured host/port (port 0: any free port); an already listening `httpServer` is left as it is. */
   listen(): Promise<{ port: number; url: string }>;
   /**
    * Graceful stop: refuse new connections and requests, finish in-flight
@@ -50,14 +57,11 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   const opts = resolveOptions(options);
   const app = express();
   app.disable('x-powered-by');
-  const http = createServer(app);
+  const http = opts.httpServer ?? createServer(app);
   const io = new Server(http, {
     transports: ['websocket'],
     pingInterval: opts.heartbeat.intervalMs,
     pingTimeout: opts.heartbeat.timeoutMs,
-    // Explicit: where `require('ws')` resolves the ESM wrapper (vitest's
-    // conditions), engine.io's default `ws.Server` is undefined.
-    wsEngine: WebSocketServer,
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
     // Every Yjs update of a push is a binary attachment; bounded by count and bytes before buffering.
@@ -114,14 +118,34 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   // Merges each Yjs document's stored updates now and then (docs/documents.md).
   const compactor = new DocCompactor(opts.nodes, {}, opts.logger);
 
+  let started: Promise<void> | undefined;
+  const start = () =>
+    (started ??= (async () => {
+      await Promise.all(
+        opts.nodes.map((node) =>
+          node instanceof OpenOnPingNode && !node.isOpen
+            ? node.open().catch((err: unknown) => opts.logger.warn({ err, node: node.id }, 'storage node could not be opened, starting with it down (retried every health round)'))
+            : undefined,
+        ),
+      );
+      if (opts.builtReplicator) {
+        const bound = new Promise<void>((r) => setTimeout(r, 5000).unref());
+        await Promise.race([opts.builtReplicator.ready(), bound]);
+      }
+      poller.start();
+      compactor.start();
+    })());
+
   return {
     id: opts.serverId,
     app,
     http,
     io,
     metrics,
+    start,
     async listen() {
-      await new Promise<void>((resolve, reject) => {
+      await start();
+      if (!http.listening) await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         // exclusive: a node:cluster worker binds its own socket instead of sharing the
         // primary's (shared port-0 handles would give every worker the same port, and a
@@ -131,8 +155,6 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
           resolve();
         });
       });
-      poller.start();
-      compactor.start();
       const { port } = http.address() as AddressInfo;
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       return { port, url: `http://${host}:${port}` };

@@ -1,10 +1,14 @@
 /**
- * Options of `createSynclineServer`. Every field except `replicator` has a
- * default; the CLI (`cli.ts`) maps flags and env variables onto these.
+ * Options of `createSynclineServer`. Give the storage either as `nodes` (a
+ * node spec list such as `'sqlite:data/n1.db,postgres://…'`, or StorageNode
+ * objects) and let the server build its replicator, or as a ready
+ * `replicator`. Every other field has a default; the CLI (`cli.ts`) maps
+ * flags and env variables onto these.
  */
 import { DEFAULT_LIMITS, type AckMode } from '@syncline/shared';
+import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
-import type { ReplicatorApi } from './replication/types.js';
+import type { ReplicatorApi, ReplicatorOptions } from './replication/types.js';
 import type { Extension } from './Extension.js';
 import type { StorageNode } from './storage/StorageNode.js';
 import type { AuthOptions } from './auth/AuthOptions.js';
@@ -18,11 +22,28 @@ export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS | keyof typeo
 export type AdapterOption = 'none' | 'cluster' | { redis: string };
 
 export interface SynclineServerOptions {
-  replicator: ReplicatorApi;
-  /** Storage nodes the server owns: closed after the replicator when it drains. */
-  nodes?: StorageNode[];
-  /** Default ack mode (what /readyz checks and what a push without `ack` gets). */
-  mode: AckMode;
+  /** A replicator you built; without it the server builds one over `nodes`. */
+  replicator?: ReplicatorApi;
+  /**
+   * Storage nodes the server owns (closed after the replicator when it
+   * drains): a node spec list as `--nodes` takes it (`'sqlite:a.db,postgres://h/db#pg'`,
+   * docs/deployment.md) or node objects. Spec nodes are opened by `start()` /
+   * `listen()`; one that cannot open yet counts as down and is retried.
+   */
+  nodes?: StorageNode[] | string;
+  /** Default ack mode (what /readyz checks and what a push without `ack` gets); `ack` is the same. Default semi-sync. */
+  mode?: AckMode;
+  ack?: AckMode;
+  /** Options of the replicator the server builds over `nodes` (ignored with `replicator`). */
+  replication?: Omit<ReplicatorOptions, 'mode' | 'logger'>;
+  /**
+   * An HTTP server you already run (e.g. `http.createServer(expressApp)`):
+   * Socket.IO attaches to it, and `server.app` (an Express app with the
+   * health, status, admin and records routes) can be mounted in your app with
+   * `yourApp.use(server.app)`. Call `start()` and listen on it yourself.
+   * `drain()` closes it.
+   */
+  httpServer?: HttpServer;
   /** Strongest ack mode a client may ask for per write; stronger requests are lowered to it (default: no cap). */
   maxAck?: AckMode;
   serverId?: string;
@@ -60,7 +81,13 @@ export interface SynclineServerOptions {
   drainTimeoutMs?: number;
 }
 
-export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck'>> {
+export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck' | 'nodes' | 'replicator' | 'ack' | 'mode' | 'replication' | 'httpServer'>> {
+  replicator: ReplicatorApi;
+  nodes: StorageNode[];
+  mode: AckMode;
+  /** The replicator the server built (it waits for its first health round on start). */
+  builtReplicator: { ready(): Promise<void> } | undefined;
+  httpServer: HttpServer | undefined;
   limits: Limits;
   maxAck: AckMode | undefined;
   auth: TokenVerifier | undefined;

@@ -15,7 +15,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import type { Json, PokeMessage } from '@syncline/shared';
-import { SynclineAdmin, type FeedItem } from '../../server/src/admin/index.js';
+import { SynclineAdmin, type FeedItem } from '@syncline/server/admin';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, nextEvent, request } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';

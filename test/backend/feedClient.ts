@@ -1,5 +1,5 @@
 /** Reads the change feed in tests: JSON pages, and SSE parsed from a fetch stream. */
-import type { FeedItem, FeedPage } from '../../server/src/admin/index.js';
+import type { FeedItem, FeedPage } from '@syncline/server/admin';
 
 export async function feedPage(url: string, space: string, q: { cursor?: string; limit?: number; wait?: number } = {}, token?: string): Promise<FeedPage> {
   const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
@@ -43,7 +43,7 @@ export async function readSse(url: string, space: string, lastEventId: string | 
     }
   } catch (err) {
     if (!abort.signal.aborted) throw err;
-    throw new Error(`sse: timed out after ${items.length} items`);
+    throw new Error(`sse: timed out after ${items.length} items`, { cause: err });
   } finally {
     clearTimeout(timer);
     abort.abort();

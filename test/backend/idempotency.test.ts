@@ -13,7 +13,7 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { SynclineAdmin, type WriteAnswer } from '../../server/src/admin/index.js';
+import { SynclineAdmin, type WriteAnswer } from '@syncline/server/admin';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { getJson } from '../helpers/http.js';
 

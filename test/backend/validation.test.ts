@@ -11,7 +11,7 @@
  */
 import { expect, it } from 'vitest';
 import { materialize } from '@syncline/shared';
-import { SqliteNode } from '../../server/src/storage/SqliteNode.js';
+import { SqliteNode } from '@syncline/server';
 import { openClient, startCluster, useCleanup, waitFor } from '../client/realCluster.js';
 
 const live = useCleanup();

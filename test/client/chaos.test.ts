@@ -11,7 +11,7 @@ import { canonicalJson, materialize } from '@syncline/shared';
 import { readNodeFile } from '../helpers/nodeFile.js';
 import { LwwModel } from '../helpers/lwwModel.js';
 import { SocketIoTransport } from '@syncline/client';
-import { openClient, snapshot, startCluster, waitFor, useCleanup, type Client } from './realCluster.js';
+import { openClient, snapshot, startCluster, waitFor, useCleanup } from './realCluster.js';
 import { seededRandom as mulberry32 } from '@syncline/shared';
 
 const live = useCleanup();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeContents, openClient, snapshot, startCluster, waitFor, useCleanup, type Client } from './realCluster.js';
+import { nodeContents, openClient, snapshot, startCluster, waitFor, useCleanup } from './realCluster.js';
 
 const live = useCleanup();
 

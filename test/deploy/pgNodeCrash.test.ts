@@ -57,7 +57,7 @@ describe('a PostgreSQL node stopped in immediate mode during writes', () => {
     await victim.stop('immediate');
     const downAt = performance.now();
     let restartAt = 0;
-    let upAt = 0;
+    let upAt: number;
     try {
       await sleep(DOWN_MS);
       // A dead node must cost availability at most, never the server process.

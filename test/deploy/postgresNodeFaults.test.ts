@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPgInstances, type PgInstance } from '../helpers/pgInstances.js';
 import { ChangeMaker } from '../helpers/changes.js';
-import { createNode } from '../../server/src/storage/createNode.js';
+import { createNode } from '@syncline/server';
 import { sleep } from './support/WriteLoop.js';
 
 describe('PostgresNode when its PostgreSQL server dies', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpawnedServer } from '../helpers/spawnServer.js';
-import { SqliteNode } from '../../server/src/storage/SqliteNode.js';
+import { SqliteNode } from '@syncline/server';
 import { compactDocs } from '../../server/src/docs/compactDocs.js';
 import { startCluster, waitFor } from '../client/realCluster.js';
 import { nodeDoc, openDocClient, type DocClient } from './docClients.js';

@@ -45,7 +45,10 @@ describe('Yjs documents against real servers', () => {
     clients.push(a3);
     await waitFor(() => a3.text() === b.text() && b.text().includes('offline-two') && a3.text().includes('online-bob'), 20_000, 'converged');
     const text = b.text();
-    for (let i = 0; i < 20; i++) expect(text).toContain(`a${i} `), expect(text).toContain(`b${i} `);
+    for (let i = 0; i < 20; i++) {
+      expect(text).toContain(`a${i} `);
+      expect(text).toContain(`b${i} `);
+    }
     await a3.sync.flush({ timeoutMs: 10_000 });
     await b.sync.flush({ timeoutMs: 10_000 });
     // The servers' nodes hold the same document.

@@ -20,7 +20,7 @@ import { ensureBuilt } from '../../examples/board/scripts/ensureBuilt.js';
 import { serveBoard, type ServedBoard } from '../../examples/board/scripts/serveBoard.js';
 import { startBackend, type Backend } from '../../examples/backend/src/backend.js';
 import { EXTENSION_PATH } from '../../examples/backend/src/paths.js';
-import { SynclineAdmin } from '../../server/src/admin/index.js';
+import { SynclineAdmin } from '@syncline/server/admin';
 import { launchBrowser } from '../helpers/browser.js';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { BoardPage } from './support/boardPage.js';

@@ -74,7 +74,7 @@ async function pg(bin: string, args: string[], cwd: string): Promise<string> {
     return stdout;
   } catch (err) {
     const e = err as Error & { stderr?: string; stdout?: string };
-    throw new Error(`${bin} ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`);
+    throw new Error(`${bin} ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`, { cause: err });
   }
 }
 

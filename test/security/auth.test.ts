@@ -12,7 +12,7 @@ import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer
 import { connectClient, request } from '../helpers/syncClient.js';
 import { getJson } from '../helpers/http.js';
 import { AUDIENCE, ISSUER, SECRET, hsToken, rsaIssuer, serveJwks, unsignedToken, writeJwksFile, type RsaIssuer } from './support/tokens.js';
-import { refused, sleep } from './support/connect.js';
+import { refused } from './support/connect.js';
 
 const authArgs = ['--auth-issuer', ISSUER, '--auth-audience', AUDIENCE, '--auth-clock-tolerance-s', '0'];
 let hs: SpawnedServer;

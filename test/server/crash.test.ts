@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { AckMode, PushReply } from '@syncline/shared';
 import type { Socket } from 'socket.io-client';
-import { SqliteNode } from '../../server/src/storage/SqliteNode.js';
+import { SqliteNode } from '@syncline/server';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';

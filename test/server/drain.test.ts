@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { DrainMessage, PushReply, ErrorReply } from '@syncline/shared';
-import { SqliteNode } from '../../server/src/storage/SqliteNode.js';
+import { SqliteNode } from '@syncline/server';
 import { spawnServer, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, nextEvent } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const sync = startSync(db, boardId, config);
   mountStatusBar(app, sync);
 
-  const report = (p: Promise<unknown>) => p.catch((err: unknown) => console.error('board write failed', err));
+  const report = (p: Promise<unknown>): void => void p.catch((err: unknown) => console.error('board write failed', err));
   let lists: List[] = [];
   let cards: Card[] = [];
   const editor = createCardEditor(document.body, {

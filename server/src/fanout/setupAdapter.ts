@@ -16,10 +16,18 @@
 import cluster from 'node:cluster';
 import type { Server } from 'socket.io';
 import type { Logger } from 'pino';
-import { Redis } from 'ioredis';
-import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { createAdapter as CreateRedisAdapter } from '@socket.io/redis-adapter';
 import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import type { AdapterOption } from '../options.js';
+import { requireOptional } from '../optionalDependency.js';
+
+// Optional peer dependencies, loaded only for `{ redis }` (both are CommonJS: a
+// synchronous require keeps server construction synchronous).
+const FEATURE = 'the Redis adapter (--redis)';
+type RedisCtor = new (url: string, options: RedisOptions) => Redis;
+const loadRedis = () => requireOptional<{ Redis: RedisCtor }>('ioredis', FEATURE).Redis;
+const loadRedisAdapter = () => requireOptional<{ createAdapter: typeof CreateRedisAdapter }>('@socket.io/redis-adapter', FEATURE).createAdapter;
 
 export interface AdapterHandle {
   kind: 'none' | 'cluster' | 'redis';
@@ -33,6 +41,7 @@ export function setupAdapter(io: Server, option: AdapterOption, logger: Logger):
     io.adapter(createClusterAdapter());
     return { kind: 'cluster', close: async () => {} };
   }
+  const createRedisAdapter = loadRedisAdapter();
   const pub = redisClient(option.redis, 'pub', logger);
   const sub = pub.duplicate();
   sub.on('error', (err: Error) => logger.warn({ err: err.message, role: 'sub' }, 'redis error (fan-out degraded to polling)'));
@@ -47,6 +56,7 @@ export function setupAdapter(io: Server, option: AdapterOption, logger: Logger):
 }
 
 function redisClient(url: string, role: string, logger: Logger): Redis {
+  const Redis = loadRedis();
   const client = new Redis(url, {
     // Bound how long a poke waits in the offline queue during an outage.
     maxRetriesPerRequest: 3,

@@ -121,7 +121,12 @@ function nextTurn(): Promise<void> {
 function uniqueOps(group: Pending[]): StoredOp[] {
   const seen = new Set<string>();
   const out: StoredOp[] = [];
-  for (const p of group) for (const op of p.ops) if (!seen.has(op.opId)) (seen.add(op.opId), out.push(op));
+  for (const p of group)
+    for (const op of p.ops) {
+      if (seen.has(op.opId)) continue;
+      seen.add(op.opId);
+      out.push(op);
+    }
   return out;
 }
 

@@ -37,7 +37,10 @@ function model(ops: PutChange[]): Map<string, Record<string, unknown>> {
   const out = new Map<string, { v: Record<string, unknown>; t: Record<string, string> }>();
   for (const op of ops) {
     const rec = out.get(op.id) ?? { v: {}, t: {} };
-    for (const [f, v] of Object.entries(op.fields)) if (!(rec.t[f]! > op.hlc)) (rec.v[f] = v), (rec.t[f] = op.hlc);
+    for (const [f, v] of Object.entries(op.fields)) if (!(rec.t[f]! > op.hlc)) {
+        rec.v[f] = v;
+        rec.t[f] = op.hlc;
+      }
     out.set(op.id, rec);
   }
   return new Map([...out].map(([id, r]) => [id, r.v]));

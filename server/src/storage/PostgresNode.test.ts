@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failPoint, runStorageNodeConformance } from './conformance.js';
 import { put, pullAll, yjs } from './conformance/fixtures.js';
-import { PgClient } from './pgDriver.js';
+import { createPgClient } from './pgDriver.js';
 import { PostgresNode } from './PostgresNode.js';
 import { createTestDatabase, type TestDatabase } from './testing/postgresTestDb.js';
 
@@ -64,7 +64,7 @@ describe('PostgresNode', () => {
   it('fails a write in bounded time while another connection holds the node lock', async () => {
     const schema = nextSchema();
     const node = await PostgresNode.open({ id: 'n1', connectionString: db.url, schema, queryTimeoutMs: 500 });
-    const holder = new PgClient({ connectionString: db.url });
+    const holder = await createPgClient({ connectionString: db.url });
     await holder.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(hashtext($1))', [`syncline:${schema}`]);
@@ -108,7 +108,7 @@ describe('PostgresNode', () => {
     const n = await PostgresNode.open({ id: 'n1', connectionString: db.url, schema });
     await n.close();
     await (await PostgresNode.open({ id: 'n1', connectionString: db.url, schema })).close();
-    const c = new PgClient({ connectionString: db.url });
+    const c = await createPgClient({ connectionString: db.url });
     await c.connect();
     try {
       const { rows } = await c.query(`SELECT version FROM ${schema}.schema_version`);

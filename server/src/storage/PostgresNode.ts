@@ -71,7 +71,7 @@ export class PostgresNode implements StorageNode {
 
   private async doOpen(): Promise<void> {
     const timeout = this.opts.queryTimeoutMs ?? 5000;
-    const pool = createPgPool({
+    const pool = await createPgPool({
       connectionString: this.opts.connectionString,
       max: this.opts.poolSize ?? 4,
       connectionTimeoutMillis: this.opts.connectTimeoutMs ?? 3000,

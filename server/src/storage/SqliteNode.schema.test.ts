@@ -137,7 +137,7 @@ it('upgrades a v1 file in place: same pulls, op log and digest; later writes con
 
 it('refuses a file from a newer server with what to do', async () => {
   const path = await tempPath();
-  (await SqliteNode.open({ id: 'n1', path })).close();
+  await (await SqliteNode.open({ id: 'n1', path })).close();
   const db = new Database(path);
   db.prepare(`INSERT INTO schema_version VALUES (99, 'later')`).run();
   db.close();

@@ -1,21 +1,26 @@
 /**
- * pg's Pool and Client, loaded so that they work both in plain Node and under
- * vitest. Why not `import pg from 'pg'`: vitest hands its resolve conditions
- * (which include `import`) to the forked Node as `--conditions`, so the CJS
- * `require('pg-pool')` inside pg resolves to pg-pool's ESM build and throws
- * "Class extends value [object Module] is not a constructor". Importing
- * pg-pool (the package that *is* pg.Pool; installed with pg) and giving it
- * pg's Client class directly avoids that require.
+ * The `pg` driver, loaded when a PostgreSQL node opens: `pg` is an optional
+ * peer dependency (a SQLite-only install does not need it); missing, opening
+ * a PostgreSQL node fails with a MissingDependencyError naming it.
  */
 import type pg from 'pg';
-// @ts-expect-error pg ships no types for this subpath; typed by the cast below.
-import ClientImpl from 'pg/lib/client.js';
-// @ts-expect-error pg-pool's types come with @types/pg as pg.Pool; typed by the cast below.
-import PoolImpl from 'pg-pool';
+import { importOptional } from '../optionalDependency.js';
 
-export const PgClient = ClientImpl as typeof pg.Client;
-const PoolClass = PoolImpl as new (config: pg.PoolConfig & { Client: typeof pg.Client }) => pg.Pool;
+let loaded: Promise<typeof pg> | undefined;
 
-export function createPgPool(config: pg.PoolConfig): pg.Pool {
-  return new PoolClass({ ...config, Client: PgClient });
+export function loadPg(): Promise<typeof pg> {
+  loaded ??= importOptional<{ default: typeof pg }>('pg', 'a PostgreSQL storage node').then((m) => m.default);
+  // A failed load is retried next time (the package may be installed meanwhile).
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
+
+export async function createPgPool(config: pg.PoolConfig): Promise<pg.Pool> {
+  const { Pool } = await loadPg();
+  return new Pool(config);
+}
+
+export async function createPgClient(config: pg.ClientConfig): Promise<pg.Client> {
+  const { Client } = await loadPg();
+  return new Client(config);
 }

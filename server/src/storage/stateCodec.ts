@@ -93,7 +93,10 @@ function commonStamp(state: RecordState): string {
   for (const f of Object.values(state.fields)) {
     const n = (counts.get(f.t) ?? 0) + 1;
     counts.set(f.t, n);
-    if (n > bestN || (n === bestN && f.t > best)) (best = f.t), (bestN = n);
+    if (n > bestN || (n === bestN && f.t > best)) {
+      best = f.t;
+      bestN = n;
+    }
   }
   return best;
 }

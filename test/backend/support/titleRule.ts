@@ -1,6 +1,6 @@
 /** Loaded by test servers with `--extension`: an `items` record's title must be a non-empty string. */
 import { SyncError } from '@syncline/shared';
-import type { Extension } from '../../../server/src/Extension.js';
+import type { Extension } from '@syncline/server';
 
 const titleRule: Extension = {
   name: 'title-rule',

@@ -5,7 +5,7 @@
  * make a test pass.
  */
 import { expect } from 'vitest';
-import type { StorageNode } from '../../../server/src/storage/StorageNode.js';
+import type { StorageNode } from '@syncline/server';
 import { openNode } from './openNode.js';
 import { sleep } from './WriteLoop.js';
 
@@ -35,7 +35,7 @@ export async function recordIds(node: StorageNode, space: string): Promise<Set<s
  */
 export async function expectNodesConverged(specs: string[], acked: string[], space: string, timeoutMs = 20_000): Promise<number> {
   const t0 = performance.now();
-  let last = '';
+  let last: string;
   for (;;) {
     try {
       const digests = await withNodes(specs, (nodes) => Promise.all(nodes.map((n) => n.digest())));

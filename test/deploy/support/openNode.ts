@@ -6,8 +6,8 @@
  * that never (re)creates it on a replaced, empty PostgreSQL. So a postgres
  * node is only opened once its schema exists; otherwise this throws.
  */
-import { createNode, parseNodeSpec } from '../../../server/src/storage/createNode.js';
-import type { StorageNode } from '../../../server/src/storage/StorageNode.js';
+import { createNode, parseNodeSpec } from '@syncline/server';
+import type { StorageNode } from '@syncline/server';
 import { query } from './pgClient.js';
 
 export async function openNode(spec: string, index: number): Promise<StorageNode> {

@@ -20,6 +20,7 @@ export async function startViteDev(appDir: string): Promise<{ url: string; close
       reject(new Error(`vite dev did not start:\n${out}`));
     }, 30_000);
     const onData = (d: Buffer) => {
+      // eslint-disable-next-line no-control-regex -- strips ANSI colour codes
       out += d.toString().replace(/\x1b\[[0-9;]*m/g, '');
       if (out.includes(`127.0.0.1:${port}`)) {
         clearTimeout(timer);

@@ -42,7 +42,10 @@ export function createCardEditor(container: HTMLElement, actions: EditorActions)
   let dirty = false;
   title.addEventListener('input', () => (dirty = true));
   title.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && !e.shiftKey) (e.preventDefault(), form.requestSubmit(save));
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      form.requestSubmit(save);
+    }
   });
 
   const sortedLists = () => [...lists].sort(byOrder);

@@ -76,8 +76,14 @@ export function createBoardView(container: HTMLElement, handlers: BoardHandlers)
       // Cards whose list is unknown (not synced yet) wait off-screen instead of vanishing.
       const known = new Set(sortedLists.map((l) => l.id));
       const alive = new Set(allCards.filter((c) => known.has(c.listId)).map((c) => c.id));
-      for (const [id, li] of cards) if (!alive.has(id)) (li.remove(), cards.delete(id));
-      for (const [id, view] of lists) if (!known.has(id)) (view.root.remove(), lists.delete(id));
+      for (const [id, li] of cards) if (!alive.has(id)) {
+        li.remove();
+        cards.delete(id);
+      }
+      for (const [id, view] of lists) if (!known.has(id)) {
+        view.root.remove();
+        lists.delete(id);
+      }
     },
   };
 }

@@ -96,7 +96,7 @@ export function applyTests(open: Open): void {
       await expect(node.applyBatch(good)).rejects.toThrow(/injected/);
       expect(await snapshot(node)).toEqual(before);
     } else {
-      t.annotate('no failNextCommit(): write-phase rollback not exercised for this node');
+      void t.annotate('no failNextCommit(): write-phase rollback not exercised for this node');
     }
     // The failed batches consumed no seq: the retry continues gap-free.
     await node.applyBatch(good);

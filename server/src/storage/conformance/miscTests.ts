@@ -47,7 +47,7 @@ export function miscTests(open: Open): void {
     const ctx = await open();
     if (!ctx.reopen) {
       // In-memory nodes have no storage to reopen; the suite says so rather than skipping silently.
-      t.annotate('no reopen(): durability not applicable to this node');
+      void t.annotate('no reopen(): durability not applicable to this node');
       return;
     }
     const { node } = ctx;

@@ -5,7 +5,8 @@
  * 127.0.0.1:5432, postgres; trust auth).
  */
 import { randomBytes } from 'node:crypto';
-import { PgClient } from '../pgDriver.js';
+import type pg from 'pg';
+import { createPgClient } from '../pgDriver.js';
 
 export function postgresUrl(database: string): string {
   const host = process.env.PGHOST ?? '127.0.0.1';
@@ -15,8 +16,8 @@ export function postgresUrl(database: string): string {
   return `postgres://${encodeURIComponent(user)}${password}@${host}:${port}/${database}`;
 }
 
-async function admin<T>(fn: (c: InstanceType<typeof PgClient>) => Promise<T>): Promise<T> {
-  const client = new PgClient({ connectionString: postgresUrl('postgres'), connectionTimeoutMillis: 5000 });
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = await createPgClient({ connectionString: postgresUrl('postgres'), connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     return await fn(client);
