@@ -229,6 +229,12 @@ export class SyncSession {
         }
         continue;
       }
+      // Our own writes go before document pulls: a collaborator sees an edit when its push
+      // is relayed, while a document pull only stores what the relay already showed.
+      if (this.pushDue && Date.now() >= this.retryAt) {
+        await this.pushOnce(PIPELINED_BATCHES);
+        continue;
+      }
       const docEntry = this.docPullQueue.entries().next().value;
       if (docEntry !== undefined) {
         const [k, d] = docEntry;
