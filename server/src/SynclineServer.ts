@@ -24,6 +24,7 @@ import { recordsRoutes } from './records/recordsRoutes.js';
 import { setupAdapter } from './fanout/setupAdapter.js';
 import { PollPoker } from './fanout/PollPoker.js';
 import { LiveDelivery } from './live/LiveDelivery.js';
+import { authorize } from './socket/authorize.js';
 import { DocCompactor } from './docs/DocCompactor.js';
 import { markHandshakeDone, synclineParser } from './docs/socketParser.js';
 import { YjsOwners, memoryOwnerStore, nodeOwnerStore } from './docs/YjsOwners.js';
@@ -93,6 +94,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     io,
     replicator: opts.replicator,
     pageSize: opts.limits.maxPullLimit,
+    crossServer: adapter.kind !== 'none',
+    mayRead: (conn, space) => authorize(ctx, conn, space, 'read'),
     onError: (err) => opts.logger.debug({ err }, 'live delivery read failed; receivers pull'),
   });
 

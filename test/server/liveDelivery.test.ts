@@ -15,6 +15,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
 import { boundClientId, materialize, type ChangesMessage, type DocUpdateMessage, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer.js';
 import { connectClient, request } from '../helpers/syncClient.js';
 import { SECRET, hsToken, type TokenClaims } from '../security/support/tokens.js';
@@ -22,6 +25,7 @@ import { SecMaker, awarenessUpdate, yjsUpdate } from '../security/support/change
 import { collect, sleep } from '../security/support/connect.js';
 
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REVOCABLE = fileURLToPath(new URL('./support/revocableRead.ts', import.meta.url));
 const run = `${process.pid}-${Date.now()}`;
 let a: SpawnedServer;
 let b: SpawnedServer;
@@ -171,5 +175,40 @@ describe('live delivery across two servers (Redis adapter)', () => {
     await until(() => ['changes', 'doc_update', 'awareness'].every((e) => controlHeard.has(e)), 5000, 'the reader with the role hears every event');
     await sleep(300);
     expect(heard).toEqual([]);
+  });
+
+  // Mutation check: delivering with `io.to(room).emit` (no per-connection check, as before deliverChecked.ts)
+  // makes the revoked reader keep receiving rows and updates here.
+  it('an app rule that revokes read stops live data at once, on both servers, without a reconnect', async () => {
+    const dataDir = tempDir('syncline-live-revoke-');
+    const flag = join(dataDir, 'revoked.txt');
+    const env = { SYNCLINE_TEST_REVOKED: flag };
+    const args = ['--redis', REDIS, '--poll-poke-ms', '0', '--extension', REVOCABLE];
+    const ra = await spawnServer({ dataDir, args: [...args, '--server-id', 'rv-a'], env });
+    const rb = await spawnServer({ dataDir, args: [...args, '--server-id', 'rv-b'], env });
+    try {
+      const space = `rv-${run}`;
+      const w = { s: await connectClient(ra.url, { clientId: 'rvw' }), m: new SecMaker('rvw') };
+      const readers = [await connectClient(ra.url, { clientId: 'rva' }), await connectClient(rb.url, { clientId: 'rvb' })];
+      sockets.push(w.s, ...readers);
+      const got = readers.map(() => [] as string[]);
+      for (const [i, r] of readers.entries()) {
+        await request(r, 'subscribe', { spaces: [space] });
+        await request(r, 'subscribe_docs', { space, docs: ['d'] });
+        for (const e of ['changes', 'doc_update']) r.on(e, () => got[i]!.push(e));
+      }
+      await request(w.s, 'subscribe', { spaces: [space] });
+      await warmUp(w, readers[1]!, space);
+      await request<PushReply>(w.s, 'push', { changes: [w.m.put(space, 'before', { v: 1 }), { kind: 'yjs', opId: w.m.nextOpId(), space, doc: 'd', update: yjsUpdate('before') }] });
+      await until(() => got.every((g) => g.includes('changes') && g.includes('doc_update')), 5000, 'both readers get data before the revocation');
+      writeFileSync(flag, 'rva\nrvb\n');
+      for (const g of got) g.length = 0;
+      await request<PushReply>(w.s, 'push', { changes: [w.m.put(space, 'after', { v: 2 }), { kind: 'yjs', opId: w.m.nextOpId(), space, doc: 'd', update: yjsUpdate('after') }] });
+      await request<PushReply>(w.s, 'push', { changes: [w.m.put(space, 'after2', { v: 3 })] });
+      await sleep(700);
+      expect(got).toEqual([[], []]);
+    } finally {
+      await Promise.all([ra.kill('SIGKILL'), rb.kill('SIGKILL')]);
+    }
   });
 });

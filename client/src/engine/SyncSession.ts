@@ -41,8 +41,10 @@ interface DocRef {
 }
 const docKey = (space: string, doc: string) => JSON.stringify([space, doc]);
 
-/** Push batches sent back to back (pipelined) before queued pulls get a turn. */
+/** Push batches in flight at once (pipelined). */
 const PIPELINED_BATCHES = 4;
+/** Batches one pushOnce sends before queued pulls and notices get a turn. */
+const MAX_BATCHES = 64;
 
 export type SessionEnd = { kind: 'closed'; reason: string } | { kind: 'drain'; retryInMs: number } | { kind: 'stopped' };
 
@@ -72,6 +74,8 @@ export class SyncSession {
   private retryStep = 0;
   private retryAt = 0;
   private nextPullAt = 0;
+  /** Set while pushOnce waits for a reply: new outbox rows can go out before it. */
+  private onKick: (() => void) | null = null;
 
   constructor(
     private readonly db: Dexie,
@@ -116,6 +120,7 @@ export class SyncSession {
 
   wake(): void {
     this.pushDue = true;
+    this.onKick?.();
     this.signal.wake();
   }
 
@@ -231,6 +236,12 @@ export class SyncSession {
         }
         continue;
       }
+      // Our own writes go before document pulls: a collaborator sees an edit when its push
+      // is relayed, while a document pull only stores what the relay already showed.
+      if (this.pushDue && Date.now() >= this.retryAt) {
+        await this.pushOnce(PIPELINED_BATCHES);
+        continue;
+      }
       const docEntry = this.docPullQueue.entries().next().value;
       if (docEntry !== undefined) {
         const [k, d] = docEntry;
@@ -264,12 +275,16 @@ export class SyncSession {
   }
 
   /**
-   * Pushes one batch, and while its results are written sends the next one
-   * (the rows after it), so the server works while we write. Stops at an
-   * empty batch, after a batch that did not come back all `ok`, or after
-   * `maxBatches`. Returns how many batches it sent.
+   * Pushes the outbox with up to `maxInFlight` batches in flight: while the
+   * oldest reply is outstanding, rows written since (a kick) go out at once
+   * instead of waiting for it — so a collaborator's relay follows each edit,
+   * not the push round trip. Order between batches does not matter (Yjs
+   * updates commute, records merge by HLC, op ids make re-sends safe).
+   * Replies are applied in send order. Stops sending after a batch that did
+   * not come back all `ok`, when pulls are waiting, or after `MAX_BATCHES`;
+   * always waits for every reply it started. Returns how many batches it sent.
    */
-  private async pushOnce(maxBatches: number): Promise<number> {
+  private async pushOnce(maxInFlight: number): Promise<number> {
     const max = Math.min(this.opts.batchSize ?? Infinity, this.welcome.limits?.maxBatch ?? 500);
     const first = await readPushBatch(this.db, max, this.includeAccepted);
     if (!first) {
@@ -278,29 +293,64 @@ export class SyncSession {
       return 0;
     }
     this.includeAccepted = false;
-    let batch: PushBatch = first;
-    let sent = this.send(batch);
-    for (let n = 1; ; n++) {
-      const reply = await sent;
-      const allOk = reply.results.length === batch.rows.length && reply.results.every((r) => r.status === 'ok');
-      // A partial batch drained the outbox: what follows is a trickle of new edits, so a queued
-      // pull (others' edits, e.g. collaborators typing) goes first instead of waiting behind it.
-      const caughtUp = batch.rows.length < max && this.pullQueue.size > 0;
-      const next: PushBatch | null = allOk && n < maxBatches && !this.end && !caughtUp ? await readPushBatch(this.db, max, false, batch.rows.at(-1)!.seq!) : null;
-      const nextSent = next ? this.send(next) : null;
-      // If recording this batch fails we never await the next reply: it must not surface as unhandled.
-      nextSent?.catch(() => undefined);
-      const outcome = await applyPushResults(this.db, batch.rows, reply.results, this.replicatedSeen, reply.ack);
+    const inflight: { batch: PushBatch; sent: Promise<PushReply> }[] = [];
+    const start = (batch: PushBatch) => {
+      const sent = this.send(batch);
+      // If an earlier reply fails we never await this one: its failure must not surface as unhandled.
+      sent.catch(() => undefined);
+      inflight.push({ batch, sent });
+    };
+    start(first);
+    let lastSeq = first.rows.at(-1)!.seq!;
+    let sentCount = 1;
+    let sending = true;
+    const canSend = () => sending && !this.end && sentCount < MAX_BATCHES && this.pullQueue.size === 0 && this.replicatedQueue.length === 0;
+    while (inflight.length > 0) {
+      const head = inflight[0]!;
+      if (canSend() && inflight.length < maxInFlight) {
+        // A full batch means more is waiting: send it now. Otherwise wait for a kick or the reply.
+        const more = inflight.at(-1)!.batch.rows.length >= max;
+        if (!more) {
+          const kicked = await Promise.race([
+            head.sent.then(
+              () => false,
+              () => false,
+            ),
+            new Promise<boolean>((r) => (this.onKick = () => r(true))),
+          ]);
+          this.onKick = null;
+          if (kicked && canSend()) {
+            const next = await readPushBatch(this.db, max, false, lastSeq);
+            if (next) {
+              start(next);
+              lastSeq = next.rows.at(-1)!.seq!;
+              sentCount++;
+            }
+            continue;
+          }
+        } else {
+          const next = await readPushBatch(this.db, max, false, lastSeq);
+          if (next) {
+            start(next);
+            lastSeq = next.rows.at(-1)!.seq!;
+            sentCount++;
+            continue;
+          }
+        }
+      }
+      const reply = await head.sent;
+      inflight.shift();
+      const allOk = reply.results.length === head.batch.rows.length && reply.results.every((r) => r.status === 'ok');
+      if (!allOk) sending = false;
+      const outcome = await applyPushResults(this.db, head.batch.rows, reply.results, this.replicatedSeen, reply.ack);
       this.hooks.onPushed(outcome);
       if (outcome.retry > 0) {
         this.retryAt = Date.now() + backoffDelay(this.retryStep++, { baseMs: this.opts.retryBaseMs ?? 200, maxMs: this.opts.retryMaxMs ?? 2000 }, this.opts.random);
       } else {
         this.retryStep = 0;
       }
-      if (!next || !nextSent) return n;
-      batch = next;
-      sent = nextSent;
     }
+    return sentCount;
   }
 
   /** Sends a batch; a non-retryable whole-request failure comes back as per-op results. */

@@ -11,34 +11,53 @@
  * - Records: after the commit, the space's tail (RecordTail.ts) broadcasts
  *   the committed rows with node and seq as `changes`.
  *
- * Only sockets that joined a room receive its messages, and a socket joins
- * a space or document room only after `authorize(read)` for that space
- * (subscribeHandlers.ts, docSubscriptions.ts); roles are fixed for the life
- * of a connection (a new token means a new connection).
+ * Only sockets that joined a room receive its messages; a socket joins a
+ * space or document room only after `authorize(read)` for that space
+ * (subscribeHandlers.ts, docSubscriptions.ts), and rows and updates are
+ * delivered to each member only after `authorize(read)` again at delivery
+ * time (deliverChecked.ts), so an app rule that revokes access stops data at
+ * once. Pokes carry no data and go to the room as they are.
  */
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
+import type { ConnectionContext } from '../Extension.js';
+import { CheckedDelivery } from './deliverChecked.js';
 import * as Y from 'yjs';
 import { Events, type Change, type DocChange, type DocUpdateMessage, type OpResult } from '@syncline/shared';
 import type { ReplicatorApi } from '../replication/types.js';
 import { RecordTails } from './RecordTail.js';
-import { docRoom, roomOf } from './rooms.js';
+import { docRoom, parseDocRoom, roomOf } from './rooms.js';
 
 export interface LiveDeliveryOptions {
   io: Server;
   replicator: Pick<ReplicatorApi, 'pull'>;
   /** Rows per `changes` message (the pull page limit). */
   pageSize: number;
+  /** Whether an adapter links this server to others (deliveries are sent to them too). */
+  crossServer: boolean;
+  /** The read check made for every receiving connection before data is delivered. */
+  mayRead(conn: ConnectionContext, space: string): Promise<void>;
   onError?(err: unknown): void;
 }
 
 export class LiveDelivery {
   readonly tails: RecordTails;
+  readonly delivery: CheckedDelivery;
 
   constructor(private readonly opts: LiveDeliveryOptions) {
+    this.delivery = new CheckedDelivery({
+      io: opts.io,
+      crossServer: opts.crossServer,
+      mayRead: opts.mayRead,
+      onRefused: (socket, space) => void leaveSpace(socket, space),
+      onError: opts.onError,
+    });
     this.tails = new RecordTails({
       replicator: opts.replicator,
       pageSize: opts.pageSize,
-      emit: (space, event, payload) => opts.io.to(roomOf(space)).emit(event, payload),
+      emit: (space, event, payload) => {
+        if (event === Events.changes) this.delivery.send({ room: roomOf(space), space, event, payload });
+        else opts.io.to(roomOf(space)).emit(event, payload);
+      },
       onError: opts.onError,
     });
   }
@@ -61,8 +80,7 @@ export class LiveDelivery {
       const { space, doc } = list[0]!;
       const update = list.length === 1 ? list[0]!.update : Y.mergeUpdates(list.map((c) => c.update));
       const msg: DocUpdateMessage = { space, doc, update };
-      const target = senderSocketId ? this.opts.io.to(room).except(senderSocketId) : this.opts.io.to(room);
-      target.emit(Events.docUpdate, msg);
+      this.delivery.send({ room, space, event: Events.docUpdate, payload: msg, ...(senderSocketId ? { except: senderSocketId } : {}) });
     }
   }
 
@@ -74,4 +92,10 @@ export class LiveDelivery {
     });
     for (const space of spaces) this.tails.committed(space);
   }
+}
+
+/** A connection refused the read role at delivery: it leaves the space's room and its documents' rooms. */
+async function leaveSpace(socket: Socket, space: string): Promise<void> {
+  const rooms = [...socket.rooms].filter((r) => r === roomOf(space) || parseDocRoom(r)?.space === space);
+  for (const r of rooms) await socket.leave(r);
 }

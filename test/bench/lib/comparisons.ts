@@ -150,4 +150,20 @@ function clusterRows(): Comparison[] {
   });
 }
 
-export const COMPARISONS: Comparison[] = [...writeRows(), ...storageRows(), ...fanoutRows(), ...clusterRows(), ...yjsRows(), ...browserRows(), ...catchupRows(), ...connRows()];
+function liveRows(): Comparison[] {
+  const section = '7. Live delivery (issue 11): Yjs update latency and convergence vs Hocuspocus / @y/websocket-server; records A → B';
+  const rows: Comparison[] = [];
+  for (const [shape, label] of [['typing', 'typing pace (2 clients, 1 doc, every 30 ms)'], ['burst', '10 clients × 1,000 edits, 1 doc'], ['many', '100 clients, 10 docs × 200 edits']] as const) {
+    for (const [peer, name] of [['hocuspocus', 'Hocuspocus'], ['ywebsocket', '@y/websocket-server']] as const) {
+      const hp = peer === 'hocuspocus';
+      rows.push({ section, label: `${label}: p50 vs ${name}`, ours: `live.${shape}.syncline.p50`, base: `live.${shape}.${peer}.p50`, unit: 'ms', better: 'lower', target: hp ? { text: '≤ 2 × Hocuspocus + 5 ms', met: (o, b) => b !== undefined && o <= 2 * b + 5 } : undefined });
+      rows.push({ section, label: `${label}: p99 vs ${name}`, ours: `live.${shape}.syncline.p99`, base: `live.${shape}.${peer}.p99`, unit: 'ms', better: 'lower', target: hp ? { text: '≤ 2 × Hocuspocus', met: (o, b) => b !== undefined && o <= 2 * b } : undefined });
+      rows.push({ section, label: `${label}: convergence vs ${name}`, ours: `live.${shape}.syncline.converge`, base: `live.${shape}.${peer}.converge`, unit: 'ms', better: 'lower', target: hp ? { text: '≤ Hocuspocus', met: (o, b) => b !== undefined && o <= b } : undefined });
+    }
+  }
+  rows.push({ section, label: 'records: write on server A → row in a client on server B, p50', ours: 'live.records.p50', unit: 'ms', better: 'lower', target: atMost(5, '≤ 5 ms') });
+  rows.push({ section, label: 'records: write on server A → row in a client on server B, p99', ours: 'live.records.p99', unit: 'ms', better: 'lower', target: atMost(20, '≤ 20 ms') });
+  return rows;
+}
+
+export const COMPARISONS: Comparison[] = [...writeRows(), ...storageRows(), ...fanoutRows(), ...clusterRows(), ...yjsRows(), ...browserRows(), ...catchupRows(), ...connRows(), ...liveRows()];

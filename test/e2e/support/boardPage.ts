@@ -63,11 +63,16 @@ export class BoardPage {
   }
 
   async addCard(listIndex: number, title: string): Promise<void> {
+    await this.submitCard(listIndex, title);
+    await this.list(listIndex).locator('[data-testid=card]', { hasText: title }).waitFor();
+  }
+
+  /** Submits a card without waiting for it to show (one the server refuses may be gone before it renders). */
+  async submitCard(listIndex: number, title: string): Promise<void> {
     const list = this.list(listIndex);
     await list.scrollIntoViewIfNeeded();
     await list.locator('[data-testid=add-card-input]').fill(title);
     await this.press(list.locator('[data-testid=add-card-button]'));
-    await list.locator('[data-testid=card]', { hasText: title }).waitFor();
   }
 
   /** Opens a card's sheet, optionally renames it, applies moves, then saves. */
