@@ -152,7 +152,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
         poller.stop();
         await compactor.stop();
         unlisten();
-        await adapter.close().catch(() => {});
+        await adapter.close().catch((err: unknown) => opts.logger.warn({ err }, 'closing the Socket.IO adapter failed'));
         await opts.replicator.close().catch((err: unknown) => opts.logger.error({ err }, 'closing replicator failed'));
         for (const node of opts.nodes) await node.close().catch((err: unknown) => opts.logger.error({ err, node: node.id }, 'closing node failed'));
       });
