@@ -27,6 +27,7 @@ import { DocCompactor } from './docs/DocCompactor.js';
 import { synclineParser } from './docs/socketParser.js';
 import { drainServer } from './drainServer.js';
 import { OpenOnPingNode } from './storage/OpenOnPingNode.js';
+import { MissingDependencyError } from './optionalDependency.js';
 
 export interface SynclineServer {
   readonly id: string;
@@ -112,7 +113,10 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
       await Promise.all(
         opts.nodes.map((node) =>
           node instanceof OpenOnPingNode && !node.isOpen
-            ? node.open().catch((err: unknown) => opts.logger.warn({ err, node: node.id }, 'storage node could not be opened, starting with it down (retried every health round)'))
+            ? node.open().catch((err: unknown) => {
+                if (err instanceof MissingDependencyError) throw err;
+                opts.logger.warn({ err, node: node.id }, 'storage node could not be opened, starting with it down (retried every health round)');
+              })
             : undefined,
         ),
       );
