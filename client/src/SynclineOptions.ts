@@ -4,6 +4,7 @@ import type { EngineApi } from './engine/EngineApi.js';
 import type { EngineOptions } from './engine/EngineOptions.js';
 import type { TransportFactory } from './engine/Transport.js';
 import type { LeaderOptions } from './leader/electLeader.js';
+import type { SynclineLogger } from './logger.js';
 
 /** Options of the engine that may cross into a Worker (plain data). */
 export type EngineTuning = Pick<
@@ -44,6 +45,8 @@ export interface SynclineOptions {
   spaces?: string[];
   /** Client id to use when the database has none yet (default: random). Must be unique per database. */
   clientId?: string;
+  /** Where failures with no caller to reject go (default `console`); see logger.ts. */
+  logger?: SynclineLogger;
   /** Token sent in the handshake; called on every (re)connect. */
   getToken?: () => string | undefined | Promise<string | undefined>;
   /** Ack mode to ask for every write (the server may cap it); per write: `withAck`. */

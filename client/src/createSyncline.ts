@@ -4,7 +4,7 @@
  * the sync engine — in this thread or in a Worker.
  */
 import { liveQuery, type Dexie } from 'dexie';
-import type { AckMode } from '@syncline/shared';
+import type { AckMode, WireError } from '@syncline/shared';
 import { addInternalStores } from './db/internalStores.js';
 import type { EngineApi } from './engine/EngineApi.js';
 import { SocketIoTransport } from './engine/SocketIoTransport.js';
@@ -24,6 +24,7 @@ import { withAck } from './withAck.js';
 import { write, type WriteHandle, type WriteOptions } from './outcomes/write.js';
 import { openDoc } from './docs/openDoc.js';
 import type { SynclineDoc } from './docs/SynclineDoc.js';
+import { consoleLogger } from './logger.js';
 
 export interface Syncline {
   getStatus(): SyncStatus;
@@ -54,6 +55,7 @@ export interface Syncline {
 }
 
 export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
+  const logger = options.logger ?? consoleLogger;
   addInternalStores(db);
   const channel = new TabChannel(db.name);
   const spaceOf =
@@ -81,9 +83,11 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
   let engineStatus: EngineStatus = { state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null };
   let stats: OutboxStats = { pendingCount: 0, awaitingReplicationCount: 0, oldestPendingAt: null, rejectedCount: 0, degradedAckCount: 0, cappedAckCount: 0 };
   let leader = false;
+  let statsError: WireError | null = null;
   const compose = (): SyncStatus => ({
     ...initialStatus(),
     ...engineStatus,
+    lastError: statsError ?? engineStatus.lastError,
     pendingCount: stats.pendingCount,
     awaitingReplicationCount: stats.awaitingReplicationCount,
     rejectedCount: stats.rejectedCount,
@@ -135,7 +139,12 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
         stats = s;
         refresh();
       },
-      error: () => undefined,
+      // The counts stop updating: say so in the status (lastError) and the log, not silently.
+      error: (err: unknown) => {
+        statsError = { code: 'INTERNAL', message: `reading the outbox counts failed: ${(err as Error)?.message ?? String(err)}`, retryable: false };
+        logger.error('Syncline: the status query failed; pending counts are no longer updated', err);
+        refresh();
+      },
     });
     const onChange = (v: boolean) => {
       starting = starting.then(() => becomeLeader(v));
@@ -146,7 +155,8 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
 
   // Sync starts when the database opens; open it soon in case the app only waits for sync.
   setTimeout(() => {
-    if (!closed && !db.isOpen()) db.open().catch(() => undefined);
+    // A failed open is the app's to see on its own db.open(); logged here too.
+    if (!closed && !db.isOpen()) db.open().catch((err: unknown) => logger.warn('Syncline: opening the database failed', err));
   }, 0);
 
   return {
@@ -172,12 +182,13 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
         void addSpaces(db, [space])
           .then(() => engine?.addSpaces([space]))
           .then(() => channel.post({ type: 'spaces', spaces: [space] }))
-          .catch(() => undefined);
+          .catch((err: unknown) => logger.warn(`Syncline: subscribing to space ${space} for a document failed`, err));
       }
       return openDoc(db, space, docId, {
         ...(options.clientId ? { clientId: options.clientId } : {}),
         ...(options.ack ? { ack: options.ack } : {}),
         keep: options.keepUntil ?? 'accepted',
+        logger,
         notify: () => {
           engine?.kick();
           channel.post({ type: 'outbox' });
@@ -208,7 +219,7 @@ async function startEngine(db: Dexie, options: SynclineOptions, spaces: string[]
       return await startWorkerEngine(options.worker(), db.name, options, spaces);
     } catch (err) {
       // No (module) Worker here: sync from this thread rather than not at all (docs/embedding.md).
-      console.warn('Syncline: the sync Worker did not start; running the engine in this thread', err);
+      (options.logger ?? consoleLogger).warn('Syncline: the sync Worker did not start; running the engine in this thread', err);
     }
   }
   return startLocalEngine(db, {

@@ -22,6 +22,7 @@ export { SyncError, isTransportCode, type ErrorCode, type WireError, type AckMod
 export { REMOTE_ORIGIN, type SynclineDoc } from './docs/SynclineDoc.js';
 export type { DocUpdateRow } from './docs/docRows.js';
 export type { SynclineOptions, EngineTuning } from './SynclineOptions.js';
+export type { SynclineLogger } from './logger.js';
 export type { SyncStatus, ConnectionState, EngineStatus } from './status/SyncStatus.js';
 export type { FlushOptions } from './flush.js';
 export type { WriteHandle, WriteOptions } from './outcomes/write.js';

@@ -30,6 +30,7 @@ import { markHandshakeDone, synclineParser } from './docs/socketParser.js';
 import { YjsOwners, memoryOwnerStore, nodeOwnerStore } from './docs/YjsOwners.js';
 import { drainServer } from './drainServer.js';
 import { OpenOnPingNode } from './storage/OpenOnPingNode.js';
+import { MissingDependencyError } from './optionalDependency.js';
 
 export interface SynclineServer {
   readonly id: string;
@@ -127,7 +128,10 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
       await Promise.all(
         opts.nodes.map((node) =>
           node instanceof OpenOnPingNode && !node.isOpen
-            ? node.open().catch((err: unknown) => opts.logger.warn({ err, node: node.id }, 'storage node could not be opened, starting with it down (retried every health round)'))
+            ? node.open().catch((err: unknown) => {
+                if (err instanceof MissingDependencyError) throw err;
+                opts.logger.warn({ err, node: node.id }, 'storage node could not be opened, starting with it down (retried every health round)');
+              })
             : undefined,
         ),
       );
@@ -167,7 +171,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
         poller.stop();
         await compactor.stop();
         unlisten();
-        await adapter.close().catch(() => {});
+        await adapter.close().catch((err: unknown) => opts.logger.warn({ err }, 'closing the Socket.IO adapter failed'));
         await opts.replicator.close().catch((err: unknown) => opts.logger.error({ err }, 'closing replicator failed'));
         for (const node of opts.nodes) await node.close().catch((err: unknown) => opts.logger.error({ err, node: node.id }, 'closing node failed'));
       });

@@ -16,6 +16,7 @@ import { NodeSpecError } from './storage/createNode.js';
 import { runPrimary } from './cluster/runPrimary.js';
 import { ExtensionLoadError, loadExtensions } from './cli/loadExtensions.js';
 import { reportListening, workerSlot } from './cluster/workerEnv.js';
+import { MissingDependencyError } from './optionalDependency.js';
 
 async function main(): Promise<void> {
   let cfg;
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   try {
     nodes = await buildNodes(cfg);
   } catch (err) {
-    if (!(err instanceof NodeSpecError)) throw err;
+    if (!(err instanceof NodeSpecError) && !(err instanceof MissingDependencyError)) throw err;
     process.stderr.write(`syncline-server: --nodes: ${err.message}\n`);
     process.exit(2);
   }

@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { Dexie } from 'dexie';
-import { createSyncline } from '@syncline/client';
+import { createSyncline, type SynclineOptions } from '@syncline/client';
 import { FakeServer, FakeStore, MemoryNetwork } from '@syncline/client/testing';
 import { waitFor } from './support/waitFor.js';
 
@@ -21,13 +21,13 @@ class BrokenWorker extends EventTarget {
   }
 }
 
-function app(worker: () => never) {
+function app(worker: () => never, extra: Partial<SynclineOptions> = {}) {
   const network = new MemoryNetwork();
   const store = new FakeStore();
   network.listen('mem://a', new FakeServer('srv', store));
   const db = new Dexie(`fallback-${process.pid}-${Date.now()}-${Math.random()}`);
   db.version(1).stores({ cards: 'id' });
-  const sync = createSyncline(db, { tables: ['cards'], servers: ['mem://a'], transport: network.transport, defaultSpace: 's', leaderElection: false, worker });
+  const sync = createSyncline(db, { tables: ['cards'], servers: ['mem://a'], transport: network.transport, defaultSpace: 's', leaderElection: false, worker, ...extra });
   return { db, sync, store };
 }
 
@@ -47,12 +47,17 @@ describe('worker fallback', () => {
     db.close();
   });
 
-  it('a Worker constructor that throws (no module Workers): same fallback', async () => {
+  it('a Worker constructor that throws (no module Workers): same fallback, reported to the injected logger', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const logged: string[] = [];
+    const logger = { warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
     const { db, sync } = app(() => {
       throw new TypeError('Module scripts are not supported in workers');
-    });
+    }, { logger });
     await waitFor(() => sync.getStatus().state === 'online', 5000, 'online through the fallback');
+    // Mutation caught: createSyncline writing to console instead of options.logger.
+    expect(logged).toEqual([expect.stringMatching(/Worker did not start/)]);
+    expect(warn).not.toHaveBeenCalled();
     warn.mockRestore();
     await sync.close();
     db.close();

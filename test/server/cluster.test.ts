@@ -16,6 +16,7 @@ import type { AwarenessMessage, PushReply } from '@syncline/shared';
 import { REPO_ROOT, tempDir } from '../helpers/spawnServer.js';
 import { connectClient, nextDelivery, nextEvent, request } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';
+import { redisUrl } from '../helpers/services.js';
 
 const LISTENING = /syncline-server listening on (http:\/\/\S+) \(worker (\d+), pid (\d+)\)/g;
 
@@ -176,7 +177,7 @@ describe('syncline-server --processes 2 (cluster adapter)', () => {
   });
 
   it('--redis: workers fan out through Redis instead', async () => {
-    const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const redis = redisUrl();
     const c = await startCluster(['--redis', redis]);
     expect(c.output()).toContain('fan-out redis');
     const onA = await client(c.worker(1)!.url, 'ra');

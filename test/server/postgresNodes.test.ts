@@ -11,8 +11,9 @@ import { spawnServer, tempDir, type SpawnedServer } from '../helpers/spawnServer
 import { connectClient, request } from '../helpers/syncClient.js';
 import { ChangeMaker } from '../helpers/changes.js';
 import { getJson } from '../helpers/http.js';
+import { postgresUrl } from '../helpers/services.js';
 
-const PG = `postgres://postgres@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? '5432'}/test`;
+const PG = postgresUrl('test');
 const schema = `srv_${process.pid}_${Date.now() % 1e6}`;
 let srv: SpawnedServer | undefined;
 

@@ -20,6 +20,7 @@ import { DocChannel } from './DocChannel.js';
 import { readDocRows, toBytes } from './docRows.js';
 import { recordLocalUpdate, type LocalUpdateOptions } from './recordLocalUpdate.js';
 import { REMOTE_ORIGIN, type SynclineDoc } from './SynclineDoc.js';
+import { consoleLogger, type SynclineLogger } from '../logger.js';
 
 export interface OpenDocOptions extends LocalUpdateOptions {
   /** The outbox has a new row (kick the engine, hint other tabs). */
@@ -28,6 +29,8 @@ export interface OpenDocOptions extends LocalUpdateOptions {
   pollMs?: number;
   /** Compact the local rows of the doc once there are more than this (default 100). */
   maxLocalRows?: number;
+  /** Where read/store failures (retried) are reported (default `console`). */
+  logger?: SynclineLogger;
 }
 
 export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOptions): SynclineDoc {
@@ -63,7 +66,7 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
       if (fresh.length > 0 && !destroyed) doc.transact(() => fresh.forEach((r) => Y.applyUpdate(doc, r.update, REMOTE_ORIGIN)), REMOTE_ORIGIN);
     }).catch((err: unknown) => {
       // The next hint or poll tries again from the same row id.
-      console.warn('Syncline: reading document updates failed', err);
+      (opts.logger ?? consoleLogger).warn('Syncline: reading document updates failed', err);
     }));
     readAgain = next;
     return next;
@@ -86,7 +89,7 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
         // Not stored: keep the edit queued and try again, never drop it.
         queued.unshift(update);
         if (!destroyed) flushTimer ??= setTimeout(() => void writeQueued(), 500);
-        console.warn('Syncline: storing a document update failed; will retry', err);
+        (opts.logger ?? consoleLogger).warn('Syncline: storing a document update failed; will retry', err);
         return;
       }
       opts.notify();

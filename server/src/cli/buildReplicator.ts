@@ -5,6 +5,7 @@ import { createNode, parseNodeSpecs } from '../storage/createNode.js';
 import { OpenOnPingNode } from '../storage/OpenOnPingNode.js';
 import type { StorageNode } from '../storage/StorageNode.js';
 import type { CliConfig } from './parseCli.js';
+import { MissingDependencyError } from '../optionalDependency.js';
 
 /**
  * Builds and opens every node. Node ids come from the spec (`#id`) or the
@@ -26,6 +27,8 @@ export async function buildNodes(
   await Promise.all(
     nodes.map((node) =>
       node.open().catch((err: unknown) => {
+        // A driver that is not installed is a setup error, not a node that is down.
+        if (err instanceof MissingDependencyError) throw err;
         warn(`storage node ${node.id} could not be opened, starting with it down (retried every health round): ${(err as Error)?.message ?? String(err)}`);
       }),
     ),
