@@ -50,6 +50,12 @@ export interface SynclineServerOptions {
   /** Bearer token for /admin/*; without it the admin API only exists when bound to loopback. */
   adminToken?: string;
   /**
+   * Origins a browser page may open a WebSocket from (`Origin` header), or
+   * `'*'`. Default: any with token auth; without auth, loopback pages and the
+   * server's own host only (http/originCheck.ts).
+   */
+  allowedOrigins?: string[] | '*';
+  /**
    * Token authentication and per-space roles (docs/security.md). Without it
    * (and without an `onAuthenticate` extension) the server is open: dev only.
    */
@@ -60,7 +66,8 @@ export interface SynclineServerOptions {
   drainTimeoutMs?: number;
 }
 
-export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck'>> {
+export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck' | 'allowedOrigins'>> {
+  allowedOrigins: string[] | '*' | undefined;
   limits: Limits;
   maxAck: AckMode | undefined;
   auth: TokenVerifier | undefined;
