@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { canonicalJson, materialize, type RecordState } from '@syncline/shared';
 import { SocketIoTransport } from '@syncline/client';
+import { canonicalOf } from '../../server/src/storage/stateCodec.js';
 import { openClient, snapshot, startCluster, waitFor, useCleanup, type Client } from './realCluster.js';
 import { seededRandom as mulberry32 } from '@syncline/shared';
 
@@ -21,7 +22,8 @@ function nodeSnapshot(dataDir: string, node: number): string {
   try {
     const rows = db.prepare("SELECT id, state FROM records WHERE tbl = 'items' ORDER BY id").all() as { id: string; state: string }[];
     const items = rows.flatMap((r) => {
-      const obj = materialize(JSON.parse(r.state) as RecordState);
+      // SQLite schema v2 stores compact states: read them back in the canonical form.
+      const obj = materialize(JSON.parse(canonicalOf(r.state)) as RecordState);
       return obj ? [{ ...obj, id: r.id }] : [];
     });
     return canonicalJson(items.sort((a, b) => (a.id < b.id ? -1 : 1)));
