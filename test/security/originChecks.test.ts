@@ -22,9 +22,10 @@ let listed: SpawnedServer;
 let authed: SpawnedServer;
 beforeAll(async () => {
   [dev, listed, authed] = await Promise.all([
-    spawnServer(),
-    spawnServer({ args: ['--allowed-origins', 'https://app.example'] }),
-    spawnServer({ args: ['--auth-secret', SECRET] }),
+    // Three at once on a loaded machine: give them time to start.
+    spawnServer({ startTimeoutMs: 60_000 }),
+    spawnServer({ args: ['--allowed-origins', 'https://app.example'], startTimeoutMs: 60_000 }),
+    spawnServer({ args: ['--auth-secret', SECRET], startTimeoutMs: 60_000 }),
   ]);
 });
 afterAll(async () => {
