@@ -27,6 +27,7 @@ import { LiveDelivery } from './live/LiveDelivery.js';
 import { authorize } from './socket/authorize.js';
 import { DocCompactor } from './docs/DocCompactor.js';
 import { markHandshakeDone, synclineParser } from './docs/socketParser.js';
+import { websocketOriginAllowed } from './http/originCheck.js';
 import { YjsOwners, memoryOwnerStore, nodeOwnerStore } from './docs/YjsOwners.js';
 import { drainServer } from './drainServer.js';
 import { OpenOnPingNode } from './storage/OpenOnPingNode.js';
@@ -66,6 +67,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     pingTimeout: opts.heartbeat.timeoutMs,
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
+    // Web pages from other origins (issue 13 F12): http/originCheck.ts.
+    allowRequest: (req, cb) => cb(null, websocketOriginAllowed(req, opts.allowedOrigins, opts.auth !== undefined || opts.extensions.some((e) => e.onAuthenticate))),
     // Every Yjs update of a push is a binary attachment; bounded by count and bytes before buffering.
     parser: synclineParser({ maxAttachments: opts.limits.maxBatch + 10, maxPacketBytes: opts.limits.maxMessageBytes }),
   });

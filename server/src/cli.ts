@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     adapter,
     pollPokeMs: cfg.pollPokeMs,
     adminToken: cfg.adminToken,
+    allowedOrigins: cfg.allowedOrigins,
     auth: cfg.auth,
     limits: cfg.limits,
     extensions,

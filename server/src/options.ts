@@ -71,6 +71,12 @@ export interface SynclineServerOptions {
   /** Bearer token for /admin/*; without it the admin API only exists when bound to loopback. */
   adminToken?: string;
   /**
+   * Origins a browser page may open a WebSocket from (`Origin` header), or
+   * `'*'`. Default: any with token auth; without auth, loopback pages and the
+   * server's own host only (http/originCheck.ts).
+   */
+  allowedOrigins?: string[] | '*';
+  /**
    * Token authentication and per-space roles (docs/security.md). Without it
    * (and without an `onAuthenticate` extension) the server is open: dev only.
    */
@@ -81,7 +87,8 @@ export interface SynclineServerOptions {
   drainTimeoutMs?: number;
 }
 
-export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck' | 'nodes' | 'replicator' | 'ack' | 'mode' | 'replication' | 'httpServer'>> {
+export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck' | 'nodes' | 'replicator' | 'ack' | 'mode' | 'replication' | 'httpServer' | 'allowedOrigins'>> {
+  allowedOrigins: string[] | '*' | undefined;
   replicator: ReplicatorApi;
   nodes: StorageNode[];
   mode: AckMode;

@@ -38,6 +38,7 @@ export function resolveOptions(o: SynclineServerOptions): ResolvedOptions {
     pollPokeMs: o.pollPokeMs ?? 1000,
     heartbeat: { intervalMs: o.heartbeat?.intervalMs ?? 1000, timeoutMs: o.heartbeat?.timeoutMs ?? 1000 },
     adminToken: o.adminToken,
+    allowedOrigins: o.allowedOrigins,
     auth,
     extensions: sortExtensions([...(auth ? [authExtension(auth)] : []), ...(o.extensions ?? [])]),
     logger,

@@ -43,6 +43,7 @@ export const FLAGS: CliFlag[] = [
   { name: 'write-timeout-ms', env: 'SYNCLINE_WRITE_TIMEOUT_MS', type: 'string', arg: 'MS', def: '5000', help: 'a write not acked by then is answered indeterminate' },
   { name: 'max-clock-skew-ms', env: 'SYNCLINE_MAX_CLOCK_SKEW_MS', type: 'string', arg: 'MS', def: '60000', help: 'HLC stamps further ahead of the server clock are re-stamped' },
   { name: 'poll-poke-ms', env: 'SYNCLINE_POLL_POKE_MS', type: 'string', arg: 'MS', def: '1000', help: 'interval of the seq watcher poking rooms for writes made by other processes; 0 = off' },
+  { name: 'allowed-origins', env: 'SYNCLINE_ALLOWED_ORIGINS', type: 'string', arg: 'LIST', help: 'origins (comma list, or *) a browser page may open a WebSocket from; default: any with token auth, else loopback pages and the server host only' },
   { name: 'admin-token', env: 'SYNCLINE_ADMIN_TOKEN', type: 'string', arg: 'TOKEN', help: 'enables /admin/* with Authorization: Bearer TOKEN (without it /admin/* exists only on loopback)' },
   { name: 'auth-secret', env: 'SYNCLINE_AUTH_SECRET', type: 'string', arg: 'SECRET', help: 'verify client tokens (JWT) with this HS256 shared secret (>= 32 bytes); prefer the env variable' },
   { name: 'auth-jwks', env: 'SYNCLINE_AUTH_JWKS', type: 'string', arg: 'URL|PATH', help: 'verify client tokens with a JWKS: https URL (fetched, cached) or a JSON file' },
@@ -81,6 +82,7 @@ export interface CliConfig {
   maxClockSkewMs: number;
   pollPokeMs: number;
   adminToken: string | undefined;
+  allowedOrigins: string[] | '*' | undefined;
   /** Token authentication; undefined: the server is open (dev). */
   auth: AuthOptions | undefined;
   limits: Limits;
@@ -129,6 +131,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     maxClockSkewMs: int('max-clock-skew-ms', get('max-clock-skew-ms'), 0, 365 * 86_400_000),
     pollPokeMs: int('poll-poke-ms', get('poll-poke-ms'), 0, 3_600_000),
     adminToken: get('admin-token'),
+    allowedOrigins: origins(get('allowed-origins')),
     auth: authConfig(get),
     limits: Object.fromEntries(LIMIT_FLAGS.map(([flag, key]) => [key, int(flag, get(flag), 0, 2 ** 31 - 1)])) as Limits,
     logLevel: get('log-level')!,
@@ -153,6 +156,12 @@ function authConfig(get: (name: string) => string | undefined): AuthOptions | un
     clockToleranceSec: int('auth-clock-tolerance-s', get('auth-clock-tolerance-s'), 0, 86_400),
     maxTokenLifetimeSec: int('max-token-lifetime-s', get('max-token-lifetime-s'), 0, 10 * 365 * 86_400),
   };
+}
+
+function origins(raw: string | undefined): string[] | '*' | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === '*') return '*';
+  return raw.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
 function int(name: string, raw: string | undefined, min: number, max: number): number {

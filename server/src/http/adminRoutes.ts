@@ -3,7 +3,8 @@
  * configured (then every call needs `Authorization: Bearer <token>`: the
  * admin token, or a verified JWT with `"admin": true` — auth/httpAuth.ts) or
  * when the server is bound to a loopback address (then only local processes
- * reach them).
+ * reach them). Either way they refuse cross-origin and non-JSON requests
+ * (http/originCheck.ts), so a web page cannot call them.
  *
  *   POST   /admin/nodes/:id/maintenance   take a node out
  *   DELETE /admin/nodes/:id/maintenance   put it back (it is repaired)
@@ -12,6 +13,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { ServerContext } from '../socket/ServerContext.js';
 import { adminGuard } from '../auth/httpAuth.js';
+import { adminRequestGuard } from './originCheck.js';
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
@@ -24,8 +26,9 @@ export function adminEnabled(host: string, token: string | undefined, auth = fal
 export function adminRoutes(app: Express, ctx: ServerContext): void {
   const { adminToken, host, auth } = ctx.opts;
   if (!adminEnabled(host, adminToken, auth !== undefined)) return;
-  const guard =
-    adminToken === undefined && auth === undefined ? (_req: Request, _res: Response, next: NextFunction) => next() : adminGuard(auth, adminToken);
+  const openOnLoopback = adminToken === undefined && auth === undefined;
+  const tokenGuard = openOnLoopback ? (_req: Request, _res: Response, next: NextFunction) => next() : adminGuard(auth, adminToken);
+  const guard = [adminRequestGuard(openOnLoopback), tokenGuard];
 
   const maintenance = (on: boolean) => (req: Request, res: Response) => {
     const id = String(req.params.id);
@@ -40,7 +43,7 @@ export function adminRoutes(app: Express, ctx: ServerContext): void {
   app.post('/admin/nodes/:id/maintenance', guard, maintenance(true));
   app.delete('/admin/nodes/:id/maintenance', guard, maintenance(false));
 
-  app.post('/admin/repair', guard, async (_req, res, next) => {
+  app.post('/admin/repair', guard, async (_req: Request, res: Response, next: NextFunction) => {
     try {
       await ctx.replicator.repair();
       res.json({ nodes: ctx.replicator.health(), digests: await ctx.replicator.digests() });

@@ -8,7 +8,7 @@
  */
 import { recordKey, SyncError, type DocRow, type PullOnly, type RecordRow } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
-import { computeDigest } from './digest.js';
+import { YJS_OP_PREFIX, computeDigest } from './digest.js';
 import { decodeOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { checkPullArgs, pullScope, toPullPage } from './pullPage.js';
@@ -117,7 +117,7 @@ export class MemoryNode implements StorageNode {
 
   async digest(): Promise<string> {
     this.check();
-    return computeDigest(this.records.values(), this.opIds);
+    return computeDigest(this.records.values(), this.opIds, this.log.filter((o) => o.opJson.startsWith(YJS_OP_PREFIX)));
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -15,7 +15,7 @@
 import type pg from 'pg';
 import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
-import { computeDigest } from './digest.js';
+import { YJS_OP_PREFIX, computeDigest } from './digest.js';
 import { decodeOp, toBuffer, validateOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { createPgPool } from './pgDriver.js';
@@ -222,9 +222,11 @@ export class PostgresNode implements StorageNode {
           `SELECT space, tbl, id, state FROM ${this.s}.records`,
         );
         const ids = await c.query<{ op_id: string }>(`SELECT op_id FROM ${this.s}.ops`);
+        const docs = await c.query<{ op_id: string; op: string }>(`SELECT op_id, op FROM ${this.s}.ops WHERE left(op, 13) = $1`, [YJS_OP_PREFIX]);
         return computeDigest(
           recs.rows.map((r) => ({ space: r.space, table: r.tbl, id: r.id, stateJson: r.state })),
           ids.rows.map((r) => r.op_id),
+          docs.rows.map((r) => ({ opId: r.op_id, opJson: r.op })),
         );
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',

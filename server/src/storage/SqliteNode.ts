@@ -21,7 +21,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
-import { computeDigest } from './digest.js';
+import { computeDigest, type DigestDocOp } from './digest.js';
 import { toBuffer } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { checkPullArgs, pullScope, toPullPage } from './pullPage.js';
@@ -217,7 +217,7 @@ export class SqliteNode implements StorageNode {
         space: r.space, table: r.tbl, id: r.id, stateJson: canonicalOf(r.state),
       }));
       const opIds = (s.allOpIds.pluck().all() as string[]);
-      return computeDigest(records, opIds);
+      return computeDigest(records, opIds, s.allDocOps.all() as DigestDocOp[]);
     });
   }
 

@@ -41,6 +41,8 @@ export function prepareSqlite(db: Database.Database) {
     countOps: p(`SELECT COALESCE(MAX(log_seq), 0) AS n FROM ops`),
     allRecords: p(`SELECT space, tbl, id, state FROM records`),
     allOpIds: p(`SELECT op_id FROM ops`),
+    // Yjs ops are never elided (sqliteOpLog.ts), so their JSON is always in the log.
+    allDocOps: p(`SELECT op_id AS opId, op AS opJson FROM ops WHERE substr(op, 1, 13) = '{"kind":"yjs"'`),
     getMeta: p(`SELECT value FROM meta WHERE key = ?`),
     setMeta: p(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     ping: p(`SELECT 1`),

@@ -55,4 +55,16 @@ export function digestTests(open: Open): void {
     await c.applyBatch([put('a', 1, { x: 0 })]);
     expect(await c.digest()).not.toBe(digest);
   });
+
+  it('digest covers document content: the same op id with another update differs', async () => {
+    const a = (await open()).node;
+    const b = (await open()).node;
+    const doc = yjs('doc', [1, 2, 3]);
+    await a.applyBatch([doc]);
+    await b.applyBatch([{ ...doc, update: new Uint8Array([1, 2, 4]) }]);
+    expect(await a.digest()).not.toBe(await b.digest());
+    const c = (await open()).node;
+    await c.applyBatch([{ ...doc, update: new Uint8Array([1, 2, 3]) }]);
+    expect(await c.digest()).toBe(await a.digest());
+  });
 }
