@@ -9,18 +9,10 @@ import Database from 'better-sqlite3';
 import type { RecordState } from '@syncline/shared';
 import { parseState } from '../../server/src/storage/stateCodec.js';
 import { rebuildOpJson } from '../../server/src/storage/sqliteOpLog.js';
+import type { ModelOp } from './lwwModel.js';
 
-/** An op's stored JSON (opCodec.ts encodeOp), parsed; elided ops rebuilt. */
-export interface FileOp {
-  kind: string;
-  opId: string;
-  hlc?: string;
-  space?: string;
-  table?: string;
-  id?: string;
-  fields?: Record<string, unknown>;
-  unset?: string[];
-}
+/** An op's stored JSON (opCodec.ts encodeOp), parsed; elided ops rebuilt: the shape the LWW model replays. */
+export type FileOp = ModelOp;
 
 export interface FileRecord {
   space: string;

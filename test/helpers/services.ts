@@ -5,13 +5,7 @@
  * setup (test/globalSetup.ts) starts throwaway instances and points these
  * variables at them. Fault tests start their own (pgInstances.ts, redisInstance.ts).
  */
-export function postgresUrl(database: string): string {
-  const host = process.env.PGHOST ?? '127.0.0.1';
-  const port = process.env.PGPORT ?? '5432';
-  const user = process.env.PGUSER ?? 'postgres';
-  const password = process.env.PGPASSWORD ? `:${encodeURIComponent(process.env.PGPASSWORD)}` : '';
-  return `postgres://${encodeURIComponent(user)}${password}@${host}:${port}/${database}`;
-}
+export { postgresUrl } from '../../server/src/storage/testing/postgresTestDb.js';
 
 export function redisUrl(): string {
   return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

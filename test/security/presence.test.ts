@@ -7,9 +7,9 @@
  * the owner's departure is announced.
  * F4: a read-only socket sending awareness updates for new clientIDs grew
  * the tracker until a 384 MB heap died (64 s in the report). Here the flood
- * runs 15 s (kept short for the suite; each message carries 8,000 new ids,
- * so the old code dies within seconds) and the server must stay alive,
- * serving, and grow by less than 100 MB.
+ * runs 60 s, as the issue asks (each message carries 8,000 new ids, so the
+ * old code dies within seconds) and the server must stay alive, serving,
+ * and grow by less than 100 MB.
  * Mutations that make this fail: drop `registry.claim(...)` in
  * socket/awarenessHandler.ts (both tests), or make `release` announce every
  * tracked entry again (F8).
@@ -83,14 +83,14 @@ describe('presence', () => {
     watcher.close();
   });
 
-  it('F4: a presence flood on a 384 MB heap leaves the server alive and bounded (15 s)', async () => {
+  it('F4: a presence flood on a 384 MB heap leaves the server alive and bounded (60 s)', async () => {
     const flooder = await as('flooder');
     const pid = srv.proc.pid!;
     const base = rssBytes(pid);
     const watch = watchRss(pid, 100);
     const refusals: string[] = [];
     let next = 1000;
-    const until = Date.now() + 15_000;
+    const until = Date.now() + 60_000;
     while (Date.now() < until && flooder.connected) {
       for (let i = 0; i < 20; i++) {
         flooder.emit('awareness', { space: 'p', doc: `d${next % 50}`, update: manyClients(next, 8_000) }, (r: { error?: { code: string } }) => {
@@ -116,5 +116,5 @@ describe('presence', () => {
     const reply = await request<PushReply>(w, 'push', { changes: [{ kind: 'put', opId: `${id}:1`, space: 'p', table: 't', id: 'x', hlc: `${String(Date.now()).padStart(15, '0')}-000000-${id}`, fields: { ok: true } }] });
     expect(reply.results[0]!.status).toBe('ok');
     w.close();
-  }, 40_000);
+  }, 100_000);
 });

@@ -218,22 +218,14 @@ export class SyncSession {
       const space = this.pullQueue.values().next().value;
       if (space !== undefined) {
         this.pullQueue.delete(space);
-        try {
-          // One at a time with the space's live applies, so the stored cursor covers what is stored.
-          await this.live.exclusive(space, () =>
-            pullSpace(this.db, this.t, space, {
-              ...this.pullOptions,
-              only: { records: true },
-              onCursor: (c) => this.live.pulled(space, c),
-            }),
-          );
-          this.hooks.onPulled();
-        } catch (err) {
-          const e = toSyncError(err);
-          if (e.retryable) throw e;
-          this.subscribed.delete(space);
-          this.hooks.onError(e);
-        }
+        // One at a time with the space's live applies, so the stored cursor covers what is stored.
+        await this.pullOr(
+          () =>
+            this.live.exclusive(space, () =>
+              pullSpace(this.db, this.t, space, { ...this.pullOptions, only: { records: true }, onCursor: (c) => this.live.pulled(space, c) }),
+            ),
+          () => this.subscribed.delete(space),
+        );
         continue;
       }
       // Our own writes go before document pulls: a collaborator sees an edit when its push
@@ -246,15 +238,10 @@ export class SyncSession {
       if (docEntry !== undefined) {
         const [k, d] = docEntry;
         this.docPullQueue.delete(k);
-        try {
-          await pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc } });
-          this.hooks.onPulled();
-        } catch (err) {
-          const e = toSyncError(err);
-          if (e.retryable) throw e;
-          this.docs.delete(k);
-          this.hooks.onError(e);
-        }
+        await this.pullOr(
+          () => pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc } }),
+          () => this.docs.delete(k),
+        );
         continue;
       }
       if (Date.now() >= this.nextPullAt) {
@@ -284,6 +271,23 @@ export class SyncSession {
    * not come back all `ok`, when pulls are waiting, or after `MAX_BATCHES`;
    * always waits for every reply it started. Returns how many batches it sent.
    */
+  /**
+   * Runs one pull. A retryable failure ends the session (the engine reconnects);
+   * any other (e.g. the read role was withdrawn) drops what was being pulled
+   * (`forget`) and is reported, and the session goes on.
+   */
+  private async pullOr(pull: () => Promise<unknown>, forget: () => void): Promise<void> {
+    try {
+      await pull();
+      this.hooks.onPulled();
+    } catch (err) {
+      const e = toSyncError(err);
+      if (e.retryable) throw e;
+      forget();
+      this.hooks.onError(e);
+    }
+  }
+
   private async pushOnce(maxInFlight: number): Promise<number> {
     const max = Math.min(this.opts.batchSize ?? Infinity, this.welcome.limits?.maxBatch ?? 500);
     const first = await readPushBatch(this.db, max, this.includeAccepted);
