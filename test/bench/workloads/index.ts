@@ -9,5 +9,6 @@ import { fanout } from './fanout.js';
 import { connections } from './connections.js';
 import { synclineBrowser } from './synclineBrowser.js';
 import { liveDelivery } from './liveDelivery.js';
+import { cardLatency } from './cardLatency.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, yjsSyncline, browserBaselines, synclineBrowser, fanout, connections, liveDelivery];
+export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, yjsSyncline, browserBaselines, synclineBrowser, fanout, connections, liveDelivery, cardLatency];
