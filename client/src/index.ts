@@ -34,7 +34,7 @@ export { markFromServer, type WriteAck } from './middleware/transactionFlags.js'
 export { SyncEngine } from './engine/SyncEngine.js';
 export type { EngineOptions } from './engine/EngineOptions.js';
 export type { EngineApi } from './engine/EngineApi.js';
-export type { Transport, TransportFactory, ServerEvent } from './engine/Transport.js';
+export type { Transport, TransportFactory, SessionEvent, SessionEvent as ServerEvent } from './engine/Transport.js';
 export { SocketIoTransport } from './engine/SocketIoTransport.js';
 export { backoffDelay, type BackoffOptions } from './engine/backoff.js';
 export { electLeader, type LeaderOptions } from './leader/electLeader.js';

@@ -7,7 +7,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { Server } from 'socket.io';
-import { Events, Hlc, type DrainMessage, type PokeMessage } from '@syncline/shared';
+import { Events, Hlc, type ClientToServerWire, type DrainMessage, type PokeMessage, type ServerToClientEvents } from '@syncline/shared';
+import type { SynclineIo } from './socket/ioTypes.js';
 import type { SynclineServerOptions } from './options.js';
 import { resolveOptions } from './resolveOptions.js';
 import { ServerMetrics } from './metrics/ServerMetrics.js';
@@ -61,7 +62,7 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
   const app = express();
   app.disable('x-powered-by');
   const http = opts.httpServer ?? createServer(app);
-  const io = new Server(http, {
+  const io: SynclineIo = new Server<ClientToServerWire, ServerToClientEvents>(http, {
     transports: ['websocket'],
     pingInterval: opts.heartbeat.intervalMs,
     pingTimeout: opts.heartbeat.timeoutMs,

@@ -16,6 +16,7 @@ export * from './json.js';
 export * from './merge.js';
 export * from './changes.js';
 export * from './protocol.js';
+export * from './events.js';
 export * from './random.js';
 export * from './resyncSummary.js';
 export * from './liveCursor.js';

@@ -25,9 +25,7 @@ class SwitchableTransport implements Transport {
     if (this.isOffline()) return Promise.reject(new SyncError('INTERNAL', 'offline (chaos)'));
     return this.inner.connect(url, auth, timeoutMs);
   }
-  request<T>(event: string, payload: unknown, timeoutMs: number): Promise<T> {
-    return this.inner.request<T>(event, payload, timeoutMs);
-  }
+  request: Transport['request'] = (event, payload, timeoutMs) => this.inner.request(event, payload, timeoutMs);
   on: Transport['on'] = (event, handler) => this.inner.on(event, handler);
   onClose(handler: (reason: string) => void): void {
     this.inner.onClose(handler);

@@ -23,10 +23,10 @@ function tapped(filter: (event: string, payload: unknown) => boolean, log: { eve
       emit: (event, payload) => inner.emit?.(event, payload),
       onClose: (h) => inner.onClose(h),
       close: () => inner.close(),
-      on: (event, handler: Handler) =>
+      on: (event, handler) =>
         inner.on(event, (p) => {
           log.push({ event, payload: p });
-          if (filter(event, p)) handler(p);
+          if (filter(event, p)) (handler as Handler)(p);
         }),
     };
   };

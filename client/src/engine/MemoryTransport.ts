@@ -3,9 +3,9 @@
  * Every message is structured-cloned and delivered on a later macrotask,
  * so tests see the same asynchrony as a socket, deterministically.
  */
-import { SyncError, isErrorReply, toSyncError, type Handshake, type Welcome } from '@syncline/shared';
+import { SyncError, isErrorReply, toSyncError, type Handshake, type RequestEvent, type RequestMap, type ServerMessages, type Welcome } from '@syncline/shared';
 import type { FakeConnection, FakeServer } from '../testing/FakeServer.js';
-import type { ServerEvent, Transport } from './Transport.js';
+import type { SessionEvent, Transport } from './Transport.js';
 
 export class MemoryNetwork {
   readonly servers = new Map<string, FakeServer>();
@@ -48,7 +48,7 @@ export class MemoryTransport implements Transport {
     return welcome!;
   }
 
-  async request<T>(event: string, payload: unknown): Promise<T> {
+  async request<E extends RequestEvent>(event: E, payload: RequestMap[E]['request']): Promise<RequestMap[E]['reply']> {
     await tick();
     if (this.closed || !this.server || !this.conn) throw new SyncError('INTERNAL', 'not connected');
     let reply: unknown;
@@ -59,10 +59,10 @@ export class MemoryTransport implements Transport {
     }
     await tick();
     if (isErrorReply(reply)) throw SyncError.fromWire(reply.error);
-    return structuredClone(reply) as T;
+    return structuredClone(reply) as RequestMap[E]['reply'];
   }
 
-  emit(event: string, payload: unknown): void {
+  emit<E extends RequestEvent>(event: E, payload: RequestMap[E]['request']): void {
     if (this.closed || !this.server || !this.conn) return;
     try {
       this.server.handle(this.conn, event, structuredClone(payload));
@@ -71,11 +71,13 @@ export class MemoryTransport implements Transport {
     }
   }
 
-  on(event: ServerEvent, handler: (payload: unknown) => void): () => void {
+  on<E extends SessionEvent>(event: E, handler: (msg: ServerMessages[E]) => void): () => void {
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));
-    set.add(handler);
-    return () => set.delete(handler);
+    // Delivered payloads come from the in-process server as the protocol types them.
+    const h = handler as (payload: unknown) => void;
+    set.add(h);
+    return () => set.delete(h);
   }
 
   onClose(handler: (reason: string) => void): void {

@@ -3,13 +3,24 @@
  * sticky sessions are needed), with Socket.IO's own reconnection turned off —
  * reconnecting, and to which server, is the engine's decision.
  */
-import { SyncError, isErrorReply, type Handshake, type WireError, type Welcome } from '@syncline/shared';
+import {
+  SyncError,
+  isErrorReply,
+  type ClientToServerEvents,
+  type Handshake,
+  type RequestEvent,
+  type RequestMap,
+  type ServerMessages,
+  type ServerToClientEvents,
+  type WireError,
+  type Welcome,
+} from '@syncline/shared';
 import { io, type Socket } from 'socket.io-client';
-import type { ServerEvent, Transport } from './Transport.js';
+import type { SessionEvent, Transport } from './Transport.js';
 import { socketParser } from './socketParser.js';
 
 export class SocketIoTransport implements Transport {
-  private socket: Socket | null = null;
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private closeHandler: ((reason: string) => void) | null = null;
   private closed = false;
 
@@ -49,25 +60,31 @@ export class SocketIoTransport implements Transport {
     });
   }
 
-  request<T>(event: string, payload: unknown, timeoutMs: number): Promise<T> {
+  request<E extends RequestEvent>(event: E, payload: RequestMap[E]['request'], timeoutMs: number): Promise<RequestMap[E]['reply']> {
     const socket = this.socket;
     if (!socket || this.closed || !socket.connected) return Promise.reject(new SyncError('DISCONNECTED', 'not connected'));
-    return new Promise<T>((resolve, reject) => {
-      socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, reply: unknown) => {
+    return new Promise<RequestMap[E]['reply']>((resolve, reject) => {
+      // Socket.IO's typing cannot follow a generic event name through `timeout()`; this method's
+      // signature (RequestMap) is what checks callers.
+      const timed = socket.timeout(timeoutMs) as unknown as { emit(event: E, payload: unknown, ack: (err: Error | null, reply: unknown) => void): void };
+      timed.emit(event, payload, (err: Error | null, reply: unknown) => {
         if (err) reject(new SyncError('TIMEOUT', `${event}: no ack in ${timeoutMs} ms`));
         else if (isErrorReply(reply)) reject(SyncError.fromWire(reply.error));
-        else resolve(reply as T);
+        else resolve(reply as RequestMap[E]['reply']);
       });
     });
   }
 
-  emit(event: string, payload: unknown): void {
-    if (this.socket?.connected && !this.closed) this.socket.emit(event, payload);
+  emit<E extends RequestEvent>(event: E, payload: RequestMap[E]['request']): void {
+    if (!this.socket?.connected || this.closed) return;
+    (this.socket as unknown as { emit(event: E, payload: unknown): void }).emit(event, payload);
   }
 
-  on(event: ServerEvent, handler: (payload: unknown) => void): () => void {
-    this.socket?.on(event, handler);
-    return () => this.socket?.off(event, handler);
+  on<E extends SessionEvent>(event: E, handler: (msg: ServerMessages[E]) => void): () => void {
+    // Socket.IO's listener typing needs a literal event name; the signature above carries the map.
+    const socket = this.socket as unknown as { on(e: E, h: typeof handler): void; off(e: E, h: typeof handler): void } | null;
+    socket?.on(event, handler);
+    return () => socket?.off(event, handler);
   }
 
   onClose(handler: (reason: string) => void): void {

@@ -360,7 +360,7 @@ export class SyncSession {
   /** Sends a batch; a non-retryable whole-request failure comes back as per-op results. */
   private async send(batch: PushBatch): Promise<PushReply> {
     try {
-      return await this.t.request<PushReply>('push', { changes: batch.changes, ...(batch.ack ? { ack: batch.ack } : {}) }, this.timeout);
+      return await this.t.request('push', { changes: batch.changes, ...(batch.ack ? { ack: batch.ack } : {}) }, this.timeout);
     } catch (err) {
       const e = toSyncError(err);
       // A whole-request failure says nothing per op: resend later, same op ids.

@@ -3,18 +3,21 @@
  * real one (WebSocket only); `MemoryTransport` connects to an in-process fake
  * server for deterministic tests.
  */
-import type { Handshake, Welcome } from '@syncline/shared';
+import type { Handshake, RequestEvent, RequestMap, ServerEvent, ServerMessages, Welcome } from '@syncline/shared';
 
-export type ServerEvent = 'poke' | 'replicated' | 'drain' | 'sync_error' | 'awareness' | 'changes' | 'doc_update';
+/** Server messages after the handshake (`welcome` is `connect`'s result). */
+export type SessionEvent = Exclude<ServerEvent, 'welcome'>;
+/** The name earlier releases exported for `SessionEvent`. */
+export type { SessionEvent as TransportEvent };
 
 export interface Transport {
   /** Connects and resolves with the server's `welcome`; rejects with a SyncError. */
   connect(url: string, auth: Handshake, timeoutMs: number): Promise<Welcome>;
   /** Sends a request and resolves with its ack; an `ErrorReply` or a timeout rejects with a SyncError. */
-  request<T>(event: string, payload: unknown, timeoutMs: number): Promise<T>;
-  on(event: ServerEvent, handler: (payload: unknown) => void): () => void;
+  request<E extends RequestEvent>(event: E, payload: RequestMap[E]['request'], timeoutMs: number): Promise<RequestMap[E]['reply']>;
+  on<E extends SessionEvent>(event: E, handler: (msg: ServerMessages[E]) => void): () => void;
   /** Fire-and-forget message (awareness); dropped when not connected. */
-  emit?(event: string, payload: unknown): void;
+  emit?<E extends RequestEvent>(event: E, payload: RequestMap[E]['request']): void;
   /** Called once when the connection is lost after `connect` resolved. */
   onClose(handler: (reason: string) => void): void;
   close(): void;

@@ -1,4 +1,4 @@
-import type { PullOnly, PullReply } from '@syncline/shared';
+import type { PullOnly } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
@@ -36,7 +36,7 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
   const key = cursorKey(space, opts.only);
   const row = await db.table<MetaRow, string>(META).get(key);
   const ask = (cursor: string | null, resync?: true | string[]) =>
-    transport.request<PullReply>(
+    transport.request(
       'pull',
       { space, cursor, limit: opts.limit, ...(opts.only ? { only: opts.only } : {}), ...(resync ? { resync } : {}) },
       opts.timeoutMs,

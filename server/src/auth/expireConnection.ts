@@ -4,7 +4,7 @@
  * closes. setTimeout cannot wait longer than ~24.8 days, so long waits
  * re-arm instead of firing at once.
  */
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from '../socket/ioTypes.js';
 import { Events, SyncError } from '@syncline/shared';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -14,7 +14,7 @@
  * settings (client/src/engine/socketParser.ts).
  */
 import { Decoder, Encoder } from 'socket.io-parser';
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from '../socket/ioTypes.js';
 
 export interface SocketParser {
   Encoder: typeof Encoder;

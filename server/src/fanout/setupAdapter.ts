@@ -14,7 +14,7 @@
  *   adapter does not handle them, and an unhandled rejection kills Node).
  */
 import cluster from 'node:cluster';
-import type { Server } from 'socket.io';
+import type { SynclineIo as Server } from '../socket/ioTypes.js';
 import type { Logger } from 'pino';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { createAdapter as CreateRedisAdapter } from '@socket.io/redis-adapter';

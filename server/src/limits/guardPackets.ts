@@ -10,7 +10,7 @@
  *  - an event not in `known` is answered UNKNOWN_EVENT (and counted under
  *    the label `unknown`: event names are client-chosen, unbounded).
  */
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from '../socket/ioTypes.js';
 import { SyncError, type WireError } from '@syncline/shared';
 import { TokenBucket } from './TokenBucket.js';
 import { checkJsonShape } from './unsafeKeys.js';

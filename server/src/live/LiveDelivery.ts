@@ -18,7 +18,7 @@
  * time (deliverChecked.ts), so an app rule that revokes access stops data at
  * once. Pokes carry no data and go to the room as they are.
  */
-import type { Server, Socket } from 'socket.io';
+import { emitMessage, type SynclineIo as Server, type SynclineSocket as Socket } from '../socket/ioTypes.js';
 import type { ConnectionContext } from '../Extension.js';
 import { CheckedDelivery } from './deliverChecked.js';
 import * as Y from 'yjs';
@@ -56,7 +56,7 @@ export class LiveDelivery {
       pageSize: opts.pageSize,
       emit: (space, event, payload) => {
         if (event === Events.changes) this.delivery.send({ room: roomOf(space), space, event, payload });
-        else opts.io.to(roomOf(space)).emit(event, payload);
+        else emitMessage(opts.io.to(roomOf(space)), event, payload);
       },
       onError: opts.onError,
     });

@@ -9,15 +9,16 @@
  * member that fails it is removed from the space's rooms. Other servers get
  * the message through the adapter (`serverSideEmit`) and do the same.
  */
-import type { Server, Socket } from 'socket.io';
+import { emitMessage, type SynclineIo as Server, type SynclineSocket as Socket } from '../socket/ioTypes.js';
 import type { ConnectionContext } from '../Extension.js';
+import type { ServerEvent } from '@syncline/shared';
 
 export const LIVE_EVENT = 'syncline:live';
 
 export interface LiveEnvelope {
   room: string;
   space: string;
-  event: string;
+  event: ServerEvent;
   payload: unknown;
   /** Socket id that must not receive it (the writer of a relayed update). */
   except?: string;
@@ -65,7 +66,7 @@ export class CheckedDelivery {
       this.opts.mayRead(conn, env.space).then(
         () => {
           this.stats.delivered++;
-          socket.emit(env.event, env.payload);
+          emitMessage(socket, env.event, env.payload);
         },
         () => {
           this.stats.refused++;

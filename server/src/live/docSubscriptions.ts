@@ -4,7 +4,7 @@
  * documents does not send every update of every document to every client.
  * Subscribing needs the read role in the space (checked before joining).
  */
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from '../socket/ioTypes.js';
 import { SubscribeDocsRequestSchema, SyncError, type SubscribeDocsReply } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import type { ServerContext } from '../socket/ServerContext.js';

@@ -6,7 +6,7 @@
  * so a client never hears `replicated` for an op it has not seen acked.
  * Tracking is bounded; a forgotten op costs the client a re-push, not data.
  */
-import type { Server } from 'socket.io';
+import type { SynclineIo as Server } from './ioTypes.js';
 import { Events, type ReplicatedMessage } from '@syncline/shared';
 
 interface Pending {

@@ -1,6 +1,6 @@
 /** What every socket handler needs from its server instance. */
 import type { Hlc } from '@syncline/shared';
-import type { Server } from 'socket.io';
+import type { SynclineIo as Server } from './ioTypes.js';
 import type { Logger } from 'pino';
 import type { ReplicatorApi } from '../replication/types.js';
 import type { ResolvedOptions } from '../options.js';

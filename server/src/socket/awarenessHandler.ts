@@ -8,7 +8,7 @@
  * for awareness clients it introduced, and only for a bounded number of them
  * (awareness/PresenceRegistry.ts).
  */
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from './ioTypes.js';
 import { AwarenessMessageSchema, Events, SyncError, type AwarenessMessage } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import { roomOf, type ServerContext } from './ServerContext.js';

@@ -5,7 +5,7 @@
  * extensions' `onAuthenticate` hooks. The resulting ConnectionContext is
  * kept in `socket.data.ctx`.
  */
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from './ioTypes.js';
 import { HandshakeSchema, PROTOCOL_VERSION, SyncError, type WireError } from '@syncline/shared';
 import { ZodError } from 'zod';
 import { runHook, type ConnectionContext } from '../Extension.js';

@@ -1,5 +1,5 @@
 /** Spaces that have subscribers connected to this process. */
-import type { Server } from 'socket.io';
+import type { SynclineIo as Server } from './ioTypes.js';
 import { roomOf } from './ServerContext.js';
 
 const PREFIX = roomOf('');

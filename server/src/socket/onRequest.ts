@@ -5,8 +5,8 @@
  * A request sent without an ack callback is dropped (nobody could learn its
  * outcome), unless the event is fire-and-forget (`ackOptional`).
  */
-import type { Socket } from 'socket.io';
-import { SyncError, type WireError } from '@syncline/shared';
+import type { SynclineSocket as Socket } from './ioTypes.js';
+import { SyncError, type RequestEvent, type WireError } from '@syncline/shared';
 import type { ServerContext } from './ServerContext.js';
 import { toWireError } from './wireErrors.js';
 
@@ -21,7 +21,7 @@ export class ReplyThen<T> {
 type Ack = (reply: unknown) => void;
 export type RequestHandler = (payload: unknown) => Promise<unknown>;
 
-export function onRequest(socket: Socket, ctx: ServerContext, event: string, handler: RequestHandler, opts: { ackOptional?: boolean } = {}): void {
+export function onRequest(socket: Socket, ctx: ServerContext, event: RequestEvent, handler: RequestHandler, opts: { ackOptional?: boolean } = {}): void {
   socket.on(event, (...args: unknown[]) => {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as Ack) : undefined;

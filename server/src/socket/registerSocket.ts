@@ -1,5 +1,5 @@
 /** Wires one connected socket: welcome, request events, unknown events, cleanup. */
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from './ioTypes.js';
 import { DEFAULT_LIMITS, Events, Features, PROTOCOL_VERSION, type Welcome } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import type { ServerContext } from './ServerContext.js';

@@ -1,5 +1,5 @@
 /** `subscribe` / `unsubscribe`: join or leave the rooms that receive pokes. */
-import type { Socket } from 'socket.io';
+import type { SynclineSocket as Socket } from './ioTypes.js';
 import { SubscribeRequestSchema, SyncError, type SubscribeReply } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
 import { roomOf, type ServerContext } from './ServerContext.js';

@@ -21,9 +21,9 @@ export function recordingTransport(opts: { protocol?: number } = {}): { factory:
         rec.connects += 1;
         return t.connect(url, opts.protocol === undefined ? auth : { ...auth, protocol: opts.protocol }, timeoutMs);
       },
-      async request<T>(event: string, payload: unknown, timeoutMs: number) {
+      async request(event, payload, timeoutMs) {
         if (event === 'pull') rec.pulls.push(payload as PullRequest);
-        const reply = await t.request<T>(event, payload, timeoutMs);
+        const reply = await t.request(event, payload, timeoutMs);
         // Counted once the server answered, so a push lost in flight is not "sent".
         if (event === 'push') rec.pushedOpIds.push(...(payload as PushRequest).changes.map((c) => c.opId));
         return reply;
