@@ -308,6 +308,15 @@ export class SyncSession {
     let lastSeq = first.rows.at(-1)!.seq!;
     let sentCount = 1;
     let sending = true;
+    /** Reads the outbox rows after the last batch sent and sends them; false when there were none. */
+    const sendNext = async (): Promise<boolean> => {
+      const next = await readPushBatch(this.db, max, false, lastSeq);
+      if (!next) return false;
+      start(next);
+      lastSeq = next.rows.at(-1)!.seq!;
+      sentCount++;
+      return true;
+    };
     const canSend = () => sending && !this.end && sentCount < MAX_BATCHES && this.pullQueue.size === 0 && this.replicatedQueue.length === 0;
     while (inflight.length > 0) {
       const head = inflight[0]!;
@@ -324,22 +333,11 @@ export class SyncSession {
           ]);
           this.onKick = null;
           if (kicked && canSend()) {
-            const next = await readPushBatch(this.db, max, false, lastSeq);
-            if (next) {
-              start(next);
-              lastSeq = next.rows.at(-1)!.seq!;
-              sentCount++;
-            }
+            await sendNext();
             continue;
           }
-        } else {
-          const next = await readPushBatch(this.db, max, false, lastSeq);
-          if (next) {
-            start(next);
-            lastSeq = next.rows.at(-1)!.seq!;
-            sentCount++;
-            continue;
-          }
+        } else if (await sendNext()) {
+          continue;
         }
       }
       const reply = await head.sent;
