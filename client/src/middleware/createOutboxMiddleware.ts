@@ -3,6 +3,13 @@
  * recorded into `_outbox` and `_state` inside the same IndexedDB transaction,
  * so a write and its outbox entry commit or abort together. Writes the sync
  * engine applies from the server carry a flag and are not recorded.
+ *
+ * Each IndexedDB request is a round trip to the browser's storage process,
+ * and requests of one transaction run in the order they are issued, so the
+ * middleware issues what does not depend on an answer together: the
+ * records' prior states with the write context, then the write itself (its
+ * per-key failures decide what is recorded), then the outbox rows, states
+ * and context in one go — three waits per write instead of seven.
  */
 import type {
   DBCore,
@@ -32,7 +39,8 @@ export interface OutboxMiddlewareOptions {
 
 interface TxState {
   chain: Promise<unknown>;
-  ctx?: WriteContext;
+  /** Loaded once per transaction (first recorded mutation), saved after each. */
+  ctx?: Promise<WriteContext>;
 }
 
 export function createOutboxMiddleware(opts: OutboxMiddlewareOptions): Middleware<DBCore> {
@@ -105,7 +113,10 @@ async function recordMutation(
     if (typeof k !== 'string') throw new TypeError(`Syncline: keys of synced table "${name}" must be strings`);
   }
   const stateTable = down.table(STATE);
-  const prevStates = (await stateTable.getMany({ trans, keys: keys.map((k) => [name, k]) })) as (StateRow | undefined)[];
+  const [prevStates, ctx] = await Promise.all([
+    stateTable.getMany({ trans, keys: keys.map((k) => [name, k]) }) as Promise<(StateRow | undefined)[]>,
+    (tx.ctx ??= loadWriteContext(down.table(META), trans, opts.clientId)),
+  ]);
   // Records written before sync was set up have no state yet: their space comes from the stored object.
   const oldValues =
     req.type === 'delete' && prevStates.some((s) => !s)
@@ -127,9 +138,8 @@ async function recordMutation(
     writes.push({ id, value, prev, space: opts.spaceOf(name, value) });
   });
   if (writes.length === 0) return res;
-  tx.ctx ??= await loadWriteContext(down.table(META), trans, opts.clientId);
   const ack = ackFor(trans);
-  const built = buildOps(name, writes, tx.ctx, ack, { keep: opts.keepUntil, ...(opts.ack ? { ack: opts.ack } : {}) }, Date.now());
+  const built = buildOps(name, writes, ctx, ack, { keep: opts.keepUntil, ...(opts.ack ? { ack: opts.ack } : {}) }, Date.now());
   if (ack?.track) {
     for (const row of built.outbox) {
       row.writeId = ack.track.writeId;
@@ -137,9 +147,11 @@ async function recordMutation(
     }
   }
   if (built.outbox.length > 0) {
-    await down.table(OUTBOX).mutate({ trans, type: 'add', values: built.outbox });
-    await stateTable.mutate({ trans, type: 'put', values: built.states });
-    await tx.ctx.save();
+    await Promise.all([
+      down.table(OUTBOX).mutate({ trans, type: 'add', values: built.outbox }),
+      stateTable.mutate({ trans, type: 'put', values: built.states }),
+      ctx.save(),
+    ]);
   }
   return res;
 }
