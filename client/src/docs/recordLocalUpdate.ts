@@ -4,6 +4,8 @@
  * never holds an edit the outbox lost, and an aborted write records nothing.
  * Op ids come from the same `_meta` counter the record middleware uses;
  * IndexedDB serializes transactions that write `_meta`, so ids never collide.
+ * The three writes go out together (one wait, not three): requests of one
+ * transaction run in the order they are issued.
  */
 import { opIdOf, type AckMode } from '@syncline/shared';
 import type { Dexie } from 'dexie';
@@ -32,7 +34,6 @@ export async function recordLocalUpdate(
     const clientId = typeof idRow?.value === 'string' ? idRow.value : (opts.clientId ?? randomClientId());
     const counter = (typeof counterRow?.value === 'number' ? counterRow.value : 0) + 1;
     const opId = opIdOf(clientId, counter);
-    const rowId = await docsTable(db).add({ space, doc, update, origin: 'local' });
     const row: OutboxRow = {
       opId,
       kind: 'yjs',
@@ -47,10 +48,13 @@ export async function recordLocalUpdate(
       attempts: 0,
       ...(opts.ack ? { ack: opts.ack } : {}),
     };
-    await db.table<OutboxRow, number>(OUTBOX).add(row);
     const metaRows: MetaRow[] = [{ key: MetaKeys.counter, value: counter }];
     if (!idRow) metaRows.push({ key: MetaKeys.clientId, value: clientId });
-    await meta.bulkPut(metaRows);
+    const [rowId] = await Promise.all([
+      docsTable(db).add({ space, doc, update, origin: 'local' }),
+      db.table<OutboxRow, number>(OUTBOX).add(row),
+      meta.bulkPut(metaRows),
+    ]);
     return { rowId, opId };
   });
 }

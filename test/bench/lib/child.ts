@@ -25,6 +25,14 @@ export function rssOf(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/** CPU time (user + system, every thread) a process has used so far, in ms (Linux `/proc/PID/stat`, 100 ticks/s). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14, 15)
+}
+
 export async function startChild<T>(script: string, args: string[] = [], opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Child<T>> {
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--conditions=@syncline/source', '--import', 'tsx', join(BENCH_DIR, script), ...args], {
     cwd: REPO_ROOT,

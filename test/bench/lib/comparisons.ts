@@ -159,6 +159,7 @@ function liveRows(): Comparison[] {
       rows.push({ section, label: `${label}: p50 vs ${name}`, ours: `live.${shape}.syncline.p50`, base: `live.${shape}.${peer}.p50`, unit: 'ms', better: 'lower', target: hp ? { text: '≤ 2 × Hocuspocus + 5 ms', met: (o, b) => b !== undefined && o <= 2 * b + 5 } : undefined });
       rows.push({ section, label: `${label}: p99 vs ${name}`, ours: `live.${shape}.syncline.p99`, base: `live.${shape}.${peer}.p99`, unit: 'ms', better: 'lower', target: hp ? { text: '≤ 2 × Hocuspocus', met: (o, b) => b !== undefined && o <= 2 * b } : undefined });
       rows.push({ section, label: `${label}: convergence vs ${name}`, ours: `live.${shape}.syncline.converge`, base: `live.${shape}.${peer}.converge`, unit: 'ms', better: 'lower', target: hp ? { text: '≤ Hocuspocus', met: (o, b) => b !== undefined && o <= b } : undefined });
+      rows.push({ section, label: `${label}: server CPU per edit vs ${name}`, ours: `live.${shape}.syncline.cpuPerEdit`, base: `live.${shape}.${peer}.cpuPerEdit`, unit: 'ms', better: 'lower', target: hp ? { text: '≤ Hocuspocus', met: (o, b) => b !== undefined && o <= b } : undefined });
     }
   }
   rows.push({ section, label: 'records: write on server A → row in a client on server B, p50', ours: 'live.records.p50', unit: 'ms', better: 'lower', target: atMost(5, '≤ 5 ms') });

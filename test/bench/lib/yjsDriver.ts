@@ -28,9 +28,16 @@ export interface YjsResult {
   converge: number;
   p50: number;
   p99: number;
+  /** Server CPU (ms) from the first edit until convergence ÷ edits made, when `serverCpuMs` is given. */
+  cpuPerEditMs?: number;
 }
 
-export async function runYjs(shape: YjsShape, connect: (i: number, doc: string) => YjsPeer | Promise<YjsPeer>): Promise<YjsResult> {
+export async function runYjs(
+  shape: YjsShape,
+  connect: (i: number, doc: string) => YjsPeer | Promise<YjsPeer>,
+  /** Reads the server's CPU time so far (ms): sampled at the first edit and at convergence. */
+  serverCpuMs?: () => number,
+): Promise<YjsResult> {
   const nDocs = shape.docs ?? 1;
   const docOf = (i: number) => (nDocs === 1 ? 'bench-doc' : `bench-doc-${i % nDocs}`);
   const peers = await Promise.all(Array.from({ length: shape.clients }, (_, i) => connect(i, docOf(i))));
@@ -52,6 +59,7 @@ export async function runYjs(shape: YjsShape, connect: (i: number, doc: string) 
   // Every replica receives the edits of the clients on its document.
   const perDoc = (i: number) => Array.from({ length: shape.clients }, (_, j) => j).filter((j) => docOf(j) === docOf(i)).length;
   const totals = docs.map((_, i) => perDoc(i) * shape.edits);
+  const cpu0 = serverCpuMs?.();
   const t0 = performance.now();
   await Promise.all(
     docs.map(async (doc, i) => {
@@ -68,7 +76,10 @@ export async function runYjs(shape: YjsShape, connect: (i: number, doc: string) 
   await waitFor(() => seen.every((n, i) => n === totals[i]), 180_000, 'all Yjs replicas to receive every edit', 1);
   const texts = new Set(docs.map((d, i) => `${docOf(i)}\u0000${d.getText('body').toString()}`));
   const converge = performance.now() - t0;
+  const cpu = cpu0 === undefined ? undefined : serverCpuMs!() - cpu0;
   await Promise.all(peers.map((p) => p.destroy()));
   if (texts.size !== nDocs) throw new Error(`Yjs replicas diverged: ${texts.size} distinct texts for ${nDocs} document(s)`);
-  return { converge, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  const out: YjsResult = { converge, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  if (cpu !== undefined) out.cpuPerEditMs = cpu / (shape.clients * shape.edits);
+  return out;
 }

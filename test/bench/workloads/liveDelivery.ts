@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createSyncline } from '@syncline/client';
 import { runYjs, type YjsPeer, type YjsShape } from '../lib/yjsDriver.js';
-import { startChild } from '../lib/child.js';
+import { cpuMsOf, startChild } from '../lib/child.js';
 import { percentile, sleep } from '../lib/stats.js';
 import { startSyncline } from '../lib/syncline.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
@@ -39,7 +39,7 @@ async function peerRun(script: string, shape: YjsShape, peer: (url: string, doc:
   try {
     await sleep(200);
     const url = `ws://127.0.0.1:${child.info.port}`;
-    return await runYjs(shape, (_i, doc) => peer(url, doc));
+    return await runYjs(shape, (_i, doc) => peer(url, doc), () => cpuMsOf(child.proc.pid!));
   } finally {
     await child.stop();
   }
@@ -51,7 +51,7 @@ async function synclineRun(dir: string, shape: YjsShape) {
   try {
     await sleep(200);
     const space = `live-${randomUUID().slice(0, 8)}`;
-    return await runYjs(shape, (i, doc) => synclinePeer(srv.url, space, i, doc));
+    return await runYjs(shape, (i, doc) => synclinePeer(srv.url, space, i, doc), () => cpuMsOf(srv.proc.pid!));
   } finally {
     await srv.stop();
   }
@@ -123,6 +123,7 @@ export const liveDelivery: Workload = {
         out[`live.${name}.${who}.p50`] = r.p50;
         out[`live.${name}.${who}.p99`] = r.p99;
         out[`live.${name}.${who}.converge`] = r.converge;
+        if (r.cpuPerEditMs !== undefined) out[`live.${name}.${who}.cpuPerEdit`] = r.cpuPerEditMs;
       }
     }
     const rec = await recordsAtoB(join(ctx.dir, 'records'), RECORD_WRITES(ctx.quick));
