@@ -193,6 +193,7 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
           engine?.kick();
           channel.post({ type: 'outbox' });
         },
+        pushNow: (change, ack) => engine?.pushNow?.(change, ack) ?? Promise.resolve(false),
       });
     },
     rejected: () => listRejected(db),

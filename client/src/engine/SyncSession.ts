@@ -14,6 +14,8 @@ import {
   Features,
   SyncError,
   toSyncError,
+  type AckMode,
+  type Change,
   type ChangesMessage,
   type DocUpdateMessage,
   type DrainMessage,
@@ -28,7 +30,8 @@ import { applyReplicated } from './applyReplicated.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './EngineOptions.js';
 import { pullSpace } from './pullSpace.js';
-import { readPushBatch, type PushBatch } from './readPushBatch.js';
+import { readPushBatch, toChange, type PushBatch } from './readPushBatch.js';
+import { EagerPush } from './EagerPush.js';
 import { Signal } from './Signal.js';
 import type { Transport } from './Transport.js';
 import { LiveReceiver } from './LiveReceiver.js';
@@ -66,6 +69,7 @@ export class SyncSession {
   private readonly channel: DocChannel;
   readonly live: LiveReceiver;
   readonly relay: DocRelay;
+  readonly eager: EagerPush;
   private readonly replicatedQueue: string[] = [];
   private readonly replicatedSeen = new Set<string>();
   private end: SessionEnd | null = null;
@@ -98,6 +102,14 @@ export class SyncSession {
       persistMs: opts.docPersistMs,
       maxBytes: opts.maxLiveDocBytes,
     });
+    this.eager = new EagerPush({
+      send: (change, ack) => this.t.request('push', { changes: [change], ...(ack ? { ack } : {}) }, this.timeout),
+      settled: () => {
+        this.pushDue = true;
+        this.signal.wake();
+      },
+      maxInFlight: opts.maxEagerPushes ?? 8,
+    });
     this.channel = new DocChannel(db.name);
     this.channel.on((m) => {
       if (m.type === 'open') void this.openDoc(m.space, m.doc);
@@ -126,6 +138,34 @@ export class SyncSession {
 
   stop(): void {
     this.finish({ kind: 'stopped' });
+  }
+
+  /**
+   * A document edit to push now, ahead of its outbox row (EagerPush.ts).
+   * Only ops of this connection's client id go out (after a client-id
+   * rebind the row is moved to the new id and pushed by the loop).
+   */
+  pushNow(change: Change, ack?: AckMode): Promise<boolean> {
+    if (this.end || !change.opId.startsWith(`${this.clientId}:`)) return Promise.resolve(false);
+    return this.eager.offer(change, ack);
+  }
+
+  /**
+   * The next outbox batch to send: rows whose eager push is in flight are
+   * left out, rows it already got answered have that reply applied here.
+   * `lastSeq` is the last row read (sent or not). Null when nothing is left to send.
+   */
+  private async readBatch(max: number, includeAccepted: boolean, afterSeq?: number): Promise<(PushBatch & { lastSeq: number }) | null> {
+    for (;;) {
+      const read = await readPushBatch(this.db, max, includeAccepted, afterSeq);
+      if (!read) return null;
+      const lastSeq = read.rows.at(-1)!.seq!;
+      const { send, answered } = this.eager.partition(read.rows);
+      for (const a of answered) this.hooks.onPushed(await applyPushResults(this.db, a.rows, a.results, this.replicatedSeen, a.ack));
+      if (send.length === read.rows.length) return { ...read, lastSeq };
+      if (send.length > 0) return { rows: send, ack: read.ack, changes: send.map(toChange), lastSeq };
+      afterSeq = lastSeq;
+    }
   }
 
   /** Pulls the spaces' records, and (unless `withDocs` is false) their open documents. */
@@ -290,7 +330,7 @@ export class SyncSession {
 
   private async pushOnce(maxInFlight: number): Promise<number> {
     const max = Math.min(this.opts.batchSize ?? Infinity, this.welcome.limits?.maxBatch ?? 500);
-    const first = await readPushBatch(this.db, max, this.includeAccepted);
+    const first = await this.readBatch(max, this.includeAccepted);
     if (!first) {
       this.includeAccepted = false;
       this.pushDue = false;
@@ -305,15 +345,15 @@ export class SyncSession {
       inflight.push({ batch, sent });
     };
     start(first);
-    let lastSeq = first.rows.at(-1)!.seq!;
+    let lastSeq = first.lastSeq;
     let sentCount = 1;
     let sending = true;
     /** Reads the outbox rows after the last batch sent and sends them; false when there were none. */
     const sendNext = async (): Promise<boolean> => {
-      const next = await readPushBatch(this.db, max, false, lastSeq);
+      const next = await this.readBatch(max, false, lastSeq);
       if (!next) return false;
       start(next);
-      lastSeq = next.rows.at(-1)!.seq!;
+      lastSeq = next.lastSeq;
       sentCount++;
       return true;
     };

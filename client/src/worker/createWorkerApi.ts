@@ -40,6 +40,9 @@ export function createWorkerApi(transport: TransportFactory = () => new SocketIo
     kick() {
       engine?.kick();
     },
+    pushNow(change, ack) {
+      return engine?.pushNow?.(change, ack) ?? Promise.resolve(false);
+    },
     async addSpaces(spaces: string[]) {
       await engine?.addSpaces(spaces);
     },
