@@ -13,7 +13,7 @@
  * their client (the normal case) cost nothing extra.
  */
 import { decodeHlc, isHlc } from '@syncline/shared';
-import type { StoredOp } from '../storage/StorageNode.js';
+import type { ApplyOutcome, StoredOp } from '../storage/StorageNode.js';
 import type { NodeEntry } from './NodeSet.js';
 import type { NodeCall } from './callNode.js';
 
@@ -46,4 +46,20 @@ export async function pinStoredStamps(
   }
   if (pinned.size === 0) return { ops, pinned };
   return { ops: ops.map((o) => (o.kind !== 'yjs' && pinned.has(o.opId) ? { ...o, hlc: pinned.get(o.opId)! } : o)), pinned };
+}
+
+/**
+ * From a node's outcomes for `ops`: the ops it already held under another
+ * stamp than the one sent, op id -> the stamp it stored (undefined if none).
+ * The one place that reads stored stamps: the write's answer (writeToNodes.ts)
+ * and the pinning above both use it.
+ */
+export function storedStamps(ops: readonly StoredOp[], outcomes: readonly ApplyOutcome[]): Map<string, string> | undefined {
+  let out: Map<string, string> | undefined;
+  outcomes.forEach((o, i) => {
+    const op = ops[i];
+    if (o.status !== 'duplicate' || o.hlc === undefined || !op || op.kind === 'yjs' || op.hlc === o.hlc) return;
+    (out ??= new Map()).set(o.opId, o.hlc);
+  });
+  return out;
 }

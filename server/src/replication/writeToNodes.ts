@@ -10,7 +10,8 @@ import type { NodeWriter } from './NodeWriter.js';
 import { isTimeout } from './NodeWriter.js';
 import { isNodeFault } from './nodeFault.js';
 import { judge, type NodeWriteState, type Verdict } from './ackRule.js';
-import type { ApplyOutcome, StoredOp } from '../storage/StorageNode.js';
+import type { StoredOp } from '../storage/StorageNode.js';
+import { storedStamps } from './pinStoredStamps.js';
 
 export interface WriteJob {
   ops: StoredOp[];
@@ -73,7 +74,7 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
       .write(job.ops)
       .then(
         (outcomes) => {
-          if (t.node.id === job.primaryId) storedHlc = restamped(job.ops, outcomes);
+          if (t.node.id === job.primaryId) storedHlc = storedStamps(job.ops, outcomes);
           states.set(t.node.id, 'committed');
           job.onCommitted(t.node.id);
         },
@@ -86,14 +87,4 @@ export function writeToNodes(job: WriteJob): { answer: Promise<WriteAnswer>; don
   );
   check(); // no targets at all decides at once
   return { answer, done: Promise.all(calls).then(() => undefined) };
-}
-
-function restamped(ops: readonly StoredOp[], outcomes: readonly ApplyOutcome[]): Map<string, string> | undefined {
-  let out: Map<string, string> | undefined;
-  outcomes.forEach((o, i) => {
-    const op = ops[i];
-    if (o.status !== 'duplicate' || o.hlc === undefined || !op || op.kind === 'yjs' || op.hlc === o.hlc) return;
-    (out ??= new Map()).set(o.opId, o.hlc);
-  });
-  return out;
 }

@@ -1,0 +1,87 @@
+/**
+ * What a session pulls next: the spaces it subscribed (records, pulled per
+ * space) and the documents open in some tab (pulled per document), each with
+ * a queue of pulls due. `onQueued` wakes the session's scheduler.
+ */
+export interface DocRef {
+  space: string;
+  doc: string;
+}
+
+const docKey = (space: string, doc: string) => JSON.stringify([space, doc]);
+
+export class PullQueues {
+  readonly subscribed = new Set<string>();
+  /** Documents open in some tab, subscribed on this connection. */
+  private readonly docs = new Map<string, DocRef>();
+  private readonly spaceQueue = new Set<string>();
+  private readonly docQueue = new Map<string, DocRef>();
+
+  constructor(private readonly onQueued: () => void) {}
+
+  /** Queues the spaces' records, and (unless `withDocs` is false) their open documents. */
+  request(spaces: Iterable<string>, withDocs = true): void {
+    const set = new Set(spaces);
+    for (const s of set) if (this.subscribed.has(s)) this.spaceQueue.add(s);
+    if (withDocs) for (const [k, d] of this.docs) if (set.has(d.space)) this.docQueue.set(k, d);
+    this.onQueued();
+  }
+
+  /** Queues one open document. */
+  requestDoc(space: string, doc: string): void {
+    const k = docKey(space, doc);
+    const d = this.docs.get(k);
+    if (!d) return;
+    this.docQueue.set(k, d);
+    this.onQueued();
+  }
+
+  /** Queues every subscribed space and every open document (the periodic re-pull). */
+  requestAll(): void {
+    this.request(this.subscribed);
+    for (const [k, d] of this.docs) this.docQueue.set(k, d);
+  }
+
+  hasDoc(space: string, doc: string): boolean {
+    return this.docs.has(docKey(space, doc));
+  }
+
+  /** Adds an open document (not yet queued); undefined if it was already there. */
+  addDoc(space: string, doc: string): DocRef | undefined {
+    const k = docKey(space, doc);
+    if (this.docs.has(k)) return undefined;
+    const ref = { space, doc };
+    this.docs.set(k, ref);
+    return ref;
+  }
+
+  /** Queues a document added with addDoc (even if dropped since: its pull reports why). */
+  queueDoc(ref: DocRef): void {
+    this.docQueue.set(docKey(ref.space, ref.doc), ref);
+    this.onQueued();
+  }
+
+  /** Drops an open document (e.g. reading it was refused). */
+  dropDoc(space: string, doc: string): void {
+    this.docs.delete(docKey(space, doc));
+  }
+
+  get spacesQueued(): number {
+    return this.spaceQueue.size;
+  }
+
+  /** Takes the next queued space, if any. */
+  takeSpace(): string | undefined {
+    const space = this.spaceQueue.values().next().value;
+    if (space !== undefined) this.spaceQueue.delete(space);
+    return space;
+  }
+
+  /** Takes the next queued document, if any. */
+  takeDoc(): DocRef | undefined {
+    const entry = this.docQueue.entries().next().value;
+    if (entry === undefined) return undefined;
+    this.docQueue.delete(entry[0]);
+    return entry[1];
+  }
+}
