@@ -20,7 +20,12 @@ const { SqliteNode } = (await import(process.env.SRC ?? '../../server/src/storag
 const dir = mkdtempSync(join(tmpdir(), 'syncline-storage-write-'));
 const nodes = await Promise.all(['a', 'b', 'c'].map((n) => SqliteNode.open({ id: n, path: join(dir, `${n}.db`) })));
 const sync = process.env.SYNC ?? 'FULL';
-for (const n of nodes) (n as unknown as { db: { pragma(s: string): unknown } }).db.pragma(`synchronous = ${sync}`);
+for (const n of nodes) {
+  const db = (n as unknown as { db: { pragma(s: string): unknown } }).db;
+  db.pragma(`synchronous = ${sync}`);
+  // PRAGMA=…: extra pragmas to try (e.g. `cache_size = -65536`).
+  if (process.env.PRAGMA) db.pragma(process.env.PRAGMA);
+}
 const total = Number(process.env.N ?? 20000);
 const batch = Number(process.env.B ?? 100);
 const maker = new ChangeMaker('w1');
@@ -40,7 +45,7 @@ for (const b of batches) for (const n of nodes) await n.applyBatch(b);
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
 console.log(
-  `${process.env.SRC ?? 'this tree'} sync=${sync} batch=${batch}: ${((ms * 1000) / total).toFixed(1)} µs per record (3 nodes), CPU ${((cpu.user + cpu.system) / total).toFixed(1)} µs per record, ${((total / ms) * 1000).toFixed(0)} records/s`,
+  `${process.env.SRC ?? 'this tree'} sync=${sync}${process.env.PRAGMA ? ` ${process.env.PRAGMA}` : ''} batch=${batch}: ${((ms * 1000) / total).toFixed(1)} µs per record (3 nodes), CPU ${((cpu.user + cpu.system) / total).toFixed(1)} µs per record, ${((total / ms) * 1000).toFixed(0)} records/s`,
 );
 for (const n of nodes) await n.close();
 rmSync(dir, { recursive: true });
