@@ -18,6 +18,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
@@ -194,7 +195,13 @@ export class SqliteNode implements StorageNode {
   }
 
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
-    return opLogPageOf(this.readOpLogText(afterLogSeq, limit));
+    const page = opLogPageOf(this.readOpLogText(afterLogSeq, limit));
+    // Repair reads page after page of the log, and every call here completes
+    // synchronously: without a turn of the event loop between pages, a pass
+    // over a long log held the thread for seconds (4.8 s at 100k writes),
+    // long enough for every client's heartbeat to time out (issue 14).
+    await setImmediate();
+    return page;
   }
 
   /** An op log page with ops as stored JSON text. */
