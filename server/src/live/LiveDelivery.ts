@@ -58,6 +58,8 @@ export class LiveDelivery {
     this.tails = new RecordTails({
       replicator: opts.replicator,
       pageSize: opts.pageSize,
+      // Without an adapter every listener is in this server's rooms; with one, other servers' are unknown here.
+      ...(opts.crossServer ? {} : { hasListeners: (space: string) => (opts.io.of('/').adapter.rooms.get(roomOf(space))?.size ?? 0) > 0 }),
       emit: (space, event, payload) => {
         if (event === Events.changes) this.delivery.send({ room: roomOf(space), space, event, payload });
         else emitMessage(opts.io.to(roomOf(space)), event, payload);
