@@ -1,6 +1,7 @@
 /**
  * DBCore middleware: every add/put/delete/deleteRange on a synced table is
- * recorded into `_outbox` and `_state` inside the same IndexedDB transaction,
+ * recorded into `_outbox` and `_state` (full rows: a pending write makes the
+ * local view differ from the server view) inside the same IndexedDB transaction,
  * so a write and its outbox entry commit or abort together. Writes the sync
  * engine applies from the server carry a flag and are not recorded.
  */
@@ -15,6 +16,7 @@ import type {
 import type { AckMode } from '@syncline/shared';
 import { INTERNAL_TABLES, META, OUTBOX, STATE } from '../db/internalStores.js';
 import type { StateRow } from '../db/rows.js';
+import { expandStates, type StoredStateRow } from '../db/stateRows.js';
 import { buildOps, type RecordedWrite } from './buildOps.js';
 import { ackFor, isFromServer } from './transactionFlags.js';
 import { loadWriteContext, type WriteContext } from './writeContext.js';
@@ -105,7 +107,9 @@ async function recordMutation(
     if (typeof k !== 'string') throw new TypeError(`Syncline: keys of synced table "${name}" must be strings`);
   }
   const stateTable = down.table(STATE);
-  const prevStates = (await stateTable.getMany({ trans, keys: keys.map((k) => [name, k]) })) as (StateRow | undefined)[];
+  const stored = (await stateTable.getMany({ trans, keys: keys.map((k) => [name, k]) })) as (StoredStateRow | undefined)[];
+  // Compact rows (db/stateRows.ts) take their values from the app row: read before the mutation replaces it.
+  const prevStates = await expandStates(stored, (_t, ids) => table.getMany({ trans, keys: ids }), () => table.schema.primaryKey.keyPath as string);
   // Records written before sync was set up have no state yet: their space comes from the stored object.
   const oldValues =
     req.type === 'delete' && prevStates.some((s) => !s)
