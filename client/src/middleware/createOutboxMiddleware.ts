@@ -48,7 +48,9 @@ export function createOutboxMiddleware(opts: OutboxMiddlewareOptions): Middlewar
       return {
         ...down,
         transaction(stores, mode, options) {
-          const widen = mode === 'readwrite' && stores.some((s) => synced.has(s));
+          // Syncline's own transactions name `_state` and list every table they need (pull applies need
+          // no `_outbox`): widening them would make a pull wait for push results and local writes.
+          const widen = mode === 'readwrite' && !stores.includes(STATE) && stores.some((s) => synced.has(s));
           const scope = widen ? [...new Set([...stores, ...INTERNAL_TABLES])] : stores;
           return down.transaction(scope, mode, options);
         },
