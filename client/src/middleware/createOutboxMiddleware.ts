@@ -17,6 +17,7 @@ import type { AckMode } from '@syncline/shared';
 import { INTERNAL_TABLES, META, OUTBOX, STATE } from '../db/internalStores.js';
 import type { StateRow } from '../db/rows.js';
 import { expandStates, type StoredStateRow } from '../db/stateRows.js';
+import { countOutbox } from '../status/outboxCounters.js';
 import { buildOps, type RecordedWrite } from './buildOps.js';
 import { ackFor, isFromServer } from './transactionFlags.js';
 import { loadWriteContext, type WriteContext } from './writeContext.js';
@@ -43,7 +44,9 @@ export function createOutboxMiddleware(opts: OutboxMiddlewareOptions): Middlewar
     stack: 'dbcore',
     name: 'SynclineOutbox',
     level: 1,
-    create(down) {
+    create(core) {
+      // The outbox's status counts are kept on every `_outbox` write, this middleware's included.
+      const down = countOutbox(core);
       const txStates = new WeakMap<object, TxState>();
       return {
         ...down,
