@@ -14,7 +14,8 @@ import type { MetaRow, StateRow } from '../db/rows.js';
 import { loadStates, primaryKeyOf, storedForm, type StoredStateRow } from '../db/stateRows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { materializeMany } from './materializeInto.js';
-import { observeStamps } from './observeStamps.js';
+import { foldStamps } from './observeStamps.js';
+import { MetaKeys } from '../db/meta.js';
 
 export async function applyServerRows(
   db: Dexie,
@@ -38,7 +39,10 @@ export async function applyServerRows(
   const scope = [...new Set([STATE, META, ...(docs.length ? [DOCS] : []), ...known.map((r) => r.table)])];
   await db.transaction('rw', scope, async () => {
     markFromServer();
-    const prevs = await loadStates(db, known.map((r) => [r.table, r.id]));
+    const meta = db.table<MetaRow, string>(META);
+    // Reads together, then every write together: requests of one transaction run in the
+    // order issued, so each group costs one wait (a live row reaches the app table sooner).
+    const [prevs, clockRow] = await Promise.all([loadStates(db, known.map((r) => [r.table, r.id])), meta.get(MetaKeys.hlc)]);
     const next: StateRow[] = [];
     for (const [i, row] of known.entries()) {
       const prev = prevs[i];
@@ -52,10 +56,15 @@ export async function applyServerRows(
     }
     // Compact where the app row gives the values back (db/stateRows.ts): a pulled record's values are stored once.
     const pks = new Map(tables.map((t) => [t, primaryKeyOf(db, t)]));
-    await db.table<StoredStateRow, [string, string]>(STATE).bulkPut(next.map((r) => storedForm(r, pks.get(r.table)!)));
-    await materializeMany(db, next);
-    await observeStamps(db, clientId, known.map((r) => r.state));
-    await appendServerDocs(db, docs);
-    if (cursor) await db.table<MetaRow, string>(META).put({ key: cursor.key, value: cursor.value });
+    const clock = foldStamps(clientId, clockRow?.value, known.map((r) => r.state));
+    const metaRows: MetaRow[] = [];
+    if (clock) metaRows.push({ key: MetaKeys.hlc, value: clock });
+    if (cursor) metaRows.push({ key: cursor.key, value: cursor.value });
+    await Promise.all([
+      db.table<StoredStateRow, [string, string]>(STATE).bulkPut(next.map((r) => storedForm(r, pks.get(r.table)!))),
+      materializeMany(db, next),
+      metaRows.length > 0 ? meta.bulkPut(metaRows) : undefined,
+      appendServerDocs(db, docs),
+    ]);
   });
 }

@@ -26,11 +26,14 @@ export async function materializeMany(db: Dexie, items: readonly Materialized[])
     if (obj === null) g.deletes.push(it.id);
     else g.puts.push({ ...obj, [g.key]: it.id });
   }
+  // Issued together (one wait): an id is either deleted or put, never both.
+  const writes: Promise<unknown>[] = [];
   for (const [name, g] of byTable) {
     const table = db.table(name);
-    if (g.deletes.length) await table.bulkDelete(g.deletes);
-    if (g.puts.length) await table.bulkPut(g.puts);
+    if (g.deletes.length) writes.push(table.bulkDelete(g.deletes));
+    if (g.puts.length) writes.push(table.bulkPut(g.puts));
   }
+  await Promise.all(writes);
 }
 
 function keyPathOf(table: Table): string {
