@@ -2,27 +2,26 @@
  * The Dexie addon. Adds the internal tables, installs the outbox
  * middleware, and once the database is open elects this tab (or not) to run
  * the sync engine — in this thread or in a Worker.
+ *
+ * Composition only: the status is StatusStore.ts, leadership, the engine and
+ * the tab relay are SyncLeader.ts (engine choice: startEngine.ts), documents
+ * docOpener.ts.
  */
-import { liveQuery, type Dexie } from 'dexie';
-import type { AckMode, WireError } from '@syncline/shared';
+import type { Dexie } from 'dexie';
+import type { AckMode } from '@syncline/shared';
 import { addInternalStores } from './db/internalStores.js';
-import type { EngineApi } from './engine/EngineApi.js';
-import { SocketIoTransport } from './engine/SocketIoTransport.js';
-import { startLocalEngine } from './engine/startLocalEngine.js';
 import { flush, type FlushOptions } from './flush.js';
-import { electLeader, type Election } from './leader/electLeader.js';
-import { TabChannel } from './leader/TabChannel.js';
+import { SyncLeader } from './leader/SyncLeader.js';
 import { createOutboxMiddleware } from './middleware/createOutboxMiddleware.js';
 import type { WriteAck } from './middleware/transactionFlags.js';
-import { ObservableValue } from './status/Observable.js';
-import { readOutboxStats, type OutboxStats } from './status/readOutboxStats.js';
-import { initialStatus, type EngineStatus, type SyncStatus } from './status/SyncStatus.js';
+import { StatusStore } from './status/StatusStore.js';
+import type { SyncStatus } from './status/SyncStatus.js';
 import type { SynclineOptions } from './SynclineOptions.js';
 import { addSpaces, listRejected, discardRejected } from './spaces.js';
 import type { RejectedRow } from './db/rows.js';
 import { withAck } from './withAck.js';
 import { write, type WriteHandle, type WriteOptions } from './outcomes/write.js';
-import { openDoc } from './docs/openDoc.js';
+import { docOpener } from './docs/docOpener.js';
 import type { SynclineDoc } from './docs/SynclineDoc.js';
 import { consoleLogger } from './logger.js';
 
@@ -57,100 +56,25 @@ export interface Syncline {
 export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
   const logger = options.logger ?? consoleLogger;
   addInternalStores(db);
-  const channel = new TabChannel(db.name);
-  const spaceOf =
-    options.spaceOf ??
-    ((_t: string, obj: Record<string, unknown>) => {
-      const s = typeof obj.space === 'string' ? obj.space : options.defaultSpace;
-      if (!s) throw new TypeError('Syncline: record has no space and no defaultSpace is configured');
-      return s;
-    });
-  let engine: EngineApi | null = null;
+  const spaces = options.spaces ?? (options.defaultSpace ? [options.defaultSpace] : []);
+  const status = new StatusStore(db, logger);
+  const leader = new SyncLeader(db, options, spaces, status);
   db.use(
     createOutboxMiddleware({
       tables: options.tables,
-      spaceOf,
+      spaceOf: options.spaceOf ?? defaultSpaceOf(options),
       ...(options.clientId ? { clientId: options.clientId } : {}),
       ...(options.ack ? { ack: options.ack } : {}),
       keepUntil: options.keepUntil ?? 'accepted',
-      onCommitted: () => {
-        engine?.kick();
-        channel.post({ type: 'outbox' });
-      },
+      onCommitted: () => leader.outboxChanged(),
     }),
   );
-
-  let engineStatus: EngineStatus = { state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null };
-  let stats: OutboxStats = { pendingCount: 0, awaitingReplicationCount: 0, oldestPendingAt: null, rejectedCount: 0, degradedAckCount: 0, cappedAckCount: 0 };
-  let leader = false;
-  let statsError: WireError | null = null;
-  const compose = (): SyncStatus => ({
-    ...initialStatus(),
-    ...engineStatus,
-    lastError: statsError ?? engineStatus.lastError,
-    pendingCount: stats.pendingCount,
-    awaitingReplicationCount: stats.awaitingReplicationCount,
-    rejectedCount: stats.rejectedCount,
-    degradedAckCount: stats.degradedAckCount,
-    cappedAckCount: stats.cappedAckCount,
-    oldestPendingAgeMs: stats.oldestPendingAt === null ? null : Math.max(0, Date.now() - stats.oldestPendingAt),
-    leader,
-  });
-  const status = new ObservableValue<SyncStatus>(initialStatus());
-  const refresh = () => status.set(compose());
-
-  const spaces = options.spaces ?? (options.defaultSpace ? [options.defaultSpace] : []);
-  const docSpaces = new Set(spaces);
-  let election: Election | null = null;
   let closed = false;
-  let statsSub: { unsubscribe(): void } | null = null;
-  let starting: Promise<void> = Promise.resolve();
-
-  const becomeLeader = async (isLeader: boolean) => {
-    leader = isLeader;
-    if (isLeader && !engine && !closed) {
-      engine = await startEngine(db, options, spaces);
-      engine.onStatus((s) => {
-        engineStatus = s;
-        channel.post({ type: 'status', status: s });
-        refresh();
-      });
-    } else if (!isLeader && engine) {
-      const e = engine;
-      engine = null;
-      await e.stop();
-    }
-    refresh();
-  };
-
-  channel.on((m) => {
-    if (m.type === 'outbox') engine?.kick();
-    else if (m.type === 'spaces') void engine?.addSpaces(m.spaces);
-    else if (m.type === 'status' && !engine) {
-      engineStatus = m.status;
-      refresh();
-    }
-  });
 
   db.on('ready', () => {
     if (closed) return;
-    statsSub = liveQuery(() => readOutboxStats(db)).subscribe({
-      next: (s) => {
-        stats = s;
-        refresh();
-      },
-      // The counts stop updating: say so in the status (lastError) and the log, not silently.
-      error: (err: unknown) => {
-        statsError = { code: 'INTERNAL', message: `reading the outbox counts failed: ${(err as Error)?.message ?? String(err)}`, retryable: false };
-        logger.error('Syncline: the status query failed; pending counts are no longer updated', err);
-        refresh();
-      },
-    });
-    const onChange = (v: boolean) => {
-      starting = starting.then(() => becomeLeader(v));
-    };
-    if (options.leaderElection === false) onChange(true);
-    else election = electLeader(db.name, onChange, options.leaderElection ?? {});
+    status.watchOutbox();
+    leader.start();
   });
 
   // Sync starts when the database opens; open it soon in case the app only waits for sync.
@@ -160,76 +84,36 @@ export function createSyncline(db: Dexie, options: SynclineOptions): Syncline {
   }, 0);
 
   return {
-    getStatus: () => compose(),
+    getStatus: () => status.get(),
     subscribe: (listener) => status.subscribe(listener),
     flush: async (opts) => {
       await flush(db, opts);
       // The status counts come from a liveQuery that may not have re-run yet: read them now,
       // so the status right after flush() resolves shows what flush waited for.
-      stats = await readOutboxStats(db);
-      refresh();
+      await status.readOutboxNow();
     },
     withAck: (mode, tables, fn) => withAck(db, mode, tables, fn),
     write: (fn, opts) => write(db, options.tables, fn, opts),
     addSpaces: async (list) => {
       await addSpaces(db, list);
-      await engine?.addSpaces(list);
-      channel.post({ type: 'spaces', spaces: list });
+      await leader.spacesAdded(list);
     },
-    doc: (space, docId) => {
-      if (!docSpaces.has(space)) {
-        docSpaces.add(space);
-        void addSpaces(db, [space])
-          .then(() => engine?.addSpaces([space]))
-          .then(() => channel.post({ type: 'spaces', spaces: [space] }))
-          .catch((err: unknown) => logger.warn(`Syncline: subscribing to space ${space} for a document failed`, err));
-      }
-      return openDoc(db, space, docId, {
-        ...(options.clientId ? { clientId: options.clientId } : {}),
-        ...(options.ack ? { ack: options.ack } : {}),
-        keep: options.keepUntil ?? 'accepted',
-        logger,
-        notify: () => {
-          engine?.kick();
-          channel.post({ type: 'outbox' });
-        },
-        pushNow: (change, ack) => engine?.pushNow?.(change, ack) ?? Promise.resolve(false),
-      });
-    },
+    doc: docOpener(db, options, logger, leader, spaces),
     rejected: () => listRejected(db),
     discardRejected: (ids) => discardRejected(db, ids),
     close: async () => {
       closed = true;
-      statsSub?.unsubscribe();
-      election?.close();
-      await starting;
-      const e = engine;
-      engine = null;
-      await e?.stop();
-      channel.close();
+      status.close();
+      await leader.close();
     },
   };
 }
 
-async function startEngine(db: Dexie, options: SynclineOptions, spaces: string[]): Promise<EngineApi> {
-  if (options.startEngine) return options.startEngine(options.clientId ? { clientId: options.clientId } : {});
-  if (options.worker) {
-    // Loaded lazily so apps without a Worker never pull in Comlink.
-    const { startWorkerEngine } = await import('./worker/startWorkerEngine.js');
-    try {
-      return await startWorkerEngine(options.worker(), db.name, options, spaces);
-    } catch (err) {
-      // No (module) Worker here: sync from this thread rather than not at all (docs/embedding.md).
-      (options.logger ?? consoleLogger).warn('Syncline: the sync Worker did not start; running the engine in this thread', err);
-    }
-  }
-  return startLocalEngine(db, {
-    tables: options.tables,
-    servers: options.servers,
-    transport: options.transport ?? (() => new SocketIoTransport()),
-    spaces,
-    ...(options.clientId ? { clientId: options.clientId } : {}),
-    ...(options.getToken ? { getToken: options.getToken } : {}),
-    ...options.engine,
-  });
+/** A record's space: its `space` field, else the configured default. */
+function defaultSpaceOf(options: SynclineOptions) {
+  return (_t: string, obj: Record<string, unknown>): string => {
+    const s = typeof obj.space === 'string' ? obj.space : options.defaultSpace;
+    if (!s) throw new TypeError('Syncline: record has no space and no defaultSpace is configured');
+    return s;
+  };
 }
