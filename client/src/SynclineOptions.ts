@@ -21,6 +21,7 @@ export type EngineTuning = Pick<
   | 'docPersistMs'
   | 'maxLiveRows'
   | 'maxLiveDocBytes'
+  | 'maxEagerPushes'
 >;
 
 /** A Worker, or anything that speaks postMessage like one (a MessagePort in tests). */

@@ -28,18 +28,21 @@ export async function flush(db: Dexie, opts: FlushOptions = {}): Promise<void> {
   });
   if (seqs.length === 0) return;
   // Outbox keys only grow, so what is left of the writes pending at call time is the
-  // remaining rows up to the last of them: read those, not every key again each time.
+  // remaining rows up to the last of them.
   const last = seqs[seqs.length - 1]!;
   const first = seqs[0]!;
   const asked = new Set(seqs);
+  const outbox = db.table<OutboxRow, number>(OUTBOX);
+  // Whether any of them is left, by key only (one request): for `accepted` the oldest pending row (the status
+  // index orders equal statuses by seq), for `replicated` the oldest row. Reading every row left (a cursor
+  // step per row) each poll cost more than the writes being waited for once thousands were queued.
+  const oldestLeft = async () =>
+    ((until === 'replicated' ? await outbox.limit(1).primaryKeys() : await outbox.where('status').equals('pending').limit(1).primaryKeys())[0] as
+      | number
+      | undefined);
   for (;;) {
-    const [left, dead] = await db.transaction('r', [OUTBOX, REJECTED], async () => [
-      await db
-        .table<OutboxRow, number>(OUTBOX)
-        .where('seq')
-        .belowOrEqual(last)
-        .filter((r) => until === 'replicated' || r.status === 'pending')
-        .toArray(),
+    const [oldest, dead] = await db.transaction('r', [OUTBOX, REJECTED], async () => [
+      await oldestLeft(),
       // A rejected write keeps its outbox key; older rejections in the same range are not ours.
       (await db.table<RejectedRow, number>(REJECTED).where('seq').between(first, last, true, true).toArray()).filter((r) =>
         asked.has(r.seq!),
@@ -47,9 +50,14 @@ export async function flush(db: Dexie, opts: FlushOptions = {}): Promise<void> {
     ]);
     const rejected = dead[0] as RejectedRow | undefined;
     if (rejected) throw new SyncError(rejected.error.code, `write ${rejected.opId} was rejected: ${rejected.error.message}`, { opId: rejected.opId });
-    if (left.length === 0) return;
+    if (oldest === undefined || oldest > last) return;
     if (Date.now() >= deadline) {
-      throw new SyncError('TIMEOUT', `flush: ${left.length} write(s) not ${until} in time`, { pending: left.length });
+      const left = await outbox
+        .where('seq')
+        .belowOrEqual(last)
+        .filter((r) => until === 'replicated' || r.status === 'pending')
+        .count();
+      throw new SyncError('TIMEOUT', `flush: ${left} write(s) not ${until} in time`, { pending: left });
     }
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 20));
   }

@@ -14,7 +14,7 @@ export function docOpener(
   db: Dexie,
   options: SynclineOptions,
   logger: SynclineLogger,
-  leader: Pick<SyncLeader, 'outboxChanged' | 'spacesAdded'>,
+  leader: Pick<SyncLeader, 'outboxChanged' | 'spacesAdded' | 'pushNow'>,
   spaces: readonly string[],
 ): (space: string, docId: string) => SynclineDoc {
   const docSpaces = new Set(spaces);
@@ -31,6 +31,7 @@ export function docOpener(
       keep: options.keepUntil ?? 'accepted',
       logger,
       notify: () => leader.outboxChanged(),
+      pushNow: (change, ack) => leader.pushNow(change, ack),
     });
   };
 }

@@ -19,12 +19,19 @@ import { compactLocalDoc } from './compactLocalDoc.js';
 import { DocChannel } from './DocChannel.js';
 import { readDocRows, toBytes } from './docRows.js';
 import { recordLocalUpdate, type LocalUpdateOptions } from './recordLocalUpdate.js';
+import { OpIdBlock } from './OpIdBlock.js';
+import type { AckMode, DocChange } from '@syncline/shared';
 import { REMOTE_ORIGIN, type SynclineDoc } from './SynclineDoc.js';
 import { consoleLogger, type SynclineLogger } from '../logger.js';
 
 export interface OpenDocOptions extends LocalUpdateOptions {
   /** The outbox has a new row (kick the engine, hint other tabs). */
   notify(): void;
+  /**
+   * Push an edit at once, ahead of its outbox row (the engine in this tab; engine/EagerPush.ts).
+   * Resolves false when it did not go out, true once its push settled.
+   */
+  pushNow?(change: DocChange, ack?: AckMode): Promise<boolean>;
   /** Look for rows written elsewhere this often even without a hint (default 1000 ms). */
   pollMs?: number;
   /** Compact the local rows of the doc once there are more than this (default 100). */
@@ -32,6 +39,9 @@ export interface OpenDocOptions extends LocalUpdateOptions {
   /** Where read/store failures (retried) are reported (default `console`). */
   logger?: SynclineLogger;
 }
+
+/** Eager pushes (engine/EagerPush.ts) one document keeps unanswered at most. */
+const MAX_EAGER = 4;
 
 export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOptions): SynclineDoc {
   const doc = new Y.Doc();
@@ -46,6 +56,12 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
   let queued: Uint8Array[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   let writes = 0;
+  /** Stores queued or running. */
+  let storing = 0;
+  let eagerInFlight = 0;
+  /** Whether the engine took the last eager push. */
+  let eagerTaken = false;
+  const ids = opts.pushNow ? new OpIdBlock(db, 64, opts.clientId) : null;
 
   // One read at a time; hints that arrive meanwhile fold into one more read
   // (each read takes every row after lastId), so a burst of pulls costs two reads, not one each.
@@ -75,16 +91,40 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
   const writeQueued = (): Promise<void> => {
     flushTimer = null;
     if (queued.length === 0) return writing;
+    // Pushed now, stored after: this tick's edits become one op under a reserved id, sent
+    // ahead of its outbox row (engine/EagerPush.ts); the row below carries the same id.
+    // Backpressure: with MAX_EAGER pushes unanswered, or while stores are pending and the
+    // engine has not just taken one (offline, no engine in this tab, its own limit), edits
+    // coalesce into one row and one op as before.
+    const eagerOk = !destroyed && eagerInFlight < MAX_EAGER && (storing === 0 || eagerTaken);
+    const opId = eagerOk ? ids?.take() : undefined;
+    let eager: Uint8Array | undefined;
+    if (opId) {
+      eager = queued.length === 1 ? queued[0]! : Y.mergeUpdates(queued);
+      queued = [];
+      eagerInFlight++;
+      void opts.pushNow!({ kind: 'yjs', opId, space, doc: docId, update: eager }, opts.ack)
+        .then(
+          (sent) => (eagerTaken = sent),
+          () => (eagerTaken = false),
+        )
+        .finally(() => eagerInFlight--);
+    }
+    storing++;
     writing = writing.then(async () => {
       // Taken when the previous write is done, not when this one was scheduled: edits made
       // while a write is in flight merge into one row and one op instead of queueing one each.
-      if (queued.length === 0) return;
-      const batch = queued;
-      queued = [];
-      const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+      let update = eager;
+      if (!update) {
+        if (queued.length === 0) return;
+        const batch = queued;
+        queued = [];
+        update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+      }
       try {
-        const { rowId } = await recordLocalUpdate(db, space, docId, update, opts);
-        own.add(rowId);
+        const stored = await recordLocalUpdate(db, space, docId, update, opts, opId);
+        own.add(stored.rowId);
+        if (opId && stored.opId !== opId) ids?.discard(); // the client id was rebound
       } catch (err) {
         // Not stored: keep the edit queued and try again, never drop it.
         queued.unshift(update);
@@ -95,6 +135,8 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
       opts.notify();
       channel.post({ type: 'docs', space, doc: docId });
       if (++writes % 20 === 0) await compactLocalDoc(db, space, docId, maxRows).catch(() => false);
+    }).finally(() => {
+      storing--;
     });
     return writing;
   };

@@ -20,20 +20,27 @@ export interface LocalUpdateOptions {
   keep: KeepUntil;
 }
 
-/** Returns the `_docs` row id and the op id. */
+/**
+ * Returns the `_docs` row id and the op id. `opId`: one reserved earlier
+ * (OpIdBlock.ts, the edit was pushed under it already); used when it still
+ * belongs to the stored client id, else a new one is taken from the counter.
+ */
 export async function recordLocalUpdate(
   db: Dexie,
   space: string,
   doc: string,
   update: Uint8Array,
   opts: LocalUpdateOptions,
+  reservedOpId?: string,
 ): Promise<{ rowId: number; opId: string }> {
   return db.transaction('rw', [DOCS, OUTBOX, META], async () => {
     const meta = db.table<MetaRow, string>(META);
     const [idRow, counterRow] = await meta.bulkGet([MetaKeys.clientId, MetaKeys.counter]);
     const clientId = typeof idRow?.value === 'string' ? idRow.value : (opts.clientId ?? randomClientId());
-    const counter = (typeof counterRow?.value === 'number' ? counterRow.value : 0) + 1;
-    const opId = opIdOf(clientId, counter);
+    const stored = typeof counterRow?.value === 'number' ? counterRow.value : 0;
+    const reserved = idRow && reservedOpId?.startsWith(`${clientId}:`) ? reservedOpId : undefined;
+    const counter = reserved ? stored : stored + 1;
+    const opId = reserved ?? opIdOf(clientId, counter);
     const row: OutboxRow = {
       opId,
       kind: 'yjs',

@@ -1,3 +1,4 @@
+import type { AckMode, DocChange } from '@syncline/shared';
 import type { EngineStatus } from '../status/SyncStatus.js';
 
 /**
@@ -8,6 +9,11 @@ export interface EngineApi {
   stop(): Promise<void>;
   /** Outbox changed: push soon. */
   kick(): void;
+  /**
+   * A document edit to push at once, ahead of its outbox row (engine/EagerPush.ts).
+   * Resolves false at once when it cannot go now (it waits in the outbox), true once its push settled.
+   */
+  pushNow?(change: DocChange, ack?: AckMode): Promise<boolean>;
   addSpaces(spaces: string[]): Promise<void>;
   onStatus(listener: (s: EngineStatus) => void): void;
 }

@@ -46,4 +46,10 @@ export interface EngineOptions {
   maxLiveRows?: number;
   /** Relayed Yjs bytes waiting per document before the receiver gives up and pulls (default 8 MiB). */
   maxLiveDocBytes?: number;
+  /**
+   * Document edits pushed ahead of their outbox rows, unanswered at once per
+   * connection (engine/EagerPush.ts; default 8). 0 turns eager pushes off:
+   * every edit then goes through the outbox loop.
+   */
+  maxEagerPushes?: number;
 }

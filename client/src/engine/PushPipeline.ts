@@ -9,7 +9,8 @@ import type { Dexie } from 'dexie';
 import { applyPushResults, type PushOutcome } from './applyPushResults.js';
 import { backoffDelay } from './backoff.js';
 import type { EngineOptions } from './EngineOptions.js';
-import { readPushBatch, type PushBatch } from './readPushBatch.js';
+import { readPushBatch, toChange, type PushBatch } from './readPushBatch.js';
+import type { EagerPush } from './EagerPush.js';
 import type { Transport } from './Transport.js';
 
 /** Batches one pushOnce sends before queued pulls and notices get a turn. */
@@ -27,6 +28,8 @@ export interface PushPipelineDeps {
   /** True when sending more must wait: the session ended, or pulls or notices are queued. */
   mustYield: () => boolean;
   onPushed: (outcome: PushOutcome) => void;
+  /** Document edits pushed ahead of their outbox rows (EagerPush.ts): their rows are not sent again. */
+  eager?: EagerPush;
 }
 
 export class PushPipeline {
@@ -45,6 +48,11 @@ export class PushPipeline {
   kick(): void {
     this.due = true;
     this.onKick?.();
+  }
+
+  /** Look at the outbox again when the loop next gets a turn (an eager push settled); no extra read now. */
+  markDue(): void {
+    this.due = true;
   }
 
   /** Whether a push should run now. */
@@ -74,7 +82,7 @@ export class PushPipeline {
    */
   async pushOnce(maxInFlight: number): Promise<number> {
     const max = Math.min(this.oneByOne ? 1 : (this.d.opts.batchSize ?? Infinity), this.d.serverMaxBatch ?? 500);
-    const first = await readPushBatch(this.d.db, max, this.includeAccepted);
+    const first = await this.readBatch(max, this.includeAccepted);
     if (!first) {
       this.includeAccepted = false;
       this.due = false;
@@ -89,15 +97,15 @@ export class PushPipeline {
       inflight.push({ batch, sent });
     };
     start(first);
-    let lastSeq = first.rows.at(-1)!.seq!;
+    let lastSeq = first.lastSeq;
     let sentCount = 1;
     let sending = true;
     /** Reads the outbox rows after the last batch sent and sends them; false when there were none. */
     const sendNext = async (): Promise<boolean> => {
-      const next = await readPushBatch(this.d.db, max, false, lastSeq);
+      const next = await this.readBatch(max, false, lastSeq);
       if (!next) return false;
       start(next);
-      lastSeq = next.rows.at(-1)!.seq!;
+      lastSeq = next.lastSeq;
       sentCount++;
       return true;
     };
@@ -138,6 +146,25 @@ export class PushPipeline {
       }
     }
     return sentCount;
+  }
+
+  /**
+   * The next outbox batch to send: rows whose eager push is in flight are
+   * left out, rows it already got answered have that reply applied here.
+   * `lastSeq` is the last row read (sent or not). Null when nothing is left to send.
+   */
+  private async readBatch(max: number, includeAccepted: boolean, afterSeq?: number): Promise<(PushBatch & { lastSeq: number }) | null> {
+    for (;;) {
+      const read = await readPushBatch(this.d.db, max, includeAccepted, afterSeq);
+      if (!read) return null;
+      const lastSeq = read.rows.at(-1)!.seq!;
+      if (!this.d.eager) return { ...read, lastSeq };
+      const { send, answered } = this.d.eager.partition(read.rows);
+      for (const a of answered) this.d.onPushed(await applyPushResults(this.d.db, a.rows, a.results, this.d.replicatedSeen, a.ack));
+      if (send.length === read.rows.length) return { ...read, lastSeq };
+      if (send.length > 0) return { rows: send, ack: read.ack, changes: send.map(toChange), lastSeq };
+      afterSeq = lastSeq;
+    }
   }
 
   /** Sends a batch; a non-retryable whole-request failure comes back as per-op results. */

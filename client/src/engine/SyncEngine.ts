@@ -4,7 +4,7 @@
  * `drain`. Every (re)connect runs a fresh SyncSession: handshake, resubscribe,
  * pull since cursors, re-push the outbox. Transport-agnostic (see Transport).
  */
-import { PROTOCOL_VERSION, SyncError, toSyncError } from '@syncline/shared';
+import { PROTOCOL_VERSION, SyncError, toSyncError, type AckMode, type DocChange } from '@syncline/shared';
 import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
 import type { MetaRow } from '../db/rows.js';
@@ -67,6 +67,11 @@ export class SyncEngine {
   /** The outbox changed (here or in another tab): push soon. */
   kick(): void {
     this.session?.wake();
+  }
+
+  /** A document edit to push now (EagerPush.ts): false when it did not go out (it waits in the outbox), true once answered. */
+  pushNow(change: DocChange, ack?: AckMode): Promise<boolean> {
+    return this.session?.pushNow(change, ack) ?? Promise.resolve(false);
   }
 
   async addSpaces(spaces: string[]): Promise<void> {

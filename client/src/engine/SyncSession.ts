@@ -18,6 +18,8 @@ import {
   Features,
   SyncError,
   toSyncError,
+  type AckMode,
+  type Change,
   type ChangesMessage,
   type DocUpdateMessage,
   type DrainMessage,
@@ -32,6 +34,7 @@ import type { EngineOptions } from './EngineOptions.js';
 import { pullSpace } from './pullSpace.js';
 import { PullQueues } from './PullQueues.js';
 import { PushPipeline } from './PushPipeline.js';
+import { EagerPush } from './EagerPush.js';
 import { Signal } from './Signal.js';
 import type { Transport } from './Transport.js';
 import { LiveReceiver } from './LiveReceiver.js';
@@ -55,6 +58,7 @@ export class SyncSession {
   private readonly signal = new Signal();
   private readonly pulls = new PullQueues(() => this.signal.wake());
   private readonly push: PushPipeline;
+  readonly eager: EagerPush;
   private readonly channel: DocChannel;
   readonly live: LiveReceiver;
   readonly relay: DocRelay;
@@ -71,6 +75,14 @@ export class SyncSession {
     private readonly welcome: Welcome,
     private readonly hooks: SessionHooks,
   ) {
+    this.eager = new EagerPush({
+      send: (change, ack) => t.request('push', { changes: [change], ...(ack ? { ack } : {}) }, this.timeout),
+      settled: () => {
+        this.push.markDue();
+        this.signal.wake();
+      },
+      maxInFlight: opts.maxEagerPushes ?? 8,
+    });
     this.push = new PushPipeline({
       db,
       t,
@@ -80,6 +92,7 @@ export class SyncSession {
       replicatedSeen: this.replicatedSeen,
       mustYield: () => this.end !== null || this.pulls.spacesQueued > 0 || this.replicatedQueue.length > 0,
       onPushed: (outcome) => hooks.onPushed(outcome),
+      eager: this.eager,
     });
     this.live = new LiveReceiver(db, {
       clientId,
@@ -121,6 +134,16 @@ export class SyncSession {
 
   stop(): void {
     this.finish({ kind: 'stopped' });
+  }
+
+  /**
+   * A document edit to push now, ahead of its outbox row (EagerPush.ts).
+   * Only ops of this connection's client id go out (after a client-id
+   * rebind the row is moved to the new id and pushed by the loop).
+   */
+  pushNow(change: Change, ack?: AckMode): Promise<boolean> {
+    if (this.end || !change.opId.startsWith(`${this.clientId}:`)) return Promise.resolve(false);
+    return this.eager.offer(change, ack);
   }
 
   /** Pulls the spaces' records, and (unless `withDocs` is false) their open documents. */

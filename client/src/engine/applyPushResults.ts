@@ -16,6 +16,7 @@ import type { Dexie } from 'dexie';
 import { META, OUTBOX, OUTCOMES, REJECTED, STATE } from '../db/internalStores.js';
 import type { OutboxRow, OutcomeRow, RejectedRow, StateRow } from '../db/rows.js';
 import { acceptedOutcome, addAckCounts, failedOutcome, isCapped } from '../outcomes/recordOutcome.js';
+import { loadStates as loadStateRows } from '../db/stateRows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { materializeInto, materializeMany } from './materializeInto.js';
 import { rowToChange } from './readPushBatch.js';
@@ -121,7 +122,7 @@ const stateKey = (table: string, id: string) => JSON.stringify([table, id]);
 /** The `_state` rows of these outbox rows (yjs rows have none), keyed by stateKey. */
 async function loadStates(db: Dexie, rows: OutboxRow[]): Promise<Map<string, StateEntry>> {
   const keys = [...new Set(rows.filter((r) => r.kind !== 'yjs').map((r) => stateKey(r.table, r.id)))];
-  const found = await db.table<StateRow, [string, string]>(STATE).bulkGet(keys.map((k) => JSON.parse(k) as [string, string]));
+  const found = await loadStateRows(db, keys.map((k) => JSON.parse(k) as [string, string]));
   const out = new Map<string, StateEntry>();
   keys.forEach((k, i) => {
     const row = found[i];
@@ -154,7 +155,7 @@ function restamp(state: RecordState, from: string, to: string): RecordState {
 /** Local view = server view joined with the writes still in the outbox. */
 async function rebuildLocalState(db: Dexie, table: string, id: string): Promise<void> {
   const states = db.table<StateRow, [string, string]>(STATE);
-  const st = await states.get([table, id]);
+  const [st] = await loadStateRows(db, [[table, id]]);
   if (!st) return;
   const pending = await db.table<OutboxRow, number>(OUTBOX).where('[table+id]').equals([table, id]).toArray();
   let local = mergeRecord(emptyState(), st.server);

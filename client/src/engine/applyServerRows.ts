@@ -3,12 +3,15 @@
  * and the local view, which still holds pending local writes, so a pull never
  * undoes them), materializes the result into the app table, and stores the
  * new cursor, all in one transaction flagged as coming from the server.
+ * A record with no pending local write is stored compactly in `_state`
+ * (its stamp only; db/stateRows.ts), its values only in the app table.
  */
 import { emptyState, mergeRecord, type DocRow, type RecordRow } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { DOCS, META, STATE } from '../db/internalStores.js';
 import { appendServerDocs } from '../docs/appendServerDocs.js';
 import type { MetaRow, StateRow } from '../db/rows.js';
+import { loadStates, primaryKeyOf, storedForm, type StoredStateRow } from '../db/stateRows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { materializeMany } from './materializeInto.js';
 import { observeStamps } from './observeStamps.js';
@@ -35,8 +38,7 @@ export async function applyServerRows(
   const scope = [...new Set([STATE, META, ...(docs.length ? [DOCS] : []), ...known.map((r) => r.table)])];
   await db.transaction('rw', scope, async () => {
     markFromServer();
-    const stateTable = db.table<StateRow, [string, string]>(STATE);
-    const prevs = await stateTable.bulkGet(known.map((r) => [r.table, r.id]));
+    const prevs = await loadStates(db, known.map((r) => [r.table, r.id]));
     const next: StateRow[] = [];
     for (const [i, row] of known.entries()) {
       const prev = prevs[i];
@@ -48,7 +50,9 @@ export async function applyServerRows(
         state: mergeRecord(prev?.state ?? emptyState(), row.state),
       });
     }
-    await stateTable.bulkPut(next);
+    // Compact where the app row gives the values back (db/stateRows.ts): a pulled record's values are stored once.
+    const pks = new Map(tables.map((t) => [t, primaryKeyOf(db, t)]));
+    await db.table<StoredStateRow, [string, string]>(STATE).bulkPut(next.map((r) => storedForm(r, pks.get(r.table)!)));
     await materializeMany(db, next);
     await observeStamps(db, clientId, known.map((r) => r.state));
     await appendServerDocs(db, docs);

@@ -10,6 +10,7 @@ export function startLocalEngine(db: Dexie, opts: Omit<EngineOptions, 'db'>): En
   return {
     stop: () => engine.stop(),
     kick: () => engine.kick(),
+    pushNow: (change, ack) => engine.pushNow(change, ack),
     addSpaces: (spaces) => engine.addSpaces(spaces),
     onStatus: (listener) => void engine.status.subscribe(listener),
   };

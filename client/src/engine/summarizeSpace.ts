@@ -5,12 +5,11 @@
  */
 import { ResyncSummary, resyncBucketCount } from '@syncline/shared';
 import type { Dexie } from 'dexie';
-import { STATE } from '../db/internalStores.js';
-import type { StateRow } from '../db/rows.js';
+import { loadSpaceStates } from '../db/stateRows.js';
 
 export async function summarizeSpace(db: Dexie, space: string): Promise<string[]> {
-  // One bulk read: a cursor walk (`each`) costs a task per row in IndexedDB.
-  const rows = await db.table<StateRow, [string, string]>(STATE).where('space').equals(space).toArray();
+  // One bulk read (a cursor walk, `each`, costs a task per row in IndexedDB); compact rows read their values from the app table.
+  const rows = await loadSpaceStates(db, space);
   const summary = new ResyncSummary(resyncBucketCount(rows.length));
   // Rows that never came from the server (local writes not yet pulled back) have an empty server view: skip them.
   for (const r of rows) {

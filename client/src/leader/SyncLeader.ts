@@ -5,6 +5,7 @@
  * leader's. Outbox and space changes reach the engine whichever tab runs it.
  */
 import type { Dexie } from 'dexie';
+import type { AckMode, DocChange } from '@syncline/shared';
 import type { EngineApi } from '../engine/EngineApi.js';
 import { startEngine } from '../engine/startEngine.js';
 import type { StatusStore } from '../status/StatusStore.js';
@@ -46,6 +47,11 @@ export class SyncLeader {
   outboxChanged(): void {
     this.engine?.kick();
     this.channel.post({ type: 'outbox' });
+  }
+
+  /** Sends a document change at once if this tab runs the engine (EngineApi.pushNow); false if it did not. */
+  pushNow(change: DocChange, ack?: AckMode): Promise<boolean> {
+    return this.engine?.pushNow?.(change, ack) ?? Promise.resolve(false);
   }
 
   /** Spaces were stored: subscribe to them, from this tab or the leading one. */

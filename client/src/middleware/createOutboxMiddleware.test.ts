@@ -1,4 +1,6 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { Dexie } from 'dexie';
 import { materialize } from '@syncline/shared';
 import { openApp, uniqueName } from '../testing/harness.js';
 import type { OutboxRow, StateRow } from '../db/rows.js';
@@ -95,6 +97,17 @@ describe('outbox middleware', () => {
     expect(a).toMatchObject({ ack: 'async', keep: 'replicated' });
     expect(b!.ack).toBeUndefined();
     expect(b!.keep).toBe('accepted');
+    db.close();
+  });
+
+  // Mutation check: dropping `!stores.includes(STATE)` from the middleware's transaction() widens the pull's
+  // transaction to `_outbox` and fails the first expectation.
+  it("an app write locks `_outbox`; Syncline's own pull transactions (naming `_state`) do not", async () => {
+    const { db } = offline();
+    const scopeOf = (stores: string[]) =>
+      db.transaction('rw', stores, () => [...((Dexie.currentTransaction as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStoreNames)]);
+    expect(await scopeOf(['_state', '_meta', 'cards'])).not.toContain('_outbox');
+    expect(await scopeOf(['cards'])).toEqual(expect.arrayContaining(['_outbox', '_state', '_meta', 'cards']));
     db.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * DBCore middleware: every add/put/delete/deleteRange on a synced table is
- * recorded into `_outbox` and `_state` inside the same IndexedDB transaction,
+ * recorded into `_outbox` and `_state` (full rows: a pending write makes the
+ * local view differ from the server view) inside the same IndexedDB transaction,
  * so a write and its outbox entry commit or abort together. Writes the sync
  * engine applies from the server carry a flag and are not recorded.
  *
@@ -22,6 +23,8 @@ import type {
 import type { AckMode } from '@syncline/shared';
 import { INTERNAL_TABLES, META, OUTBOX, STATE } from '../db/internalStores.js';
 import type { StateRow } from '../db/rows.js';
+import { expandStates, type StoredStateRow } from '../db/stateRows.js';
+import { countOutbox } from '../status/outboxCounters.js';
 import { buildOps, type RecordedWrite } from './buildOps.js';
 import { ackFor, isFromServer } from './transactionFlags.js';
 import { loadWriteContext, type WriteContext } from './writeContext.js';
@@ -49,12 +52,16 @@ export function createOutboxMiddleware(opts: OutboxMiddlewareOptions): Middlewar
     stack: 'dbcore',
     name: 'SynclineOutbox',
     level: 1,
-    create(down) {
+    create(core) {
+      // The outbox's status counts are kept on every `_outbox` write, this middleware's included.
+      const down = countOutbox(core);
       const txStates = new WeakMap<object, TxState>();
       return {
         ...down,
         transaction(stores, mode, options) {
-          const widen = mode === 'readwrite' && stores.some((s) => synced.has(s));
+          // Syncline's own transactions name `_state` and list every table they need (pull applies need
+          // no `_outbox`): widening them would make a pull wait for push results and local writes.
+          const widen = mode === 'readwrite' && !stores.includes(STATE) && stores.some((s) => synced.has(s));
           const scope = widen ? [...new Set([...stores, ...INTERNAL_TABLES])] : stores;
           return down.transaction(scope, mode, options);
         },
@@ -113,10 +120,12 @@ async function recordMutation(
     if (typeof k !== 'string') throw new TypeError(`Syncline: keys of synced table "${name}" must be strings`);
   }
   const stateTable = down.table(STATE);
-  const [prevStates, ctx] = await Promise.all([
-    stateTable.getMany({ trans, keys: keys.map((k) => [name, k]) }) as Promise<(StateRow | undefined)[]>,
+  const [stored, ctx] = await Promise.all([
+    stateTable.getMany({ trans, keys: keys.map((k) => [name, k]) }) as Promise<(StoredStateRow | undefined)[]>,
     (tx.ctx ??= loadWriteContext(down.table(META), trans, opts.clientId)),
   ]);
+  // Compact rows (db/stateRows.ts) take their values from the app row: read before the mutation replaces it.
+  const prevStates = await expandStates(stored, (_t, ids) => table.getMany({ trans, keys: ids }), () => table.schema.primaryKey.keyPath as string);
   // Records written before sync was set up have no state yet: their space comes from the stored object.
   const oldValues =
     req.type === 'delete' && prevStates.some((s) => !s)

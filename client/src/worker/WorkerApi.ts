@@ -1,3 +1,4 @@
+import type { AckMode, DocChange } from '@syncline/shared';
 import type { EngineTuning } from '../SynclineOptions.js';
 import type { EngineStatus } from '../status/SyncStatus.js';
 
@@ -16,6 +17,7 @@ export interface WorkerApi {
   start(config: WorkerConfig, getToken?: () => Promise<string | undefined>): Promise<void>;
   stop(): Promise<void>;
   kick(): void;
+  pushNow(change: DocChange, ack?: AckMode): Promise<boolean>;
   addSpaces(spaces: string[]): Promise<void>;
   onStatus(listener: (s: EngineStatus) => void): void;
 }

@@ -5,6 +5,7 @@
  */
 import { Dexie } from 'dexie';
 import type { EngineApi } from '../engine/EngineApi.js';
+import { createOutboxCounters } from '../status/outboxCounters.js';
 import { SocketIoTransport } from '../engine/SocketIoTransport.js';
 import { startLocalEngine } from '../engine/startLocalEngine.js';
 import type { TransportFactory } from '../engine/Transport.js';
@@ -19,6 +20,8 @@ export function createWorkerApi(transport: TransportFactory = () => new SocketIo
     async start(config: WorkerConfig, getToken?: () => Promise<string | undefined>) {
       if (engine) return;
       db = new Dexie(config.dbName);
+      // The engine's outbox writes keep the status counts the app's tabs read.
+      db.use(createOutboxCounters());
       await db.open();
       engine = startLocalEngine(db, {
         tables: config.tables,
@@ -39,6 +42,9 @@ export function createWorkerApi(transport: TransportFactory = () => new SocketIo
     },
     kick() {
       engine?.kick();
+    },
+    pushNow(change, ack) {
+      return engine?.pushNow?.(change, ack) ?? Promise.resolve(false);
     },
     async addSpaces(spaces: string[]) {
       await engine?.addSpaces(spaces);

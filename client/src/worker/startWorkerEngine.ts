@@ -35,6 +35,7 @@ export async function startWorkerEngine(
       endpoint.terminate?.();
     },
     kick: () => void api.kick(),
+    pushNow: (change, ack) => api.pushNow(change, ack),
     addSpaces: (s) => api.addSpaces(s),
     onStatus: (listener) => void api.onStatus(proxy(listener)),
   };

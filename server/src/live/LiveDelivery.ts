@@ -8,8 +8,10 @@
  *   before it is written, so no later than the primary commit. The writer
  *   keeps it in its outbox until acked, so a relayed update cannot be lost
  *   for good; receivers persist documents through their per-document pull.
- * - Records: after the commit, the space's tail (RecordTail.ts) broadcasts
- *   the committed rows with node and seq as `changes`.
+ * - Records: as soon as the primary committed a write (the replicator's
+ *   `onPrimaryCommit`, before the mode's ack), the space's tail
+ *   (RecordTail.ts) broadcasts the committed rows with node and seq as
+ *   `changes`. A replicator without that hook starts it after the reply.
  *
  * Only sockets that joined a room receive its messages; a socket joins a
  * space or document room only after `authorize(read)` for that space
@@ -29,7 +31,7 @@ import { docRoom, parseDocRoom, roomOf } from './rooms.js';
 
 export interface LiveDeliveryOptions {
   io: Server;
-  replicator: Pick<ReplicatorApi, 'pull'>;
+  replicator: Pick<ReplicatorApi, 'pull' | 'onPrimaryCommit'>;
   /** Rows per `changes` message (the pull page limit). */
   pageSize: number;
   /** Whether an adapter links this server to others (deliveries are sent to them too). */
@@ -42,6 +44,8 @@ export interface LiveDeliveryOptions {
 export class LiveDelivery {
   readonly tails: RecordTails;
   readonly delivery: CheckedDelivery;
+  /** Whether record deliveries start at the primary commit (else after the reply: `committed`). */
+  private readonly atPrimaryCommit: boolean;
 
   constructor(private readonly opts: LiveDeliveryOptions) {
     this.delivery = new CheckedDelivery({
@@ -54,12 +58,18 @@ export class LiveDelivery {
     this.tails = new RecordTails({
       replicator: opts.replicator,
       pageSize: opts.pageSize,
+      // Without an adapter every listener is in this server's rooms; with one, other servers' are unknown here.
+      ...(opts.crossServer ? {} : { hasListeners: (space: string) => (opts.io.of('/').adapter.rooms.get(roomOf(space))?.size ?? 0) > 0 }),
       emit: (space, event, payload) => {
         if (event === Events.changes) this.delivery.send({ room: roomOf(space), space, event, payload });
         else emitMessage(opts.io.to(roomOf(space)), event, payload);
       },
       onError: opts.onError,
     });
+    const off = opts.replicator.onPrimaryCommit?.((ops) => {
+      for (const space of new Set(ops.filter((o) => o.kind !== 'yjs').map((o) => o.space))) this.tails.committed(space);
+    });
+    this.atPrimaryCommit = off !== undefined;
   }
 
   /**
@@ -86,6 +96,7 @@ export class LiveDelivery {
 
   /** After a write: the spaces whose record ops were committed broadcast their new rows. */
   committed(changes: readonly Change[], results: readonly OpResult[]): void {
+    if (this.atPrimaryCommit) return; // started at the primary commit already
     const spaces = new Set<string>();
     changes.forEach((c, i) => {
       if (c.kind !== 'yjs' && results[i]?.status === 'ok') spaces.add(c.space);

@@ -95,6 +95,10 @@ export class Replicator implements ReplicatorApi {
     return this.tracker.listen(listener);
   }
 
+  onPrimaryCommit(listener: (ops: readonly StoredOp[]) => void): () => void {
+    return this.writes.onPrimaryCommit(listener);
+  }
+
   pull(
     space: string,
     cursor: string | null | undefined,

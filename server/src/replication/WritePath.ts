@@ -43,6 +43,7 @@ export class WritePath {
   private readonly background = new Set<Promise<void>>();
   readonly counters: WriteCounters = { acked: 0, degraded: 0, rejected: 0, indeterminate: 0 };
   private closed = false;
+  private readonly primaryListeners = new Set<(ops: readonly StoredOp[]) => void>();
 
   constructor(
     private readonly nodes: NodeSet,
@@ -99,7 +100,10 @@ export class WritePath {
       required,
       degrade,
       timeoutMs: this.cfg.timeoutMs,
-      onCommitted: (nodeId) => this.tracker.arrived(nodeId, ids),
+      onCommitted: (nodeId) => {
+        this.tracker.arrived(nodeId, ids);
+        if (nodeId === primary.node.id) this.primaryCommitted(toWrite);
+      },
       onTimedOut: (e) => this.nodes.markDown(e, new Error(`write timed out after ${this.cfg.timeoutMs} ms`)),
     });
     this.background.add(done);
@@ -109,6 +113,22 @@ export class WritePath {
     const results = opResults(toWrite, mode, a, configured);
     for (const r of results) if (r.status === 'ok' && pinned.has(r.opId)) r.hlc = pinned.get(r.opId)!;
     return this.count(results);
+  }
+
+  /** See ReplicatorApi.onPrimaryCommit. */
+  onPrimaryCommit(listener: (ops: readonly StoredOp[]) => void): () => void {
+    this.primaryListeners.add(listener);
+    return () => this.primaryListeners.delete(listener);
+  }
+
+  private primaryCommitted(ops: readonly StoredOp[]): void {
+    for (const l of this.primaryListeners) {
+      try {
+        l(ops);
+      } catch {
+        // A listener's failure is its own (live delivery falls back to pulls); the write goes on.
+      }
+    }
   }
 
   /** Whether a write in this mode could be acknowledged now. */

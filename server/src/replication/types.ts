@@ -49,6 +49,12 @@ export interface ReplicatorApi {
   /** Called when ops have reached every configured node. */
   onReplicated(listener: ReplicatedListener): () => void;
   /**
+   * Called as soon as the primary committed a batch of ops (before the
+   * mode's ack): live delivery starts there (DESIGN §4). Optional for
+   * stand-ins; without it, delivery starts after the reply.
+   */
+  onPrimaryCommit?(listener: (ops: readonly StoredOp[]) => void): () => void;
+  /**
    * Pull a page from the current primary; the cursor names the node that issued it. `only` filters
    * (StorageNode.pull); `resync` answers a cursor of another node from the client's summary (docs/failover.md).
    */

@@ -7,6 +7,7 @@
  */
 import { ChangeSchema, type Change, type OpResult } from '@syncline/shared';
 import { invalidMessage } from './wireErrors.js';
+import { plainChange } from './plainChange.js';
 
 export interface SplitChanges {
   valid: Change[];
@@ -19,6 +20,13 @@ export interface SplitChanges {
 export function splitChanges(raw: unknown[]): SplitChanges {
   const out: SplitChanges = { valid: [], slots: [], refused: new Map() };
   raw.forEach((c, i) => {
+    // The common put/delete passes a cheaper check that accepts only what the schema accepts.
+    const plain = plainChange(c);
+    if (plain) {
+      out.valid.push(plain);
+      out.slots.push(i);
+      return;
+    }
     const parsed = ChangeSchema.safeParse(c);
     if (parsed.success) {
       out.valid.push(parsed.data as Change);

@@ -45,3 +45,28 @@ it('SqliteNode opens WAL with synchronous=FULL and records its schema version', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+// Issue 14: a repair pass over a long log awaited page after page of synchronous reads and held
+// the event loop for seconds (clients' heartbeats timed out). Mutation checked: without the
+// setImmediate in readOpLog, the timer below never fires during the scan.
+it('SqliteNode.readOpLog lets the event loop turn between pages', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'syncline-sqlite-'));
+  const node = await SqliteNode.open({ id: 'n1', path: join(dir, 'node.db') });
+  try {
+    const hlc = '001764870000000-000000-c1';
+    await node.applyBatch(Array.from({ length: 20 }, (_, i) => ({ kind: 'put' as const, opId: `c1:${i + 1}`, space: 's', table: 't', id: `r${i}`, hlc, fields: { i } })));
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    let after = 0;
+    for (;;) {
+      const page = await node.readOpLog(after, 2);
+      after = page.lastLogSeq;
+      if (!page.hasMore) break;
+    }
+    clearInterval(timer);
+    expect(turns).toBeGreaterThan(0);
+  } finally {
+    await node.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -18,6 +18,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
@@ -128,13 +129,17 @@ export class SqliteNode implements StorageNode {
     const lastSeq = (s.getSeq.get() as { value: number }).value;
     // Rows whose state stands in for an elided op: written out before the state changes.
     const standIns = new Map<string, { opSeq: number; text: string }>();
+    // Row ids of the records that exist on this node (by key); the others are inserted.
+    const present = new Map<string, number>();
     const plan = planBatch(ops, {
       isKnown: (opId) => s.hasOp.get(opId) !== undefined,
       storedHlc: (opId) => (s.opHlc.get(opId) as { hlc: string | null } | undefined)?.hlc ?? undefined,
       loadState: (space, table, id) => {
-        const row = s.getState.get(space, table, id) as { state: string; op_seq: number | null } | undefined;
+        const row = s.getState.get(space, table, id) as { rid: number; state: string; op_seq: number | null } | undefined;
         if (!row) return undefined;
-        if (row.op_seq !== null) standIns.set(recordKey(space, table, id), { opSeq: row.op_seq, text: row.state });
+        const key = recordKey(space, table, id);
+        present.set(key, row.rid);
+        if (row.op_seq !== null) standIns.set(key, { opSeq: row.op_seq, text: row.state });
         return canonicalOf(row.state);
       },
       lastSeq,
@@ -144,7 +149,9 @@ export class SqliteNode implements StorageNode {
     for (const o of plan.ops) logSeqOf.set(o.opId, ++logSeq);
     const elidedInto = new Map<string, number>();
     for (const r of plan.records) {
-      const old = standIns.get(recordKey(r.space, r.table, r.id));
+      // The common batch only inserts new records: no key needed then.
+      const key = present.size > 0 ? recordKey(r.space, r.table, r.id) : '';
+      const old = standIns.get(key);
       if (old) {
         const opId = s.opIdAt.pluck().get(old.opSeq) as string;
         s.writeOutOp.run(rebuildOpJson(opId, r.space, r.table, r.id, old.text), old.opSeq);
@@ -152,7 +159,10 @@ export class SqliteNode implements StorageNode {
       const op = ops[r.opIndex]!;
       const elide = elidable(op, r.state) ? (op as { hlc: string }).hlc : undefined;
       const text = encodeCompactState(r.state, elide);
-      const { rid } = s.upsertRecord.get(r.space, r.table, r.id, text, r.seq, elide ? logSeqOf.get(op.opId) : null) as { rid: number };
+      const opSeq = elide ? logSeqOf.get(op.opId) : null;
+      let rid = present.get(key);
+      if (rid === undefined) rid = Number(s.insertRecord.run(r.space, r.table, r.id, text, r.seq, opSeq).lastInsertRowid);
+      else s.updateRecord.run(text, r.seq, opSeq, rid);
       if (elide) elidedInto.set(op.opId, rid);
     }
     for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
@@ -185,7 +195,13 @@ export class SqliteNode implements StorageNode {
   }
 
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
-    return opLogPageOf(this.readOpLogText(afterLogSeq, limit));
+    const page = opLogPageOf(this.readOpLogText(afterLogSeq, limit));
+    // Repair reads page after page of the log, and every call here completes
+    // synchronously: without a turn of the event loop between pages, a pass
+    // over a long log held the thread for seconds (4.8 s at 100k writes),
+    // long enough for every client's heartbeat to time out (issue 14).
+    await setImmediate();
+    return page;
   }
 
   /** An op log page with ops as stored JSON text. */

@@ -17,9 +17,22 @@ function checkName(value: unknown, what: string, index: number): void {
   if (value.includes('\u0000')) throw badOp(index, `${what} must not contain NUL`);
 }
 
+/**
+ * Op objects that passed: the replicator hands the same objects to every
+ * node, and an op is not changed after validation, so in-thread nodes check
+ * each op once (issue 14).
+ */
+const valid = new WeakSet<object>();
+
 /** Throws INVALID_MESSAGE for anything a node must not store. */
 export function validateOp(op: StoredOp, index: number): void {
   if (op === null || typeof op !== 'object') throw badOp(index, 'not an object');
+  if (valid.has(op)) return;
+  checkOp(op, index);
+  valid.add(op);
+}
+
+function checkOp(op: StoredOp, index: number): void {
   checkName(op.opId, 'opId', index);
   checkName(op.space, 'space', index);
   switch (op.kind) {

@@ -13,8 +13,22 @@ import type { StoredOp } from './StorageNode.js';
 import { encodeOp } from './opCodec.js';
 import { compactMain } from './stateCodec.js';
 
+/**
+ * The answer per state object and op: in-thread nodes share the state merged
+ * from an op (planBatch.ts), and neither is changed after the merge.
+ */
+const answers = new WeakMap<RecordState, { op: StoredOp; elide: boolean }>();
+
 /** Whether `op` can be rebuilt from `state` (its record's state after the op, stored with stamp op.hlc). */
 export function elidable(op: StoredOp, state: RecordState): boolean {
+  const hit = answers.get(state);
+  if (hit && hit.op === op) return hit.elide;
+  const elide = check(op, state);
+  answers.set(state, { op, elide });
+  return elide;
+}
+
+function check(op: StoredOp, state: RecordState): boolean {
   if (op.kind !== 'put' || op.unset !== undefined) return false;
   const names = Object.keys(op.fields);
   let stamped = 0;

@@ -15,12 +15,11 @@ export function prepareSqlite(db: Database.Database) {
       `SELECT COALESCE(json_extract(o.op, '$.hlc'), json_extract(r.state, '$[0]')) AS hlc
        FROM ops o LEFT JOIN records r ON r.rid = o.rid WHERE o.op_id = ?`,
     ),
-    getState: p(`SELECT state, op_seq FROM records WHERE space = ? AND tbl = ? AND id = ?`),
-    upsertRecord: p(
-      `INSERT INTO records (space, tbl, id, state, seq, op_seq) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (space, tbl, id) DO UPDATE SET state = excluded.state, seq = excluded.seq, op_seq = excluded.op_seq
-       RETURNING rid`,
-    ),
+    getState: p(`SELECT rid, state, op_seq FROM records WHERE space = ? AND tbl = ? AND id = ?`),
+    // The batch read each record under the write lock: one it found is updated by its rid, one it
+    // did not find is inserted. Half the cost of the former upsert's conflict check and RETURNING (issue 14).
+    updateRecord: p(`UPDATE records SET state = ?, seq = ?, op_seq = ? WHERE rid = ?`),
+    insertRecord: p(`INSERT INTO records (space, tbl, id, state, seq, op_seq) VALUES (?, ?, ?, ?, ?, ?)`),
     opIdAt: p(`SELECT op_id FROM ops WHERE log_seq = ?`),
     writeOutOp: p(`UPDATE ops SET op = ?, rid = NULL WHERE log_seq = ?`),
     insertDoc: p(`INSERT INTO doc_updates (seq, space, doc, update_bytes, op_id) VALUES (?, ?, ?, ?, ?)`),

@@ -51,10 +51,14 @@ export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, 
   const denied = await deniedSpaces(ctx, conn, changes, opts.action ?? 'write');
   const results: (OpResult | undefined)[] = [];
   const accepted: (Change | undefined)[] = [];
+  // Without validateChange hooks a record op needs no await (one microtask turn per op, issue 14).
+  const hooks = ctx.extensions.some((ext) => ext.validateChange);
   for (const c of changes) {
     let problem = denied.get(c.space) ?? writerProblem(c, conn.clientId, opts.stampNode === undefined ? conn.clientId : opts.stampNode) ?? changeProblem(c, ctx.opts.limits);
     let change: Change | undefined;
-    if (!problem) {
+    if (!problem && !hooks && c.kind !== 'yjs') {
+      change = c;
+    } else if (!problem) {
       try {
         change = await validateChange(ctx.extensions, conn, c);
         if (change.kind === 'yjs' && ctx.yjsOwners) problem = await ctx.yjsOwners.check(writerIdentity(authSub(conn), conn.clientId), change);

@@ -9,7 +9,7 @@ import { makeRecord } from '../lib/records.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function open(server: string, space: string, ack?: AckMode): { db: Dexie; sync: Syncline } {
+function open(server: string, space: string, ack?: AckMode, inWorker = false): { db: Dexie; sync: Syncline } {
   const db = new Dexie(`syncline-bench-${space}-${Date.now()}`);
   db.version(1).stores({ items: 'id' });
   const sync = createSyncline(db, {
@@ -17,7 +17,8 @@ function open(server: string, space: string, ack?: AckMode): { db: Dexie; sync: 
     servers: [server],
     defaultSpace: space,
     leaderElection: false,
-    worker: false,
+    // The engine in a Worker: the bundle served at /worker.js (test/bench/initialSync.ts).
+    worker: inWorker ? () => new Worker('/worker.js', { type: 'module' }) : false,
     ...(ack ? { ack } : {}),
     engine: { pullLimit: 1000, batchSize: 500, backoff: { baseMs: 20, maxMs: 100 } },
   });
@@ -25,9 +26,9 @@ function open(server: string, space: string, ack?: AckMode): { db: Dexie; sync: 
 }
 
 /** Time until an empty client holds all `n` records of `space`. */
-async function runSync(server: string, space: string, n: number): Promise<number> {
+async function runSync(server: string, space: string, n: number, inWorker = false): Promise<number> {
   const t0 = performance.now();
-  const { db, sync } = open(server, space);
+  const { db, sync } = open(server, space, undefined, inWorker);
   await db.open();
   while ((await db.table('items').count()) < n) await sleep(10);
   const ms = performance.now() - t0;

@@ -16,7 +16,7 @@ import Dexie from 'dexie';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createSyncline } from '@syncline/client';
+import { createSyncline, type EngineTuning } from '@syncline/client';
 import { runYjs, type YjsPeer, type YjsShape } from '../lib/yjsDriver.js';
 import { cpuMsOf, startChild } from '../lib/child.js';
 import { percentile, sleep } from '../lib/stats.js';
@@ -45,13 +45,13 @@ async function peerRun(script: string, shape: YjsShape, peer: (url: string, doc:
   }
 }
 
-async function synclineRun(dir: string, shape: YjsShape) {
+async function synclineRun(dir: string, shape: YjsShape, engine: EngineTuning = {}) {
   mkdirSync(dir, { recursive: true });
   const srv = await startSyncline(dir, 'semi-sync');
   try {
     await sleep(200);
     const space = `live-${randomUUID().slice(0, 8)}`;
-    return await runYjs(shape, (i, doc) => synclinePeer(srv.url, space, i, doc), () => cpuMsOf(srv.proc.pid!));
+    return await runYjs(shape, (i, doc) => synclinePeer(srv.url, space, i, doc, engine), () => cpuMsOf(srv.proc.pid!));
   } finally {
     await srv.stop();
   }
@@ -116,6 +116,8 @@ export const liveDelivery: Workload = {
         ['hocuspocus', () => peerRun('servers/hocuspocusServer.ts', shape, hocuspocusPeer)],
         ['ywebsocket', () => peerRun('servers/yWebsocketServer.ts', shape, yWebsocketPeer)],
         ['syncline', () => synclineRun(join(ctx.dir, `yjs-${name}`), shape)],
+        // The same client with eager pushes off (every edit through the outbox loop): the design before, same run.
+        ...(name === 'many' ? [] : ([['synclineOutbox', () => synclineRun(join(ctx.dir, `yjs-${name}-outbox`), shape, { maxEagerPushes: 0 })]] as const)),
       ] as const;
       for (const [who, go] of peers) {
         const r = await go();

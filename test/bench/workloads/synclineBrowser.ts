@@ -21,9 +21,22 @@ type Fn = (...a: unknown[]) => Promise<number>;
 
 
 async function seed(url: string, space: string, n: number, bodyBytes: number): Promise<void> {
-  const s = await connectClient(url, { clientId: `seed${space}` });
+  let s = await connectClient(url, { clientId: `seed${space}` });
   const maker = new ChangeMaker(`seed${space}`);
-  for (let i = 0; i < n; i += 500) await pushOk(s, recordPuts(maker, space, i, Math.min(500, n - i), bodyBytes, 'r'), 'sync');
+  for (let i = 0; i < n; i += 500) {
+    const batch = recordPuts(maker, space, i, Math.min(500, n - i), bodyBytes, 'r');
+    // A loaded machine can drop the connection mid-seed: reconnect and re-send the same ops (same op ids: idempotent).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await pushOk(s, batch, 'sync');
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        s.close();
+        s = await connectClient(url, { clientId: `seed${space}` });
+      }
+    }
+  }
   s.close();
 }
 

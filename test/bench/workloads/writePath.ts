@@ -21,11 +21,13 @@ export async function measure(url: string, mode: (typeof AckModes)[number], writ
   const perWriter = total / writers;
   const lat: number[] = [];
   let jsonBytes = 0;
+  // One op-id namespace per connection: the server refuses op ids of another client id (writer identity).
+  const makers = sockets.map((_, i) => new ChangeMaker(`w${tag}-${i}`));
   // Untimed warm-up (one record per writer): connections, the server's JIT and its node workers'
   // start-up (from sources each worker compiles TS through tsx) stay out of the figures.
   await Promise.all(
     sockets.map(async (s, i) => {
-      const warm = recordPuts(new ChangeMaker(`w${tag}-${i}-warm`), 'bench', 0, 1, WRITE_SHAPE.bodyBytes, `${tag}-${i}-warm-`);
+      const warm = recordPuts(makers[i]!, 'bench', 0, 1, WRITE_SHAPE.bodyBytes, `${tag}-${i}-warm-`);
       jsonBytes += Buffer.byteLength(JSON.stringify({ id: warm[0]!.id, ...warm[0]!.fields }));
       await pushOk(s, warm, mode);
     }),
@@ -33,7 +35,7 @@ export async function measure(url: string, mode: (typeof AckModes)[number], writ
   const t0 = performance.now();
   await Promise.all(
     sockets.map(async (s, i) => {
-      const maker = new ChangeMaker(`w${tag}-${i}`);
+      const maker = makers[i]!;
       for (let done = 0; done < perWriter; done += WRITE_SHAPE.batch) {
         const batch = recordPuts(maker, 'bench', done, WRITE_SHAPE.batch, WRITE_SHAPE.bodyBytes, `${tag}-${i}-`);
         for (const op of batch) jsonBytes += Buffer.byteLength(JSON.stringify({ id: op.id, ...op.fields }));

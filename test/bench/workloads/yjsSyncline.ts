@@ -10,7 +10,7 @@ import Dexie from 'dexie';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createSyncline } from '@syncline/client';
+import { createSyncline, type EngineTuning } from '@syncline/client';
 import { runYjs, type YjsPeer } from '../lib/yjsDriver.js';
 import { rssOf } from '../lib/child.js';
 import { sleep } from '../lib/stats.js';
@@ -18,10 +18,10 @@ import { startSyncline } from '../lib/syncline.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { YJS_SHAPE } from './yjsShape.js';
 
-export async function synclinePeer(url: string, space: string, i: number, docName = 'bench-doc'): Promise<YjsPeer> {
+export async function synclinePeer(url: string, space: string, i: number, docName = 'bench-doc', engine: EngineTuning = {}): Promise<YjsPeer> {
   const db = new Dexie(`yjs-${space}-${i}`);
   db.version(1).stores({});
-  const sync = createSyncline(db, { tables: [], servers: [url], defaultSpace: space, leaderElection: false, worker: false, engine: { backoff: { baseMs: 20, maxMs: 200 } } });
+  const sync = createSyncline(db, { tables: [], servers: [url], defaultSpace: space, leaderElection: false, worker: false, engine: { backoff: { baseMs: 20, maxMs: 200 }, ...engine } });
   await db.open();
   const d = sync.doc(space, docName);
   const online = new Promise<void>((res) => {
