@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { failPoint, runStorageNodeConformance } from './conformance.js';
 import { SqliteNode } from './SqliteNode.js';
+import { decodeOp } from './opCodec.js';
+import type { StoredOp } from './StorageNode.js';
 
 runStorageNodeConformance('SqliteNode', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'syncline-sqlite-'));
@@ -65,6 +67,30 @@ it('SqliteNode.readOpLog lets the event loop turn between pages', async () => {
     }
     clearInterval(timer);
     expect(turns).toBeGreaterThan(0);
+  } finally {
+    await node.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// Issue 14: readOpLog builds elided ops from their records' states directly (no JSON round trip).
+// Mutation checked: building them with the record's id as op id, or without their fields, fails here.
+it('SqliteNode.readOpLog gives back every op as written, elided or not, and as the text form decodes', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'syncline-sqlite-'));
+  const node = await SqliteNode.open({ id: 'n1', path: join(dir, 'node.db') });
+  try {
+    const t = (n: number) => `00176487000000${n}-000000-c1`;
+    const ops: StoredOp[] = [
+      { kind: 'put', opId: 'c1:1', space: 's', table: 't', id: 'a', hlc: t(1), fields: { x: 1, y: { z: [true, null] } } }, // elided, written out by c1:4
+      { kind: 'put', opId: 'c1:2', space: 's', table: 't', id: 'b', hlc: t(2), fields: { x: 'v' } }, // elided, written out by c1:3
+      { kind: 'put', opId: 'c1:3', space: 's', table: 't', id: 'b', hlc: t(3), fields: { w: 2 }, unset: ['x'] },
+      { kind: 'delete', opId: 'c1:4', space: 's', table: 't', id: 'a', hlc: t(4) },
+      { kind: 'put', opId: 'c1:5', space: 's', table: 't', id: 'c', hlc: t(5), fields: { q: 'r', n: { m: 1 } } }, // elided, stays so
+    ];
+    for (const op of ops) await node.applyBatch([op]);
+    const page = await node.readOpLog(0, 10);
+    expect(page.ops.map((o) => o.op)).toEqual(ops);
+    expect(page.ops.map((o) => decodeOp(JSON.stringify(o.op)))).toEqual(node.readOpLogText(0, 10).ops.map((o) => decodeOp(o.op)));
   } finally {
     await node.close();
     await rm(dir, { recursive: true, force: true });

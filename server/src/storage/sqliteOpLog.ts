@@ -44,7 +44,12 @@ function check(op: StoredOp, state: RecordState): boolean {
 
 /** The stored JSON of an elided op, from its record's stored state (compact form, stamped with the op's stamp). */
 export function rebuildOpJson(opId: string, space: string, table: string, id: string, stateText: string): string {
+  return encodeOp(rebuildOp(opId, space, table, id, stateText));
+}
+
+/** An elided op itself (what decoding its rebuilt JSON gives). */
+export function rebuildOp(opId: string, space: string, table: string, id: string, stateText: string): StoredOp {
   const main = compactMain(stateText);
   if (!main) throw new Error(`op ${opId} is elided but its record ${JSON.stringify([space, table, id])} is not in compact form`);
-  return encodeOp({ kind: 'put', opId, space, table, id, hlc: main.t, fields: main.fields });
+  return { kind: 'put', opId, space, table, id, hlc: main.t, fields: main.fields };
 }
