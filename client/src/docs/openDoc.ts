@@ -41,7 +41,9 @@ export interface OpenDocOptions extends LocalUpdateOptions {
 }
 
 /** Eager pushes (engine/EagerPush.ts) one document keeps unanswered at most. */
-const MAX_EAGER = 4;
+const MAX_EAGER = 1;
+/** Flushes closer together than this are a burst: batched, not pushed one by one. */
+const BURST_GAP_MS = 10;
 
 export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOptions): SynclineDoc {
   const doc = new Y.Doc();
@@ -59,8 +61,7 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
   /** Stores queued or running. */
   let storing = 0;
   let eagerInFlight = 0;
-  /** Whether the engine took the last eager push. */
-  let eagerTaken = false;
+  let lastFlushAt = -Infinity;
   const ids = opts.pushNow ? new OpIdBlock(db, 64, opts.clientId) : null;
 
   // One read at a time; hints that arrive meanwhile fold into one more read
@@ -93,10 +94,13 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
     if (queued.length === 0) return writing;
     // Pushed now, stored after: this tick's edits become one op under a reserved id, sent
     // ahead of its outbox row (engine/EagerPush.ts); the row below carries the same id.
-    // Backpressure: with MAX_EAGER pushes unanswered, or while stores are pending and the
-    // engine has not just taken one (offline, no engine in this tab, its own limit), edits
-    // coalesce into one row and one op as before.
-    const eagerOk = !destroyed && eagerInFlight < MAX_EAGER && (storing === 0 || eagerTaken);
+    // Interactive edits go eagerly; a burst is batched: with a push of this document
+    // unanswered, a store pending, or the previous flush less than BURST_GAP_MS ago (a
+    // paste, a script, a fast typist), edits coalesce into one row and one op as before —
+    // one op per edit would cost the server and every receiver more than it saves.
+    const now = performance.now();
+    const eagerOk = !destroyed && eagerInFlight < MAX_EAGER && storing === 0 && now - lastFlushAt >= BURST_GAP_MS;
+    lastFlushAt = now;
     const opId = eagerOk ? ids?.take() : undefined;
     let eager: Uint8Array | undefined;
     if (opId) {
@@ -104,10 +108,7 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
       queued = [];
       eagerInFlight++;
       void opts.pushNow!({ kind: 'yjs', opId, space, doc: docId, update: eager }, opts.ack)
-        .then(
-          (sent) => (eagerTaken = sent),
-          () => (eagerTaken = false),
-        )
+        .catch(() => false)
         .finally(() => eagerInFlight--);
     }
     storing++;
