@@ -36,7 +36,7 @@ function countingTransport(pushed: string[]): () => Transport {
 }
 
 async function openPair(url: string, eager: boolean, pushed: string[]) {
-  const engine = { pollIntervalMs: 200, pullIntervalMs: 60_000, ...(eager ? {} : { maxEagerPushes: 0 }) };
+  const engine = { pollIntervalMs: 200, pullIntervalMs: 60_000, maxEagerPushes: eager ? 8 : 0 };
   const writer = openClient([url], { spaces: ['space-1'], clientId: 'ann', transport: countingTransport(pushed), engine });
   const reader = openClient([url], { spaces: ['space-1'], clientId: 'bob', engine });
   clients.push(writer, reader);
@@ -83,7 +83,7 @@ describe('eager document pushes', () => {
     expect(r.doc.getText('t').toString()).toBe(w.doc.getText('t').toString());
   });
 
-  it('without eager pushes the same edit waits for the writer database (the test above can fail)', async () => {
+  it('without eager pushes (the default) the same edit waits for the writer database (the test above can fail)', async () => {
     ({ servers } = await startCluster(1, ['--ack', 'semi-sync']));
     const pushed: string[] = [];
     const { writer, w, r } = await openPair(servers[0]!.url, false, pushed);

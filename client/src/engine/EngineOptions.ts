@@ -48,8 +48,9 @@ export interface EngineOptions {
   maxLiveDocBytes?: number;
   /**
    * Document edits pushed ahead of their outbox rows, unanswered at once per
-   * connection (engine/EagerPush.ts; default 8). 0 turns eager pushes off:
-   * every edit then goes through the outbox loop.
+   * connection (engine/EagerPush.ts). Default 0: off, every edit goes
+   * through the outbox loop. 8 is a good value to turn them on; see
+   * docs/documents.md "Latency" for what they gain and what they cost.
    */
   maxEagerPushes?: number;
 }

@@ -1,4 +1,9 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { Dexie } from 'dexie';
+import { synclineStores } from '../db/internalStores.js';
+import { PushPipeline } from './PushPipeline.js';
+import type { Transport } from './Transport.js';
 import { SyncError, type Change } from '@syncline/shared';
 import { fakeCluster, openApp, uniqueName, waitFor } from '../testing/harness.js';
 
@@ -37,5 +42,31 @@ describe('PushPipeline', () => {
     const ids = [...store.records.keys()].map((k) => (JSON.parse(k) as string[])[2]).sort();
     expect(ids).toEqual(['c1', 'c2']);
     await a.sync.close();
+  });
+
+  // Mutation checked: clearing `due` after an empty read regardless of kicks (the old code)
+  // leaves the pipeline idle with the kicked rows unsent until the next poll: ready() is false.
+  it('a kick that arrives while the outbox is being read keeps the push due', async () => {
+    const db = new Dexie(uniqueName('kick'));
+    db.version(1).stores({ ...synclineStores });
+    await db.open();
+    const pipe = new PushPipeline({
+      db,
+      t: {} as Transport,
+      opts: {},
+      serverMaxBatch: undefined,
+      timeoutMs: 1000,
+      replicatedSeen: new Set(),
+      mustYield: () => false,
+      onPushed: () => undefined,
+    });
+    expect(await pipe.pushOnce(4)).toBe(0); // nothing queued: no longer due
+    expect(pipe.ready()).toBe(false);
+    pipe.kick();
+    const reading = pipe.pushOnce(4); // reads an outbox that does not hold the new rows yet…
+    pipe.kick(); // …while their kick arrives
+    expect(await reading).toBe(0);
+    expect(pipe.ready()).toBe(true);
+    db.close();
   });
 });

@@ -34,6 +34,8 @@ export interface PushPipelineDeps {
 
 export class PushPipeline {
   private due = true;
+  /** Kicks so far (a read that found nothing clears `due` only if none came meanwhile). */
+  private kicks = 0;
   private includeAccepted = true;
   private retryStep = 0;
   private retryAt = 0;
@@ -47,12 +49,14 @@ export class PushPipeline {
   /** The outbox has new rows. */
   kick(): void {
     this.due = true;
+    this.kicks++;
     this.onKick?.();
   }
 
   /** Look at the outbox again when the loop next gets a turn (an eager push settled); no extra read now. */
   markDue(): void {
     this.due = true;
+    this.kicks++;
   }
 
   /** Whether a push should run now. */
@@ -82,10 +86,12 @@ export class PushPipeline {
    */
   async pushOnce(maxInFlight: number): Promise<number> {
     const max = Math.min(this.oneByOne ? 1 : (this.d.opts.batchSize ?? Infinity), this.d.serverMaxBatch ?? 500);
+    const kicksBefore = this.kicks;
     const first = await this.readBatch(max, this.includeAccepted);
     if (!first) {
       this.includeAccepted = false;
-      this.due = false;
+      // A kick that came while we read may name rows the read did not see: stay due.
+      if (this.kicks === kicksBefore) this.due = false;
       return 0;
     }
     this.includeAccepted = false;

@@ -81,7 +81,7 @@ export class SyncSession {
         this.push.markDue();
         this.signal.wake();
       },
-      maxInFlight: opts.maxEagerPushes ?? 8,
+      maxInFlight: opts.maxEagerPushes ?? 0,
     });
     this.push = new PushPipeline({
       db,
