@@ -25,7 +25,7 @@ import { startChild } from './lib/child.js';
 import { PAGE_HTML } from './lib/pageHtml.js';
 import { profilePage } from './lib/pageProfile.js';
 import { summarizeProfile } from './lib/cpuProfile.js';
-import { ChangeMaker, connectClient, pushOk, recordPuts, startSyncline } from './lib/syncline.js';
+import { seedRecords, startSyncline } from './lib/syncline.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1]! : dflt);
@@ -112,24 +112,7 @@ try {
       const site = await serve(files.syncline);
       try {
         const space = `init-${randomUUID().slice(0, 8)}`;
-        let s = await connectClient(srv.url, { clientId: `seed${space}` });
-        const maker = new ChangeMaker(`seed${space}`);
-        for (let i = 0; i < N; i += 500) {
-          const batch = recordPuts(maker, space, i, Math.min(500, N - i), BODY, 'r');
-          // A loaded machine can miss a ping: reconnect and re-send the same ops (same op ids: idempotent).
-          for (let attempt = 1; ; attempt++) {
-            try {
-              await pushOk(s, batch, 'sync');
-              break;
-            } catch (err) {
-              if (attempt >= 5) throw err;
-              log(`seed push failed (${(err as Error).message}); reconnecting`);
-              s.close();
-              s = await connectClient(srv.url, { clientId: `seed${space}` });
-            }
-          }
-        }
-        s.close();
+        await seedRecords(srv.url, space, N, BODY, log);
         log(`seeded ${N} records`);
         await withContext(site.url, async (page, _ctx, pdir) => {
           const l = load();

@@ -31,3 +31,27 @@ export async function pushOk(socket: Socket, changes: PutChange[], ack: AckMode,
   const bad = reply.results.find((r) => r.status !== 'ok');
   if (bad) throw new Error(`push op ${bad.opId} ${bad.status}: ${JSON.stringify(bad.error)}`);
 }
+
+/**
+ * Seeds `n` records of `bodyBytes` into `space` through a raw socket, 500 per push in `sync` mode. A loaded machine
+ * can drop the connection mid-seed: it reconnects and re-sends the same ops (same op ids: idempotent).
+ */
+export async function seedRecords(url: string, space: string, n: number, bodyBytes: number, log: (line: string) => void = () => {}): Promise<void> {
+  let s = await connectClient(url, { clientId: `seed${space}` });
+  const maker = new ChangeMaker(`seed${space}`);
+  for (let i = 0; i < n; i += 500) {
+    const batch = recordPuts(maker, space, i, Math.min(500, n - i), bodyBytes, 'r');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await pushOk(s, batch, 'sync');
+        break;
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        log(`seed push failed (${(err as Error).message}); reconnecting`);
+        s.close();
+        s = await connectClient(url, { clientId: `seed${space}` });
+      }
+    }
+  }
+  s.close();
+}

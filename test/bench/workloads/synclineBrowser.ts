@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { AckModes } from '@syncline/shared';
 import { bundlePage, launchChromium } from '../lib/browser.js';
 import { servePage } from '../lib/pageServer.js';
-import { ChangeMaker, connectClient, pushOk, recordPuts, startSyncline } from '../lib/syncline.js';
+import { seedRecords as seed, startSyncline } from '../lib/syncline.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { openPage } from './browserBaselines.js';
 import { SYNC_SHAPE } from './syncShape.js';
@@ -19,26 +19,6 @@ import { freePort } from '../../helpers/ports.js';
 
 type Fn = (...a: unknown[]) => Promise<number>;
 
-
-async function seed(url: string, space: string, n: number, bodyBytes: number): Promise<void> {
-  let s = await connectClient(url, { clientId: `seed${space}` });
-  const maker = new ChangeMaker(`seed${space}`);
-  for (let i = 0; i < n; i += 500) {
-    const batch = recordPuts(maker, space, i, Math.min(500, n - i), bodyBytes, 'r');
-    // A loaded machine can drop the connection mid-seed: reconnect and re-send the same ops (same op ids: idempotent).
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await pushOk(s, batch, 'sync');
-        break;
-      } catch (err) {
-        if (attempt >= 5) throw err;
-        s.close();
-        s = await connectClient(url, { clientId: `seed${space}` });
-      }
-    }
-  }
-  s.close();
-}
 
 export const synclineBrowser: Workload = {
   name: 'syncline-browser',
