@@ -102,9 +102,4 @@ export class EagerPush {
     }
     return { send, answered: [...byAck.values()] };
   }
-
-  /** Whether any eager push is still waiting for its reply. */
-  get pending(): number {
-    return this.inFlight.size;
-  }
 }
