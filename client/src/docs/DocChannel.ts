@@ -18,7 +18,12 @@ export type DocMessage =
   /** A document is open in some tab: the engine subscribes to it and pulls it (re-sent on every `link`). */
   | { type: 'open'; space: string; doc: string }
   /** A relayed update from another client (live delivery): open documents apply it at once; it is stored by the next pull. */
-  | { type: 'update'; space: string; doc: string; update: Uint8Array };
+  | { type: 'update'; space: string; doc: string; update: Uint8Array }
+  /**
+   * An open document holds updates it cannot apply yet (Yjs pending structs: a relayed update whose
+   * predecessor it never received, e.g. relayed before it subscribed): the engine pulls the document now.
+   */
+  | { type: 'gap'; space: string; doc: string };
 
 export class DocChannel {
   private readonly bc: BroadcastChannel | null;

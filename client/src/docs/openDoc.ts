@@ -44,6 +44,11 @@ export interface OpenDocOptions extends LocalUpdateOptions {
 const MAX_EAGER = 1;
 /** Flushes closer together than this are a burst: batched, not pushed one by one. */
 const BURST_GAP_MS = 10;
+/**
+ * A relayed update can arrive before one it depends on (two pushes of one writer in flight);
+ * pending structs that last longer than this are a gap (the update was missed): pull.
+ */
+const GAP_MS = 50;
 
 export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOptions): SynclineDoc {
   const doc = new Y.Doc();
@@ -62,6 +67,12 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
   let storing = 0;
   let eagerInFlight = 0;
   let lastFlushAt = -Infinity;
+  let gapTimer: ReturnType<typeof setTimeout> | null = null;
+  const pending = () => doc.store.pendingStructs !== null || doc.store.pendingDs !== null;
+  const checkGap = () => {
+    gapTimer = null;
+    if (!destroyed && pending()) channel.post({ type: 'gap', space, doc: docId });
+  };
   const ids = opts.pushNow ? new OpIdBlock(db, 64, opts.clientId) : null;
 
   // One read at a time; hints that arrive meanwhile fold into one more read
@@ -78,9 +89,10 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
         lastId = Math.max(lastId, r.id!);
         own.delete(r.id!);
       }
-      // One Yjs transaction (observers fire once) without merging first: merging decodes and
-      // re-encodes every update only for applyUpdate to decode the result again.
-      if (fresh.length > 0 && !destroyed) doc.transact(() => fresh.forEach((r) => Y.applyUpdate(doc, r.update, REMOTE_ORIGIN)), REMOTE_ORIGIN);
+      // Merged into one update: most of these rows are usually known already (the relay or the
+      // pull message applied them), and while the document holds pending structs every
+      // applyUpdate merges them with what it brings — one apply instead of one per row.
+      if (fresh.length > 0 && !destroyed) Y.applyUpdate(doc, fresh.length === 1 ? fresh[0]!.update : Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
     }).catch((err: unknown) => {
       // The next hint or poll tries again from the same row id.
       (opts.logger ?? consoleLogger).warn('Syncline: reading document updates failed', err);
@@ -164,6 +176,10 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
       } catch (err) {
         console.warn('Syncline: a relayed document update did not apply', err);
       }
+      // Missing a predecessor (Yjs holds the update as pending) for longer than a reordering
+      // explains: ask for the document now rather than at the next persist pull (at most once
+      // per GAP_MS, again while it is still missing and relays keep coming).
+      if (!gapTimer && pending()) gapTimer = setTimeout(checkGap, GAP_MS);
     }
   });
   // Tell the engine (in this tab, another tab or the Worker) to subscribe to this document and pull it.
@@ -183,6 +199,7 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
     async destroy() {
       if (destroyed) return;
       clearInterval(poll);
+      if (gapTimer) clearTimeout(gapTimer);
       if (flushTimer) clearTimeout(flushTimer);
       await writeQueued();
       destroyed = true;

@@ -16,6 +16,8 @@ export class PullQueues {
   private readonly docs = new Map<string, DocRef>();
   private readonly spaceQueue = new Set<string>();
   private readonly docQueue = new Map<string, DocRef>();
+  /** Documents to pull before pushes: just opened, or missing an update (a gap). */
+  private readonly urgentDocs = new Map<string, DocRef>();
 
   constructor(private readonly onQueued: () => void) {}
 
@@ -27,12 +29,12 @@ export class PullQueues {
     this.onQueued();
   }
 
-  /** Queues one open document. */
-  requestDoc(space: string, doc: string): void {
+  /** Queues one open document (`urgent`: before pushes). */
+  requestDoc(space: string, doc: string, urgent = false): void {
     const k = docKey(space, doc);
     const d = this.docs.get(k);
     if (!d) return;
-    this.docQueue.set(k, d);
+    (urgent ? this.urgentDocs : this.docQueue).set(k, d);
     this.onQueued();
   }
 
@@ -56,8 +58,8 @@ export class PullQueues {
   }
 
   /** Queues a document added with addDoc (even if dropped since: its pull reports why). */
-  queueDoc(ref: DocRef): void {
-    this.docQueue.set(docKey(ref.space, ref.doc), ref);
+  queueDoc(ref: DocRef, urgent = false): void {
+    (urgent ? this.urgentDocs : this.docQueue).set(docKey(ref.space, ref.doc), ref);
     this.onQueued();
   }
 
@@ -77,10 +79,11 @@ export class PullQueues {
     return space;
   }
 
-  /** Takes the next queued document, if any. */
-  takeDoc(): DocRef | undefined {
-    const entry = this.docQueue.entries().next().value;
+  /** Takes the next queued document (only an urgent one if `urgent`), if any; one pull serves both queues. */
+  takeDoc(urgent = false): DocRef | undefined {
+    const entry = this.urgentDocs.entries().next().value ?? (urgent ? undefined : this.docQueue.entries().next().value);
     if (entry === undefined) return undefined;
+    this.urgentDocs.delete(entry[0]);
     this.docQueue.delete(entry[0]);
     return entry[1];
   }

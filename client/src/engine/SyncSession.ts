@@ -32,7 +32,7 @@ import type { PushOutcome } from './applyPushResults.js';
 import { applyReplicated } from './applyReplicated.js';
 import type { EngineOptions } from './EngineOptions.js';
 import { pullSpace } from './pullSpace.js';
-import { PullQueues } from './PullQueues.js';
+import { PullQueues, type DocRef } from './PullQueues.js';
 import { PushPipeline } from './PushPipeline.js';
 import { EagerPush } from './EagerPush.js';
 import { Signal } from './Signal.js';
@@ -110,6 +110,7 @@ export class SyncSession {
     this.channel = new DocChannel(db.name);
     this.channel.on((m) => {
       if (m.type === 'open') void this.openDoc(m.space, m.doc);
+      if (m.type === 'gap') this.pulls.requestDoc(m.space, m.doc, true);
     });
     t.on('poke', (p) => this.requestPull([(p as PokeMessage).space]));
     t.on('changes', (m) => {
@@ -171,7 +172,7 @@ export class SyncSession {
       // A server without document rooms (UNKNOWN_EVENT), or a lost connection (the next
       // session subscribes again): the document is still pulled.
     }
-    this.pulls.queueDoc(ref);
+    this.pulls.queueDoc(ref, true);
   }
 
   async subscribe(spaces: string[]): Promise<void> {
@@ -237,18 +238,22 @@ export class SyncSession {
         );
         continue;
       }
-      // Our own writes go before document pulls: a collaborator sees an edit when its push
-      // is relayed, while a document pull only stores what the relay already showed.
+      // A document that was just opened or misses an update (a gap) is pulled before our
+      // pushes: until then its user sees nothing, or nothing more, of that collaborator.
+      const urgent = this.pulls.takeDoc(true);
+      if (urgent !== undefined) {
+        await this.pullDoc(urgent);
+        continue;
+      }
+      // Our own writes go before the other document pulls: a collaborator sees an edit when its
+      // push is relayed, while a persist pull only stores what the relay already showed.
       if (this.push.ready()) {
         await this.push.pushOnce(PIPELINED_BATCHES);
         continue;
       }
       const d = this.pulls.takeDoc();
       if (d !== undefined) {
-        await this.pullOr(
-          () => pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc } }),
-          () => this.pulls.dropDoc(d.space, d.doc),
-        );
+        await this.pullDoc(d);
         continue;
       }
       if (Date.now() >= this.nextPullAt) {
@@ -264,6 +269,13 @@ export class SyncSession {
       await this.signal.wait(this.push.waitMs(idle));
       this.push.afterWait();
     }
+  }
+
+  private pullDoc(d: DocRef): Promise<void> {
+    return this.pullOr(
+      () => pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc } }),
+      () => this.pulls.dropDoc(d.space, d.doc),
+    );
   }
 
   /**

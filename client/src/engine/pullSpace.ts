@@ -1,4 +1,6 @@
-import type { PullOnly } from '@syncline/shared';
+import type { DocRow, PullOnly } from '@syncline/shared';
+import * as Y from 'yjs';
+import { toBytes } from '../docs/docRows.js';
 import type { Dexie } from 'dexie';
 import { META } from '../db/internalStores.js';
 import { MetaKeys } from '../db/meta.js';
@@ -55,6 +57,9 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     // If applying fails we never await `next`; its failure must not surface as unhandled.
     next?.catch(() => undefined);
     const docs = reply.docs ?? [];
+    // A document's pull: its open handles apply the updates now, before the IndexedDB write
+    // (re-applying them from `_docs` afterwards is a no-op in Yjs).
+    if (opts.only && 'doc' in opts.only && docs.length > 0) postPulledDocs(db.name, space, opts.only.doc, docs);
     await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs);
     opts.onCursor?.(reply.cursor);
     // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
@@ -63,4 +68,16 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     if (!next) return total;
     pending = next;
   }
+}
+
+function postPulledDocs(dbName: string, space: string, doc: string, docs: readonly DocRow[]): void {
+  const updates = docs.filter((d) => d.doc === doc).map((d) => toBytes(d.update));
+  if (updates.length === 0) return;
+  let update: Uint8Array;
+  try {
+    update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates);
+  } catch {
+    return; // the handles read the stored rows as always
+  }
+  postDocMessage(dbName, { type: 'update', space, doc, update });
 }
