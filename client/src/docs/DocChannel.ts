@@ -5,6 +5,13 @@
  * in the same thread, so one mechanism covers engine-in-tab, engine-in-Worker
  * and other tabs. Update hints are hints only (documents also poll);
  * awareness messages are ephemeral by design.
+ *
+ * Channels of the same thread get a message in a microtask, not through the
+ * BroadcastChannel (which clones it and delivers it in a task of its own,
+ * behind everything the event loop has queued — a relayed update waited
+ * there 8–50 ms in a busy burst); the copy the BroadcastChannel still
+ * delivers to them is dropped by its sender tag. Other threads (the Worker,
+ * other tabs) get it from the BroadcastChannel as before.
  */
 export type DocMessage =
   /** New rows in `_docs` for this document. */
@@ -25,20 +32,40 @@ export type DocMessage =
    */
   | { type: 'gap'; space: string; doc: string };
 
+/** Tags this thread's (this module instance's) messages on the BroadcastChannel. */
+const THREAD_TAG = Math.random().toString(36).slice(2);
+/** Open channels of this thread by name (they get each other's messages directly). */
+const local = new Map<string, Set<DocChannel>>();
+
+type Tagged = DocMessage & { from?: string };
+
 export class DocChannel {
   private readonly bc: BroadcastChannel | null;
   private readonly listeners = new Set<(m: DocMessage) => void>();
+  private readonly peers: Set<DocChannel>;
 
-  constructor(dbName: string) {
+  constructor(private readonly dbName: string) {
     this.bc = typeof BroadcastChannel === 'function' ? new BroadcastChannel(`syncline-docs:${dbName}`) : null;
-    if (this.bc) this.bc.onmessage = (e: MessageEvent<DocMessage>) => this.listeners.forEach((l) => l(e.data));
+    if (this.bc) {
+      this.bc.onmessage = (e: MessageEvent<Tagged>) => {
+        if (e.data?.from !== THREAD_TAG) this.deliver(e.data);
+      };
+    }
     // Node keeps a process alive while a channel is open.
     (this.bc as unknown as { unref?: () => void } | null)?.unref?.();
+    let peers = local.get(dbName);
+    if (!peers) local.set(dbName, (peers = new Set()));
+    peers.add(this);
+    this.peers = peers;
   }
 
   post(msg: DocMessage): void {
+    if (this.peers.size > 1) {
+      const to = [...this.peers].filter((c) => c !== this);
+      queueMicrotask(() => to.forEach((c) => c.deliver(msg)));
+    }
     try {
-      this.bc?.postMessage(msg);
+      this.bc?.postMessage({ ...msg, from: THREAD_TAG } satisfies Tagged);
     } catch {
       // a closed channel: nobody is listening any more
     }
@@ -51,7 +78,13 @@ export class DocChannel {
 
   close(): void {
     this.listeners.clear();
+    this.peers.delete(this);
+    if (this.peers.size === 0) local.delete(this.dbName);
     this.bc?.close();
+  }
+
+  private deliver(m: DocMessage): void {
+    this.listeners.forEach((l) => l(m));
   }
 }
 

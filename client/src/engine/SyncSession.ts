@@ -242,7 +242,7 @@ export class SyncSession {
       // pushes: until then its user sees nothing, or nothing more, of that collaborator.
       const urgent = this.pulls.takeDoc(true);
       if (urgent !== undefined) {
-        await this.pullDoc(urgent);
+        await this.pullDoc(urgent, true);
         continue;
       }
       // Our own writes go before the other document pulls: a collaborator sees an edit when its
@@ -271,9 +271,10 @@ export class SyncSession {
     }
   }
 
-  private pullDoc(d: DocRef): Promise<void> {
+  /** Pulls one document; `urgent` (a gap, a first pull): its open handles apply it before it is stored. */
+  private pullDoc(d: DocRef, urgent = false): Promise<void> {
     return this.pullOr(
-      () => pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc } }),
+      () => pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc }, applyFirst: urgent }),
       () => this.pulls.dropDoc(d.space, d.doc),
     );
   }

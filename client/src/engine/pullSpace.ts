@@ -21,6 +21,11 @@ export interface PullOptions {
   only?: PullOnly;
   /** Called with each page's cursor once the page is stored. */
   onCursor?(cursor: string): void;
+  /**
+   * A document's pull: hand its updates to the open handles before the IndexedDB write (a gap or
+   * a first pull: what they lack). Persist pulls leave it off — the relay applied those already.
+   */
+  applyFirst?: boolean;
 }
 
 /** The `_meta` key holding the cursor of a pull. */
@@ -57,9 +62,9 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     // If applying fails we never await `next`; its failure must not surface as unhandled.
     next?.catch(() => undefined);
     const docs = reply.docs ?? [];
-    // A document's pull: its open handles apply the updates now, before the IndexedDB write
-    // (re-applying them from `_docs` afterwards is a no-op in Yjs).
-    if (opts.only && 'doc' in opts.only && docs.length > 0) postPulledDocs(db.name, space, opts.only.doc, docs);
+    // Its open handles apply the updates now, before the IndexedDB write (re-applying them
+    // from `_docs` afterwards is a no-op in Yjs).
+    if (opts.applyFirst && opts.only && 'doc' in opts.only && docs.length > 0) postPulledDocs(db.name, space, opts.only.doc, docs);
     await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs);
     opts.onCursor?.(reply.cursor);
     // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
