@@ -89,10 +89,13 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
         lastId = Math.max(lastId, r.id!);
         own.delete(r.id!);
       }
-      // Merged into one update: most of these rows are usually known already (the relay or the
-      // pull message applied them), and while the document holds pending structs every
-      // applyUpdate merges them with what it brings — one apply instead of one per row.
-      if (fresh.length > 0 && !destroyed) Y.applyUpdate(doc, fresh.length === 1 ? fresh[0]!.update : Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
+      if (fresh.length === 0 || destroyed) return;
+      // While the document holds pending structs every applyUpdate merges them with what it
+      // brings: then one merged update, one apply. Otherwise one Yjs transaction (observers fire
+      // once) without merging first: merging decodes and re-encodes every update only for
+      // applyUpdate to decode the result again.
+      if (fresh.length > 1 && pending()) Y.applyUpdate(doc, Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
+      else doc.transact(() => fresh.forEach((r) => Y.applyUpdate(doc, r.update, REMOTE_ORIGIN)), REMOTE_ORIGIN);
     }).catch((err: unknown) => {
       // The next hint or poll tries again from the same row id.
       (opts.logger ?? consoleLogger).warn('Syncline: reading document updates failed', err);
