@@ -48,6 +48,10 @@ async function openPair(url: string, eager: boolean, pushed: string[]) {
   // A first edit synced both ways: subscriptions are in place and op ids are reserved.
   w.doc.getText('t').insert(0, 'hello ');
   await waitFor(() => r.doc.getText('t').toString() === 'hello ', 10_000, 'first edit at the reader');
+  // ...and stored by the writer: an edit made while a store is pending is not pushed eagerly, and the
+  // relay (delivered in a microtask since DocChannel serves same-thread handles directly) can reach
+  // the reader before the writer's own store of the first edit has finished.
+  await waitFor(async () => (await writer.db.table('_outbox').count()) === 0, 10_000, 'first edit stored and acked');
   return { writer, w, r };
 }
 
