@@ -57,6 +57,8 @@ export class Replicator implements ReplicatorApi {
     this.nodes = new NodeSet(nodes);
     this.events = new ReplicationEvents(opts.logger);
     this.nodes.onState = (e, change) => {
+      // A node that went away may come back as another (replaced, restored): forget what it held.
+      if (change === 'down' || change === 'maintenance-in') this.tracker.forgetNodes();
       if (change === 'down') this.events.nodeDown(e.node.id, e.lastError);
       else if (change === 'up') this.events.nodeUp(e.node.id);
       else this.events.maintenance(e.node.id, change === 'maintenance-in');
@@ -144,6 +146,8 @@ export class Replicator implements ReplicatorApi {
       ...this.reader.counters,
       repairedOps: this.repairer.stats.repairedOps,
       repairScannedOps: this.repairer.stats.scannedOps,
+      repairCheckedOps: this.repairer.stats.checkedOps,
+      repairFetchedOps: this.repairer.stats.fetchedOps,
       groupCommits: this.writes.groupCommits,
       awaitingReplication: this.tracker.size,
       forgottenReplication: this.tracker.forgotten,
