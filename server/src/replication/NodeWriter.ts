@@ -18,6 +18,7 @@
 import type { ApplyOutcome, StorageNode, StoredOp } from '../storage/StorageNode.js';
 import { NodeTimeoutError, withTimeout } from './withTimeout.js';
 import { isNodeFault } from './nodeFault.js';
+import type { TurnQueue } from './TurnQueue.js';
 
 interface Pending {
   ops: StoredOp[];
@@ -35,6 +36,11 @@ export interface NodeWriterOptions {
    * normally acts first).
    */
   maxQueuedOps: number;
+  /**
+   * Shared by the writers of in-thread nodes: each group waits for its own
+   * turn of the event loop there (TurnQueue.ts). Without: a setImmediate.
+   */
+  turns?: TurnQueue;
   /** Whether the node takes writes now (checked before each group). */
   isUp: () => boolean;
   onFailure: (err: unknown) => void;
@@ -74,7 +80,7 @@ export class NodeWriter {
     while (this.queue.length > 0) {
       // Yield before every group, so the other nodes' groups and newly read
       // pushes interleave with this node's, instead of one node draining all.
-      await nextTurn();
+      await (this.opts.turns ? this.opts.turns.next() : nextTurn());
       const group = this.takeGroup();
       if (!this.opts.isUp()) {
         for (const p of group) p.reject(new Error(`node ${this.node.id} is not up`));

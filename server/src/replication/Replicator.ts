@@ -37,6 +37,11 @@ export interface ReplicatorConfig extends ReplicatorOptions {
   antiEntropyEveryTicks?: number;
   /** Most ops group-committed into one applyBatch (default 5000). */
   maxGroupOps?: number;
+  /**
+   * The same bound for in-thread nodes (SQLite on the server's thread, default 1000): their groups
+   * run one per turn of the event loop, and a group holds the loop while it commits (docs/storage.md).
+   */
+  maxInThreadGroupOps?: number;
   /** Most ops queued for one node before it is marked down and left to repair (default 1 000 000). */
   maxQueuedOps?: number;
 }
@@ -74,6 +79,7 @@ export class Replicator implements ReplicatorApi {
       fallback: opts.fallback,
       timeoutMs,
       maxGroupOps: opts.maxGroupOps ?? 5000,
+      maxInThreadGroupOps: opts.maxInThreadGroupOps ?? 1000,
       maxQueuedOps: opts.maxQueuedOps ?? 1_000_000,
     });
     this.reader = new PrimaryReader(this.nodes, this.call);
