@@ -77,6 +77,28 @@ it('in-thread nodes commit groups of at most maxInThreadGroupOps, one group per 
   }
 });
 
+it('the nodes take their groups in rounds: pushes arriving over several turns land in the same groups on every node', async () => {
+  const ns = await nodes(3);
+  const rep = new Replicator(ns, { mode: 'sync', healthIntervalMs: 60_000, maxInThreadGroupOps: 50 });
+  try {
+    await rep.ready();
+    for (const n of ns) n.groups.length = 0;
+    const writes = [];
+    for (let w = 0; w < 24; w++) {
+      writes.push(rep.write(makeOps(`w${w}`, 1, 10, 's1', 50)));
+      await new Promise((r) => setImmediate(r)); // one push per turn, as a socket would deliver them
+    }
+    expect((await Promise.all(writes)).flat().every((r) => r.status === 'ok')).toBe(true);
+    const sizes = ns.map((n) => n.groups.map((g) => g.size));
+    expect(sizes[0]!.reduce((a, b) => a + b, 0)).toBe(240);
+    expect(sizes[1]).toEqual(sizes[0]);
+    expect(sizes[2]).toEqual(sizes[0]);
+    expect(new Set(ns.flatMap((n) => n.groups.map((g) => g.iteration))).size).toBe(3 * sizes[0]!.length);
+  } finally {
+    await rep.close();
+  }
+});
+
 it('the default bound for in-thread nodes is 1000 ops, below the 5000 of other nodes', async () => {
   const ns = await nodes(1);
   const rep = new Replicator(ns, { mode: 'sync', healthIntervalMs: 60_000 });

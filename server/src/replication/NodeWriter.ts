@@ -37,8 +37,9 @@ export interface NodeWriterOptions {
    */
   maxQueuedOps: number;
   /**
-   * Shared by the writers of in-thread nodes: each group waits for its own
-   * turn of the event loop there (TurnQueue.ts). Without: a setImmediate.
+   * Shared by the writers of in-thread nodes: groups are taken in rounds and
+   * committed one per turn of the event loop (TurnQueue.ts). Without: each
+   * group after a setImmediate of its own.
    */
   turns?: TurnQueue;
   /** Whether the node takes writes now (checked before each group). */
@@ -80,7 +81,7 @@ export class NodeWriter {
     while (this.queue.length > 0) {
       // Yield before every group, so the other nodes' groups and newly read
       // pushes interleave with this node's, instead of one node draining all.
-      await (this.opts.turns ? this.opts.turns.next() : nextTurn());
+      const seat = this.opts.turns ? await this.opts.turns.join() : await nextTurn();
       const group = this.takeGroup();
       if (!this.opts.isUp()) {
         for (const p of group) p.reject(new Error(`node ${this.node.id} is not up`));
@@ -99,6 +100,7 @@ export class NodeWriter {
       const ops = uniqueOps(group);
       if (group.length > 1) this.groupCommits++;
       try {
+        if (seat) await seat.turn;
         const outcomes = await withTimeout(this.node.applyBatch(ops), this.opts.timeoutMs, `applyBatch on ${this.node.id}`);
         splitOutcomes(group, outcomes);
       } catch (err) {
