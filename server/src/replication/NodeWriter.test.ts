@@ -99,16 +99,16 @@ it('the nodes take their groups in rounds: pushes arriving over several turns la
   }
 });
 
-it('the default bound for in-thread nodes is 1000 ops, below the 5000 of other nodes', async () => {
+it('the default bound for in-thread nodes is 2000 ops, below the 5000 of other nodes', async () => {
   const ns = await nodes(1);
   const rep = new Replicator(ns, { mode: 'sync', healthIntervalMs: 60_000 });
   try {
     await rep.ready();
     ns[0]!.groups.length = 0;
-    await Promise.all(Array.from({ length: 30 }, (_, w) => rep.write(makeOps(`w${w}`, 1, 100, 's1', 1000))));
+    await Promise.all(Array.from({ length: 50 }, (_, w) => rep.write(makeOps(`w${w}`, 1, 100, 's1', 1000))));
     const sizes = ns[0]!.groups.map((g) => g.size);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(3000);
-    expect(Math.max(...sizes)).toBe(1000);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5000);
+    expect(Math.max(...sizes)).toBe(2000);
   } finally {
     await rep.close();
   }

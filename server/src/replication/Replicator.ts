@@ -38,7 +38,7 @@ export interface ReplicatorConfig extends ReplicatorOptions {
   /** Most ops group-committed into one applyBatch (default 5000). */
   maxGroupOps?: number;
   /**
-   * The same bound for in-thread nodes (SQLite on the server's thread, default 1000): their groups
+   * The same bound for in-thread nodes (SQLite on the server's thread, default 2000): their groups
    * run one per turn of the event loop, and a group holds the loop while it commits (docs/storage.md).
    */
   maxInThreadGroupOps?: number;
@@ -79,7 +79,7 @@ export class Replicator implements ReplicatorApi {
       fallback: opts.fallback,
       timeoutMs,
       maxGroupOps: opts.maxGroupOps ?? 5000,
-      maxInThreadGroupOps: opts.maxInThreadGroupOps ?? 1000,
+      maxInThreadGroupOps: opts.maxInThreadGroupOps ?? 2000,
       maxQueuedOps: opts.maxQueuedOps ?? 1_000_000,
     });
     this.reader = new PrimaryReader(this.nodes, this.call);
