@@ -72,12 +72,14 @@ try {
     let r;
     let cpu;
     try {
-      // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
-      await measure(srv.url, mode, 16, 1600, `warm${w}`);
-      const c0 = cpuMs(srv.pid);
-      const t0 = threadCpu(srv.pid);
-      await loopDelay(srv.url); // resets the delay histogram
+      let c0 = 0;
+      let t0 = new Map<string, number>();
       try {
+        // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
+        await measure(srv.url, mode, 16, 1600, `warm${w}`);
+        c0 = cpuMs(srv.pid);
+        t0 = threadCpu(srv.pid);
+        await loopDelay(srv.url); // resets the delay histogram
         r = await measure(srv.url, mode, w, records, `p${w}`);
       } catch (err) {
         // A stalled server disconnects its clients: report it and go on with the next case.
