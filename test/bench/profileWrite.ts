@@ -59,6 +59,13 @@ async function loopDelay(url: string): Promise<{ max: number; p99: number }> {
   return { max: at('max'), p99: at('p99') };
 }
 
+/** The replicator's repair counters since start (ids scanned, looked up, full ops fetched, applied), from /metrics. */
+async function repairCounters(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const names = ['repairScannedOps', 'repairCheckedOps', 'repairFetchedOps', 'repairedOps'];
+  return names.map((n) => `${n} ${new RegExp(`counter="${n}"[^}]*\\} (\\S+)`).exec(text)?.[1] ?? '-'}`).join(', ');
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'syncline-profw-'));
 try {
   const raw = writeRaw(dir, records, WRITE_SHAPE.batch);
@@ -90,6 +97,7 @@ try {
       cpu = cpuMs(srv.pid) - c0;
       const d = await loopDelay(srv.url);
       console.log(`event-loop delay during the run: max ${d.max.toFixed(0)} ms, p99 ${d.p99.toFixed(0)} ms`);
+      console.log(`repair counters: ${await repairCounters(srv.url)}`);
       const t1 = threadCpu(srv.pid);
       console.log(`per thread CPU ms: ${[...t1].map(([k, v]) => `${k} ${(v - (t0.get(k) ?? 0)).toFixed(0)}`).filter((x) => !x.endsWith(' 0')).join(', ')}`);
     } finally {
