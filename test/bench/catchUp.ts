@@ -165,7 +165,7 @@ function inclusive(file: string, names: string[]): Record<string, number> {
       const fn = byId.get(at)!.callFrame.functionName;
       if (fn in out && !seen.has(fn)) {
         seen.add(fn);
-        out[fn] += dt;
+        out[fn] = (out[fn] ?? 0) + dt;
       }
     }
   });
@@ -211,7 +211,13 @@ try {
       await page.goto(site.url);
       await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
       const space = `catchup-${randomUUID().slice(0, 8)}`;
-      await page.evaluate(([u, sp, n, b, m]) => ((globalThis as any).queueOffline as Fn)(u, sp, n, b, m), [`http://127.0.0.1:${port}`, space, N, 200, MODE] as const);
+      await page.evaluate(([u, sp, n, b, m]) => ((globalThis as any).queueOffline as Fn)(u, sp, n, b, m), [
+        `http://127.0.0.1:${port}`,
+        space,
+        N,
+        200,
+        MODE,
+      ] as const);
       const l = load();
       const profileThis = PROFILE && rep === 0 && tree === bundles[0]!.tree;
       const profDir = join(scratch, `prof-${rep}-${runs.length}`);
@@ -224,7 +230,10 @@ try {
       }
       const acked = page.evaluate(() => ((globalThis as any).waitAcked as Fn)());
       const nodes = ['a', 'b', 'c'].map((x) => `sqlite:${join(dir, `${x}.db`)}`).join(',');
-      const srv = await startProfiledServer(['--nodes', nodes, '--ack', MODE, '--log-level', 'error', '--port', String(port), '--data-dir', dir], sprof);
+      const srv = await startProfiledServer(
+        ['--nodes', nodes, '--ack', MODE, '--log-level', 'error', '--port', String(port), '--data-dir', dir],
+        sprof,
+      );
       const t0 = Date.now();
       const pt0 = await page.evaluate(() => performance.now());
       const cpu0 = cpuMs(srv.pid);
@@ -236,11 +245,21 @@ try {
         const p = pipelineStats(spans, pt0, pt1);
         const frames = (await page.evaluate(() => (globalThis as any).__push.frames ?? [])) as [number, string][];
         const ws = (await page.evaluate(() => (globalThis as any).__ws)) as [number, string][];
-        log(`ws: ${ws.slice(-8).map(([t, d]) => `${(t - pt0).toFixed(0)} ${d}`).join(', ')} (${ws.length} events)`);
+        log(
+          `ws: ${ws
+            .slice(-8)
+            .map(([t, d]) => `${(t - pt0).toFixed(0)} ${d}`)
+            .join(', ')} (${ws.length} events)`,
+        );
         log(`first frames: ${frames.map(([t, d]) => `${(t - pt0).toFixed(0)} ms ${d}`).join(' | ')}`);
-        const apr = (await page.evaluate(() => (globalThis as any).__apr ?? [])) as [string, number][][];
-        for (const a of apr) log(`apply ${a[0]![1] - pt0 | 0}: ${a.slice(1).map(([n, t], i) => `${n} ${(t - a[i]![1]).toFixed(0)}`).join(', ')}`);
-        log(`pushes: ${spans.map(([a, b]) => `${(a - pt0).toFixed(0)}→${(b - pt0).toFixed(0)}`).join(' ')}; acked at ${(pt1 - pt0).toFixed(0)}`);
+        const probe = (await page.evaluate(() => (globalThis as any).__probe ?? [])) as [string, number, number, string?][];
+        if (probe.length)
+          log(
+            `client steps: ${probe.map(([n, a, b, d]) => `${n} ${(a - pt0).toFixed(0)}+${(b - a).toFixed(0)}${d ? `(${d})` : ''}`).join(' ')}`,
+          );
+        log(
+          `pushes: ${spans.map(([a, b]) => `${(a - pt0).toFixed(0)}→${(b - pt0).toFixed(0)}`).join(' ')}; acked at ${(pt1 - pt0).toFixed(0)}`,
+        );
         const run: Run = { tree, rep, ms: at - t0, serverCpuMs: cpu1 - cpu0, ...p, load: l };
         runs.push(run);
         log(
@@ -255,7 +274,8 @@ try {
           const s = summarizeProfile(profDir, 25, 'page.cpuprofile');
           log(`page main thread: ${s.wallMs.toFixed(0)} ms profiled, ${(100 - s.idlePct).toFixed(0)}% busy`);
           for (const t of s.top) console.log(`self | \`${t.frame}\` | ${t.ms.toFixed(0)} ms | ${t.pct.toFixed(1)}% |`);
-          for (const [fn, ms] of Object.entries(inclusive(join(profDir, 'page.cpuprofile'), ENGINE_FUNCTIONS))) console.log(`incl | ${fn} | ${ms.toFixed(0)} ms |`);
+          for (const [fn, ms] of Object.entries(inclusive(join(profDir, 'page.cpuprofile'), ENGINE_FUNCTIONS)))
+            console.log(`incl | ${fn} | ${ms.toFixed(0)} ms |`);
         }
       } finally {
         await page.context().close();
