@@ -53,8 +53,8 @@ function trim(m: Set<string> | Map<string, unknown>): void {
   }
 }
 
-/** How long a queued space pull lets a running push pipeline keep sending. */
-const PUSH_AHEAD_OF_PULL_MS = 3000;
+/** How long a queued space pull waits while a push pipeline runs (then it runs between two replies). */
+const PUSH_AHEAD_OF_PULL_MS = 1000;
 /** Outbox keys of accepted ops remembered per session (beyond: looked up by op id). */
 const MAX_KEPT_SEQS = 100_000;
 
@@ -112,10 +112,10 @@ export class SyncSession {
       serverMaxBatch: welcome.limits?.maxBatch,
       timeoutMs: this.timeout,
       replicatedSeen: this.replicatedSeen,
-      // `replicated` messages do not stop the pipeline: they are applied between its replies. A queued
-      // pull stops it once it waited PUSH_AHEAD_OF_PULL_MS: during a catch-up the server pokes our
-      // spaces after every batch, and draining the pipeline for each poke left the server idle.
-      mustYield: () => this.end !== null || this.pulls.spacesWaitedMs() >= PUSH_AHEAD_OF_PULL_MS,
+      // Neither `replicated` messages nor queued pulls stop the pipeline: they get their turn between
+      // its replies (betweenReplies). During a catch-up the server pokes our spaces after every batch, and
+      // draining the pipeline for each poke left the server idle.
+      mustYield: () => this.end !== null,
       onPushed: (outcome) => {
         for (const k of outcome.kept) this.keptSeqs.set(k.opId, k.seq);
         for (const t of outcome.folded) this.folded.add(t);
@@ -126,7 +126,7 @@ export class SyncSession {
         trim(this.replicatedDone);
         hooks.onPushed(outcome);
       },
-      betweenReplies: () => this.applyReplicated(),
+      betweenReplies: () => this.betweenReplies(),
       eager: this.eager,
     });
     this.live = new LiveReceiver(db, {
@@ -264,18 +264,7 @@ export class SyncSession {
       }
       const space = this.pulls.takeSpace();
       if (space !== undefined) {
-        // One at a time with the space's live applies, so the stored cursor covers what is stored.
-        await this.pullOr(
-          () =>
-            this.live.exclusive(space, () =>
-              pullSpace(this.db, this.t, space, {
-                ...this.pullOptions,
-                only: { records: true },
-                onCursor: (c) => this.live.pulled(space, c),
-              }),
-            ),
-          () => this.pulls.subscribed.delete(space),
-        );
+        await this.pullRecords(space);
         continue;
       }
       // Our own writes go before document pulls: a collaborator sees an edit when its push
@@ -305,6 +294,34 @@ export class SyncSession {
       await this.signal.wait(this.push.waitMs(idle));
       this.push.afterWait();
     }
+  }
+
+  /** Pulls one space's records. */
+  private async pullRecords(space: string): Promise<void> {
+    // One at a time with the space's live applies, so the stored cursor covers what is stored.
+    await this.pullOr(
+      () =>
+        this.live.exclusive(space, () =>
+          pullSpace(this.db, this.t, space, {
+            ...this.pullOptions,
+            only: { records: true },
+            onCursor: (c) => this.live.pulled(space, c),
+          }),
+        ),
+      () => this.pulls.subscribed.delete(space),
+    );
+  }
+
+  /**
+   * Between two push replies: the `replicated` messages received so far, and a
+   * space pull that waited PUSH_AHEAD_OF_PULL_MS — run there rather than by
+   * stopping the pipeline, which would leave the server idle while it drains.
+   */
+  private async betweenReplies(): Promise<void> {
+    await this.applyReplicated();
+    if (this.pulls.spacesWaitedMs() < PUSH_AHEAD_OF_PULL_MS) return;
+    const space = this.pulls.takeSpace();
+    if (space !== undefined) await this.pullRecords(space);
   }
 
   /** Applies the `replicated` messages received so far. */
