@@ -91,12 +91,15 @@ export class PushPipeline {
   }
 
   /**
-   * Pushes the outbox with up to `maxInFlight` batches in flight: while the
+   * Pushes the outbox with up to `maxInFlight` requests awaiting their reply
+   * (and at most twice that many batches sent and not yet applied): while the
    * oldest reply is outstanding, rows written since (a kick) go out at once
    * instead of waiting for it — so a collaborator's relay follows each edit,
    * not the push round trip. Order between batches does not matter (Yjs
    * updates commute, records merge by HLC, op ids make re-sends safe).
-   * Replies are applied in send order. Stops sending after a batch that did
+   * Replies are applied in send order; the next full batch goes out before a
+   * reply is applied, so the server works while the client stores acks, and
+   * `betweenReplies` runs after each. Stops sending after a batch that did
    * not come back all `ok`, when `mustYield`, or after `MAX_BATCHES`;
    * always waits for every reply it started. Returns how many batches it sent.
    */
