@@ -19,6 +19,8 @@ export interface PullOptions {
   only?: PullOnly;
   /** Called with each page's cursor once the page is stored. */
   onCursor?(cursor: string): void;
+  /** Stamps of own writes folded into `_state` by their acks (applyServerRows `own`). */
+  own?: { has(stamp: string): boolean };
 }
 
 /** The `_meta` key holding the cursor of a pull. */
@@ -55,7 +57,7 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     // If applying fails we never await `next`; its failure must not surface as unhandled.
     next?.catch(() => undefined);
     const docs = reply.docs ?? [];
-    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs);
+    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs, opts.own);
     opts.onCursor?.(reply.cursor);
     // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
     for (const d of new Set(docs.map((x) => x.doc))) postDocMessage(db.name, { type: 'docs', space, doc: d });
