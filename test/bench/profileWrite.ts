@@ -49,6 +49,23 @@ function threadCpu(pid: number): Map<string, number> {
   return out;
 }
 
+/**
+ * The server's event-loop delay since the last scrape (prom-client's monitorEventLoopDelay in /metrics;
+ * each scrape resets it, sampling every 10 ms, so an idle loop reads ~10 ms): max and p99 in ms. A delay past the clients' 2 s heartbeat disconnects them.
+ */
+async function loopDelay(url: string): Promise<{ max: number; p99: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const at = (name: string) => Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { max: at('max'), p99: at('p99') };
+}
+
+/** The replicator's repair counters since start (ids scanned, looked up, full ops fetched, applied), from /metrics. */
+async function repairCounters(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const names = ['repairScannedOps', 'repairCheckedOps', 'repairFetchedOps', 'repairedOps'];
+  return names.map((n) => `${n} ${new RegExp(`counter="${n}"[^}]*\\} (\\S+)`).exec(text)?.[1] ?? '-'}`).join(', ');
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'syncline-profw-'));
 try {
   const raw = writeRaw(dir, records, WRITE_SHAPE.batch);
@@ -62,12 +79,25 @@ try {
     let r;
     let cpu;
     try {
-      // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
-      await measure(srv.url, mode, 16, 1600, `warm${w}`);
-      const c0 = cpuMs(srv.pid);
-      const t0 = threadCpu(srv.pid);
-      r = await measure(srv.url, mode, w, records, `p${w}`);
+      let c0 = 0;
+      let t0 = new Map<string, number>();
+      try {
+        // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
+        await measure(srv.url, mode, 16, 1600, `warm${w}`);
+        c0 = cpuMs(srv.pid);
+        t0 = threadCpu(srv.pid);
+        await loopDelay(srv.url); // resets the delay histogram
+        r = await measure(srv.url, mode, w, records, `p${w}`);
+      } catch (err) {
+        // A stalled server disconnects its clients: report it and go on with the next case.
+        const d = await loopDelay(srv.url).catch(() => ({ max: NaN, p99: NaN }));
+        console.log(`\n### ${mode}, ${w} writer(s), node threads ${th}: STOPPED (${(err as Error).message}); event-loop delay max ${d.max.toFixed(0)} ms, p99 ${d.p99.toFixed(0)} ms\n`);
+        continue;
+      }
       cpu = cpuMs(srv.pid) - c0;
+      const d = await loopDelay(srv.url);
+      console.log(`event-loop delay during the run: max ${d.max.toFixed(0)} ms, p99 ${d.p99.toFixed(0)} ms`);
+      console.log(`repair counters: ${await repairCounters(srv.url)}`);
       const t1 = threadCpu(srv.pid);
       console.log(`per thread CPU ms: ${[...t1].map(([k, v]) => `${k} ${(v - (t0.get(k) ?? 0)).toFixed(0)}`).filter((x) => !x.endsWith(' 0')).join(', ')}`);
     } finally {

@@ -1,11 +1,12 @@
 /**
- * Benchmark runner: `npm run bench [-- --quick] [-- --only a,b]`.
+ * Benchmark runner: `npm run bench [-- --quick] [-- --only a,b] [-- --out FILE]`.
  * Runs each workload several times, takes the median of every figure and
- * rewrites BENCHMARKS.md at the repository root.
+ * rewrites BENCHMARKS.md at the repository root (or writes FILE instead, to
+ * paste sections of a partial run into BENCHMARKS.md by hand).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { REPO_ROOT } from './lib/child.js';
 import { machineInfo } from './lib/machine.js';
 import { median } from './lib/stats.js';
@@ -72,6 +73,8 @@ if (!only || only.has('profile')) {
 }
 
 rmSync(scratch, { recursive: true, force: true });
-writeFileSync(join(REPO_ROOT, 'BENCHMARKS.md'), renderReport(result));
-log('wrote BENCHMARKS.md');
+const outArg = argv.indexOf('--out');
+const outFile = outArg >= 0 ? resolve(argv[outArg + 1] ?? '') : join(REPO_ROOT, 'BENCHMARKS.md');
+writeFileSync(outFile, renderReport(result));
+log(`wrote ${outFile}`);
 process.exit(0);

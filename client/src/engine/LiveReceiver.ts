@@ -28,6 +28,8 @@ export interface LiveReceiverOptions {
   /** Ask the session to pull the space (gap, other node, overflow, failure). */
   requestPull(space: string): void;
   maxRows?: number;
+  /** Stamps of own writes folded into `_state` by their acks (applyServerRows `own`). */
+  own?: { has(stamp: string): boolean };
 }
 
 interface SpaceState {
@@ -114,7 +116,15 @@ export class LiveReceiver {
     const moved = after && (!before || after.seq !== before.seq || after.node !== before.node);
     if (rows.length > 0 || moved) {
       try {
-        await applyServerRows(this.db, this.opts.clientId, this.opts.tables, rows, moved ? { key, value: formatCursor(after) } : undefined);
+        await applyServerRows(
+          this.db,
+          this.opts.clientId,
+          this.opts.tables,
+          rows,
+          moved ? { key, value: formatCursor(after) } : undefined,
+          [],
+          this.opts.own,
+        );
       } catch (err) {
         st.hw = null; // re-read the stored cursor next time
         throw err;

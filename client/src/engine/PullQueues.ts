@@ -19,11 +19,15 @@ export class PullQueues {
   /** Documents to pull before pushes: just opened, or missing an update (a gap). */
   private readonly urgentDocs = new Map<string, DocRef>();
 
+  /** When the space queue last went from empty to non-empty (Date.now()). */
+  private spacesQueuedAt = 0;
+
   constructor(private readonly onQueued: () => void) {}
 
   /** Queues the spaces' records, and (unless `withDocs` is false) their open documents. */
   request(spaces: Iterable<string>, withDocs = true): void {
     const set = new Set(spaces);
+    if (this.spaceQueue.size === 0) this.spacesQueuedAt = Date.now();
     for (const s of set) if (this.subscribed.has(s)) this.spaceQueue.add(s);
     if (withDocs) for (const [k, d] of this.docs) if (set.has(d.space)) this.docQueue.set(k, d);
     this.onQueued();
@@ -70,6 +74,11 @@ export class PullQueues {
 
   get spacesQueued(): number {
     return this.spaceQueue.size;
+  }
+
+  /** How long the oldest queued space pull has waited (0 when none is queued). */
+  spacesWaitedMs(now = Date.now()): number {
+    return this.spaceQueue.size === 0 ? 0 : now - this.spacesQueuedAt;
   }
 
   /** Takes the next queued space, if any. */

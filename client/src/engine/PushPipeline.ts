@@ -28,6 +28,8 @@ export interface PushPipelineDeps {
   /** True when sending more must wait: the session ended, or pulls or notices are queued. */
   mustYield: () => boolean;
   onPushed: (outcome: PushOutcome) => void;
+  /** Run after each reply is applied (the session applies `replicated` messages received meanwhile). */
+  betweenReplies?: () => Promise<void>;
   /** Document edits pushed ahead of their outbox rows (EagerPush.ts): their rows are not sent again. */
   eager?: EagerPush;
 }
@@ -43,6 +45,10 @@ export class PushPipeline {
   private oneByOne = false;
   /** Set while pushOnce waits for a reply: new outbox rows can go out before it. */
   private onKick: (() => void) | null = null;
+  /** Op ids of the batches sent and not yet applied. */
+  private readonly unapplied = new Set<string>();
+  /** Stamps (HLC) of the record ops among them. */
+  private readonly unappliedStamps = new Set<string>();
 
   constructor(private readonly d: PushPipelineDeps) {}
 
@@ -57,6 +63,16 @@ export class PushPipeline {
   markDue(): void {
     this.due = true;
     this.kicks++;
+  }
+
+  /** Whether this op was sent and its reply is still to be applied (a `replicated` message for it is then taken into account there). */
+  awaitsAck(opId: string): boolean {
+    return this.unapplied.has(opId);
+  }
+
+  /** Whether a record op with this stamp was sent and its reply is still to be applied (applyPushResults will fold it into `_state`). */
+  awaitsStamp(hlc: string): boolean {
+    return this.unappliedStamps.has(hlc);
   }
 
   /** Whether a push should run now. */
@@ -75,16 +91,29 @@ export class PushPipeline {
   }
 
   /**
-   * Pushes the outbox with up to `maxInFlight` batches in flight: while the
+   * Pushes the outbox with up to `maxInFlight` requests awaiting their reply
+   * (and at most twice that many batches sent and not yet applied): while the
    * oldest reply is outstanding, rows written since (a kick) go out at once
    * instead of waiting for it — so a collaborator's relay follows each edit,
    * not the push round trip. Order between batches does not matter (Yjs
    * updates commute, records merge by HLC, op ids make re-sends safe).
-   * Replies are applied in send order. Stops sending after a batch that did
+   * Replies are applied in send order; the next full batch goes out before a
+   * reply is applied, so the server works while the client stores acks, and
+   * `betweenReplies` runs after each. Stops sending after a batch that did
    * not come back all `ok`, when `mustYield`, or after `MAX_BATCHES`;
    * always waits for every reply it started. Returns how many batches it sent.
    */
   async pushOnce(maxInFlight: number): Promise<number> {
+    try {
+      return await this.pushRound(maxInFlight);
+    } finally {
+      // A round that failed part-way leaves no op marked as awaiting its ack.
+      this.unapplied.clear();
+      this.unappliedStamps.clear();
+    }
+  }
+
+  private async pushRound(maxInFlight: number): Promise<number> {
     const max = Math.min(this.oneByOne ? 1 : (this.d.opts.batchSize ?? Infinity), this.d.serverMaxBatch ?? 500);
     const kicksBefore = this.kicks;
     const first = await this.readBatch(max, this.includeAccepted);
@@ -95,13 +124,24 @@ export class PushPipeline {
       return 0;
     }
     this.includeAccepted = false;
-    const inflight: { batch: PushBatch; sent: Promise<PushReply> }[] = [];
+    // Batches sent and not yet applied, oldest first; `answered` once their reply (or failure) is in.
+    const inflight: { batch: PushBatch; sent: Promise<PushReply>; answered: boolean }[] = [];
     const start = (batch: PushBatch) => {
-      const sent = this.send(batch);
+      const entry = { batch, sent: this.send(batch), answered: false };
       // If an earlier reply fails we never await this one: its failure must not surface as unhandled.
-      sent.catch(() => undefined);
-      inflight.push({ batch, sent });
+      entry.sent.then(
+        () => (entry.answered = true),
+        () => (entry.answered = true),
+      );
+      inflight.push(entry);
+      for (const r of batch.rows) {
+        this.unapplied.add(r.opId);
+        if (r.kind !== 'yjs') this.unappliedStamps.add(r.hlc);
+      }
+      lastFull = batch.rows.length >= max;
     };
+    /** The last batch sent was full: more is probably waiting. */
+    let lastFull = false;
     start(first);
     let lastSeq = first.lastSeq;
     let sentCount = 1;
@@ -116,25 +156,29 @@ export class PushPipeline {
       return true;
     };
     const canSend = () => sending && sentCount < MAX_BATCHES && !this.d.mustYield();
+    // Up to `maxInFlight` requests awaiting their reply: a reply that came back but is not applied yet
+    // does not hold the server up (it used to: replies stored slower than the server answered left it idle).
+    // Unapplied batches stay bounded too.
+    const hasRoom = () => inflight.filter((e) => !e.answered).length < maxInFlight && inflight.length < 2 * maxInFlight;
+    /** Sends full batches while there is room; false if the outbox had nothing more. */
+    const fill = async (): Promise<void> => {
+      while (canSend() && hasRoom() && lastFull) if (!(await sendNext())) return;
+    };
     while (inflight.length > 0) {
       const head = inflight[0]!;
-      if (canSend() && inflight.length < maxInFlight) {
-        // A full batch means more is waiting: send it now. Otherwise wait for a kick or the reply.
-        const more = inflight.at(-1)!.batch.rows.length >= max;
-        if (!more) {
-          const kicked = await Promise.race([
-            head.sent.then(
-              () => false,
-              () => false,
-            ),
-            new Promise<boolean>((r) => (this.onKick = () => r(true))),
-          ]);
-          this.onKick = null;
-          if (kicked && canSend()) {
-            await sendNext();
-            continue;
-          }
-        } else if (await sendNext()) {
+      await fill();
+      if (canSend() && hasRoom() && !lastFull) {
+        // The last batch was not full: wait for a kick (new rows) or the reply.
+        const kicked = await Promise.race([
+          head.sent.then(
+            () => false,
+            () => false,
+          ),
+          new Promise<boolean>((r) => (this.onKick = () => r(true))),
+        ]);
+        this.onKick = null;
+        if (kicked && canSend()) {
+          await sendNext();
           continue;
         }
       }
@@ -142,7 +186,17 @@ export class PushPipeline {
       inflight.shift();
       const allOk = reply.results.length === head.batch.rows.length && reply.results.every((r) => r.status === 'ok');
       if (!allOk) sending = false;
-      const outcome = await applyPushResults(this.d.db, head.batch.rows, reply.results, this.d.replicatedSeen, reply.ack);
+      // Refill before applying: the server works on the next batches while this reply is stored.
+      await fill();
+      let outcome: PushOutcome;
+      try {
+        outcome = await applyPushResults(this.d.db, head.batch.rows, reply.results, this.d.replicatedSeen, reply.ack);
+      } finally {
+        for (const r of head.batch.rows) {
+          this.unapplied.delete(r.opId);
+          this.unappliedStamps.delete(r.hlc);
+        }
+      }
       this.d.onPushed(outcome);
       if (outcome.retry > 0) {
         const { retryBaseMs, retryMaxMs, random } = this.d.opts;
@@ -150,6 +204,7 @@ export class PushPipeline {
       } else {
         this.retryStep = 0;
       }
+      await this.d.betweenReplies?.();
     }
     return sentCount;
   }
@@ -181,7 +236,10 @@ export class PushPipeline {
       const e = toSyncError(err);
       // A whole-request failure says nothing per op: resend later, same op ids.
       if (e.retryable) throw e;
-      const reply: PushReply = { ack: batch.ack ?? 'sync', results: batch.rows.map((r) => ({ opId: r.opId, status: 'rejected', error: e.toWire() })) };
+      const reply: PushReply = {
+        ack: batch.ack ?? 'sync',
+        results: batch.rows.map((r) => ({ opId: r.opId, status: 'rejected', error: e.toWire() })),
+      };
       if (batch.rows.length > 1) {
         // Find the culprit instead of dead-lettering the whole batch: retry one by one.
         reply.results = reply.results.map((r) => ({ ...r, status: 'indeterminate' as const }));

@@ -43,6 +43,20 @@ import { DocChannel } from '../docs/DocChannel.js';
 
 /** Push batches in flight at once (pipelined). */
 const PIPELINED_BATCHES = 4;
+/** Drops the oldest entries (insertion order) past MAX_KEPT_SEQS. */
+function trim(m: Set<string> | Map<string, unknown>): void {
+  let drop = m.size - MAX_KEPT_SEQS;
+  if (drop <= 0) return;
+  for (const k of m.keys()) {
+    if (drop-- <= 0) break;
+    m.delete(k);
+  }
+}
+
+/** How long a queued space pull waits while a push pipeline runs (then it runs between two replies). */
+const PUSH_AHEAD_OF_PULL_MS = 1000;
+/** Outbox keys of accepted ops remembered per session (beyond: looked up by op id). */
+const MAX_KEPT_SEQS = 100_000;
 
 export type SessionEnd = { kind: 'closed'; reason: string } | { kind: 'drain'; retryInMs: number } | { kind: 'stopped' };
 
@@ -64,6 +78,14 @@ export class SyncSession {
   readonly relay: DocRelay;
   private readonly replicatedQueue: string[] = [];
   private readonly replicatedSeen = new Set<string>();
+  /** Outbox keys of ops this session saw accepted and kept until replicated (applyReplicated reads them by key). */
+  private readonly keptSeqs = new Map<string, number>();
+  /** Stamps of own writes whose acks were folded into `_state` this session (pulls skip them: applyServerRows). */
+  private readonly folded = new Set<string>();
+  /** Own stamps a pulled or live record may be skipped for (applyServerRows `own`): folded, or in an ack still to apply. */
+  private readonly ownStamps = { has: (t: string) => this.folded.has(t) || this.push.awaitsStamp(t) };
+  /** Op ids whose ack found them already replicated (their row and outcome are final): applyReplicated skips them. */
+  private readonly replicatedDone = new Set<string>();
   private end: SessionEnd | null = null;
   private nextPullAt = 0;
 
@@ -90,8 +112,21 @@ export class SyncSession {
       serverMaxBatch: welcome.limits?.maxBatch,
       timeoutMs: this.timeout,
       replicatedSeen: this.replicatedSeen,
-      mustYield: () => this.end !== null || this.pulls.spacesQueued > 0 || this.replicatedQueue.length > 0,
-      onPushed: (outcome) => hooks.onPushed(outcome),
+      // Neither `replicated` messages nor queued pulls stop the pipeline: they get their turn between
+      // its replies (betweenReplies). During a catch-up the server pokes our spaces after every batch, and
+      // draining the pipeline for each poke left the server idle.
+      mustYield: () => this.end !== null,
+      onPushed: (outcome) => {
+        for (const k of outcome.kept) this.keptSeqs.set(k.opId, k.seq);
+        for (const t of outcome.folded) this.folded.add(t);
+        for (const id of outcome.replicatedDone) this.replicatedDone.add(id);
+        // Hints only (ops never reported replicated, a message that came before the ack): the oldest go.
+        trim(this.keptSeqs);
+        trim(this.folded);
+        trim(this.replicatedDone);
+        hooks.onPushed(outcome);
+      },
+      betweenReplies: () => this.betweenReplies(),
       eager: this.eager,
     });
     this.live = new LiveReceiver(db, {
@@ -99,6 +134,7 @@ export class SyncSession {
       tables: opts.tables,
       requestPull: (space) => this.requestPull([space], false),
       maxRows: opts.maxLiveRows,
+      own: this.ownStamps,
     });
     this.relay = new DocRelay({
       dbName: db.name,
@@ -200,6 +236,7 @@ export class SyncSession {
       limit: Math.min(this.opts.pullLimit ?? Infinity, this.welcome.limits?.maxPullLimit ?? 1000),
       resync: this.welcome.features?.includes(Features.resync) === true,
       timeoutMs: this.timeout,
+      own: this.ownStamps,
     };
   }
 
@@ -223,19 +260,12 @@ export class SyncSession {
     for (;;) {
       if (this.end || this.hooks.isStopped()) return this.end ?? { kind: 'stopped' };
       if (this.replicatedQueue.length > 0) {
-        await applyReplicated(this.db, this.replicatedQueue.splice(0));
+        await this.applyReplicated();
         continue;
       }
       const space = this.pulls.takeSpace();
       if (space !== undefined) {
-        // One at a time with the space's live applies, so the stored cursor covers what is stored.
-        await this.pullOr(
-          () =>
-            this.live.exclusive(space, () =>
-              pullSpace(this.db, this.t, space, { ...this.pullOptions, only: { records: true }, onCursor: (c) => this.live.pulled(space, c) }),
-            ),
-          () => this.pulls.subscribed.delete(space),
-        );
+        await this.pullRecords(space);
         continue;
       }
       // A document that was just opened or misses an update (a gap) is pulled before our
@@ -277,6 +307,44 @@ export class SyncSession {
       () => pullSpace(this.db, this.t, d.space, { ...this.pullOptions, only: { doc: d.doc }, applyFirst: urgent }),
       () => this.pulls.dropDoc(d.space, d.doc),
     );
+  }
+
+  /** Pulls one space's records. */
+  private async pullRecords(space: string): Promise<void> {
+    // One at a time with the space's live applies, so the stored cursor covers what is stored.
+    await this.pullOr(
+      () =>
+        this.live.exclusive(space, () =>
+          pullSpace(this.db, this.t, space, {
+            ...this.pullOptions,
+            only: { records: true },
+            onCursor: (c) => this.live.pulled(space, c),
+          }),
+        ),
+      () => this.pulls.subscribed.delete(space),
+    );
+  }
+
+  /**
+   * Between two push replies: the `replicated` messages received so far, and a
+   * space pull that waited PUSH_AHEAD_OF_PULL_MS — run there rather than by
+   * stopping the pipeline, which would leave the server idle while it drains.
+   */
+  private async betweenReplies(): Promise<void> {
+    await this.applyReplicated();
+    if (this.pulls.spacesWaitedMs() < PUSH_AHEAD_OF_PULL_MS) return;
+    const space = this.pulls.takeSpace();
+    if (space !== undefined) await this.pullRecords(space);
+  }
+
+  /** Applies the `replicated` messages received so far. */
+  private async applyReplicated(): Promise<void> {
+    if (this.replicatedQueue.length === 0) return;
+    const ids = this.replicatedQueue.splice(0);
+    // Ops whose ack is still to be applied are left to it (it sees `replicatedSeen` and deletes them at once).
+    const left = ids.filter((id) => !this.replicatedDone.delete(id) && !this.push.awaitsAck(id));
+    await applyReplicated(this.db, left, this.keptSeqs);
+    for (const id of left) this.keptSeqs.delete(id);
   }
 
   /**

@@ -18,6 +18,8 @@ import type { OutboxRow, OutcomeRow, RejectedRow, StateRow } from '../db/rows.js
 import { acceptedOutcome, addAckCounts, failedOutcome, isCapped } from '../outcomes/recordOutcome.js';
 import { loadStates as loadStateRows } from '../db/stateRows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
+import { countOutboxHere } from '../status/outboxCounters.js';
+import { deleteOutboxRows, readOutboxRows } from '../db/outboxRows.js';
 import { materializeInto, materializeMany } from './materializeInto.js';
 import { rowToChange } from './readPushBatch.js';
 
@@ -30,6 +32,12 @@ export interface PushOutcome {
   /** Ops acked `degraded`, and ops run in a weaker mode than asked (server cap). */
   degraded: number;
   capped: number;
+  /** Ops now kept `accepted` until replicated, with their outbox keys (applyReplicated finds them by key). */
+  kept: { opId: string; seq: number }[];
+  /** Ops deleted here because a `replicated` message had already named them: nothing is left for it to do. */
+  replicatedDone: string[];
+  /** Stamps of the accepted record writes folded into `_state` (the server's, when it re-stamped). */
+  folded: string[];
 }
 
 const NO_ANSWER: WireError = { code: 'TIMEOUT', message: 'no result for this op', retryable: true };
@@ -45,19 +53,30 @@ export async function applyPushResults(
 ): Promise<PushOutcome> {
   const byOp = new Map(results.map((r) => [r.opId, r]));
   const tables = [...new Set(rows.map((r) => r.table))];
-  const outcome: PushOutcome = { accepted: 0, retry: 0, rejected: [], degraded: 0, capped: 0 };
+  const outcome: PushOutcome = { accepted: 0, retry: 0, rejected: [], degraded: 0, capped: 0, kept: [], folded: [], replicatedDone: [] };
   const now = Date.now();
   const outcomes: OutcomeRow[] = [];
   await db.transaction('rw', [OUTBOX, REJECTED, STATE, OUTCOMES, META, ...tables], async () => {
     markFromServer();
+    // This apply reads every outbox row it replaces or deletes: it keeps the outbox counts itself.
+    const addCounts = countOutboxHere(db);
     const outbox = db.table<OutboxRow, number>(OUTBOX);
-    // Whole-batch reads and writes: one IndexedDB round trip each, not one per op.
-    const currents = await outbox.bulkGet(rows.map((r) => r.seq!));
-    const states = await loadStates(db, rows.filter((r, i) => currents[i] && byOp.get(r.opId)?.status === 'ok'));
+    // Whole-batch reads and writes: one IndexedDB round trip each, not one per op; a batch's
+    // rows are read with one range read (db/outboxRows.ts).
+    const read = await readOutboxRows(
+      outbox,
+      rows.map((r) => r.seq!),
+    );
+    const currents = read.rows;
+    const states = await loadStates(
+      db,
+      rows.filter((r, i) => currents[i] && byOp.get(r.opId)?.status === 'ok'),
+    );
     const deletes: number[] = [];
     const updates: OutboxRow[] = [];
     const dead: RejectedRow[] = [];
     const touched = new Set<string>();
+    const delta = { pending: 0, accepted: 0 };
     for (const [i, row] of rows.entries()) {
       // The row may be gone already (a `replicated` message or another round got there first).
       const current = currents[i];
@@ -70,11 +89,19 @@ export async function applyPushResults(
           if (res.degraded) outcome.degraded += 1;
           if (isCapped(current.ack, applied)) outcome.capped += 1;
         }
-        acceptIntoState(states, current, res.hlc);
+        if (acceptIntoState(states, current, res.hlc)) outcome.folded.push(res.hlc ?? current.hlc);
         const replicated = res.replicated === true || replicatedSeen.has(row.opId);
         if (current.writeId) outcomes.push(acceptedOutcome(current, res, applied, replicated, now));
-        if (replicated || current.keep === 'accepted') deletes.push(row.seq!);
-        else if (current.status !== 'accepted') updates.push({ ...current, status: 'accepted' });
+        if (replicated || current.keep === 'accepted') {
+          deletes.push(row.seq!);
+          if (replicatedSeen.has(row.opId)) outcome.replicatedDone.push(row.opId);
+          delta[current.status] -= 1;
+        } else if (current.status !== 'accepted') {
+          updates.push({ ...current, status: 'accepted' });
+          delta.pending -= 1;
+          delta.accepted += 1;
+          outcome.kept.push({ opId: current.opId, seq: current.seq! });
+        }
         continue;
       }
       const error = res.error ?? NO_ANSWER;
@@ -90,16 +117,24 @@ export async function applyPushResults(
       const row2: RejectedRow = { ...current, rejectedAt: Date.now(), error };
       dead.push(row2);
       deletes.push(row.seq!);
+      delta[current.status] -= 1;
       outcome.rejected.push(row2);
       touched.add(stateKey(row.table, row.id));
     }
     const changed = [...states.values()].filter((e) => e.changed);
-    await db.table<StateRow, [string, string]>(STATE).bulkPut(changed.map((e) => e.row));
-    await materializeMany(db, changed.filter((e) => e.restamped).map((e) => ({ table: e.row.table, id: e.row.id, state: e.row.state })));
-    if (dead.length) await db.table<RejectedRow, number>(REJECTED).bulkPut(dead);
-    if (deletes.length) await outbox.bulkDelete(deletes);
-    if (updates.length) await outbox.bulkPut(updates);
-    if (outcomes.length) await db.table<OutcomeRow, string>(OUTCOMES).bulkPut(outcomes);
+    // Issued together, waited for once (requests of one transaction run in issue order).
+    await Promise.all([
+      changed.length ? db.table<StateRow, [string, string]>(STATE).bulkPut(changed.map((e) => e.row)) : undefined,
+      materializeMany(
+        db,
+        changed.filter((e) => e.restamped).map((e) => ({ table: e.row.table, id: e.row.id, state: e.row.state })),
+      ),
+      dead.length ? db.table<RejectedRow, number>(REJECTED).bulkPut(dead) : undefined,
+      deleteOutboxRows(outbox, deletes, read),
+      updates.length ? outbox.bulkPut(updates) : undefined,
+      outcomes.length ? db.table<OutcomeRow, string>(OUTCOMES).bulkPut(outcomes) : undefined,
+    ]);
+    await addCounts(delta);
     await addAckCounts(db, outcome);
     // After the deletes above: the local view is rebuilt from what is still pending.
     for (const key of touched) {
@@ -122,7 +157,10 @@ const stateKey = (table: string, id: string) => JSON.stringify([table, id]);
 /** The `_state` rows of these outbox rows (yjs rows have none), keyed by stateKey. */
 async function loadStates(db: Dexie, rows: OutboxRow[]): Promise<Map<string, StateEntry>> {
   const keys = [...new Set(rows.filter((r) => r.kind !== 'yjs').map((r) => stateKey(r.table, r.id)))];
-  const found = await loadStateRows(db, keys.map((k) => JSON.parse(k) as [string, string]));
+  const found = await loadStateRows(
+    db,
+    keys.map((k) => JSON.parse(k) as [string, string]),
+  );
   const out = new Map<string, StateEntry>();
   keys.forEach((k, i) => {
     const row = found[i];
@@ -132,9 +170,9 @@ async function loadStates(db: Dexie, rows: OutboxRow[]): Promise<Map<string, Sta
 }
 
 /** Folds an accepted write into the server view, moving its stamps if the server re-stamped it. */
-function acceptIntoState(states: Map<string, StateEntry>, row: OutboxRow, serverHlc: string | undefined): void {
+function acceptIntoState(states: Map<string, StateEntry>, row: OutboxRow, serverHlc: string | undefined): boolean {
   const entry = states.get(stateKey(row.table, row.id));
-  if (!entry) return;
+  if (!entry) return false;
   const st = entry.row;
   const stamp = serverHlc ?? row.hlc;
   const accepted = changeToState({ ...rowToChange(row), hlc: stamp });
@@ -143,6 +181,7 @@ function acceptIntoState(states: Map<string, StateEntry>, row: OutboxRow, server
   entry.row = { ...st, server: mergeRecord(st.server, accepted), state: mergeRecord(local, accepted) };
   entry.changed = true;
   if (stamp !== row.hlc) entry.restamped = true;
+  return true;
 }
 
 function restamp(state: RecordState, from: string, to: string): RecordState {

@@ -6,7 +6,7 @@
  * A record with no pending local write is stored compactly in `_state`
  * (its stamp only; db/stateRows.ts), its values only in the app table.
  */
-import { emptyState, mergeRecord, type DocRow, type RecordRow } from '@syncline/shared';
+import { canonicalJson, emptyState, mergeRecord, type DocRow, type RecordRow, type RecordState } from '@syncline/shared';
 import type { Dexie } from 'dexie';
 import { DOCS, META, STATE } from '../db/internalStores.js';
 import { appendServerDocs } from '../docs/appendServerDocs.js';
@@ -26,11 +26,21 @@ export async function applyServerRows(
   cursor?: { key: string; value: string },
   /** Pulled Yjs updates: stored in `_docs` in the same transaction as the cursor. */
   docs: readonly DocRow[] = [],
+  /**
+   * Stamps of our own writes whose acks this session folds into `_state`
+   * (applied already, or pushed and about to be: SyncSession.ownStamps): a
+   * pulled or live record carrying only such stamps is skipped without
+   * reading its `_state` row — the server view holds it, or will once the
+   * ack is applied, and the local view already does. A catch-up receives
+   * back every record it pushes (live delivery, pokes).
+   */
+  own?: { has(stamp: string): boolean },
 ): Promise<void> {
   // One entry per record, so a page holding a record twice merges both.
   const byKey = new Map<string, RecordRow>();
   for (const r of rows) {
     if (!tables.includes(r.table)) continue;
+    if (own && onlyStamps(r.state, own)) continue;
     const k = JSON.stringify([r.table, r.id]);
     const seen = byKey.get(k);
     byKey.set(k, seen ? { ...r, state: mergeRecord(seen.state, r.state) } : r);
@@ -42,10 +52,18 @@ export async function applyServerRows(
     const meta = db.table<MetaRow, string>(META);
     // Reads together, then every write together: requests of one transaction run in the
     // order issued, so each group costs one wait (a live row reaches the app table sooner).
-    const [prevs, clockRow] = await Promise.all([loadStates(db, known.map((r) => [r.table, r.id])), meta.get(MetaKeys.hlc)]);
+    const [prevs, clockRow] = await Promise.all([
+      loadStates(
+        db,
+        known.map((r) => [r.table, r.id]),
+      ),
+      meta.get(MetaKeys.hlc),
+    ]);
     const next: StateRow[] = [];
     for (const [i, row] of known.entries()) {
       const prev = prevs[i];
+      // Already stored (typically our own write, pulled back after its ack was applied): nothing to write.
+      if (prev && covers(prev.server, row.state) && covers(prev.state, row.state)) continue;
       next.push({
         table: row.table,
         id: row.id,
@@ -56,7 +74,11 @@ export async function applyServerRows(
     }
     // Compact where the app row gives the values back (db/stateRows.ts): a pulled record's values are stored once.
     const pks = new Map(tables.map((t) => [t, primaryKeyOf(db, t)]));
-    const clock = foldStamps(clientId, clockRow?.value, known.map((r) => r.state));
+    const clock = foldStamps(
+      clientId,
+      clockRow?.value,
+      known.map((r) => r.state),
+    );
     const metaRows: MetaRow[] = [];
     if (clock) metaRows.push({ key: MetaKeys.hlc, value: clock });
     if (cursor) metaRows.push({ key: cursor.key, value: cursor.value });
@@ -67,4 +89,30 @@ export async function applyServerRows(
       appendServerDocs(db, docs),
     ]);
   });
+}
+
+/** Whether merging `b` into `a` leaves `a` as it is (mergeRecord's per-field choice keeps every field of `a`). */
+export function covers(a: RecordState, b: RecordState): boolean {
+  if (b.del !== undefined && (a.del === undefined || a.del < b.del)) return false;
+  for (const [name, f] of Object.entries(b.fields)) {
+    const cur = a.fields[name];
+    if (!cur || cur.t < f.t) return false;
+    if (cur.t === f.t && cur !== f) {
+      const ca = cur.v === undefined ? '' : canonicalJson(cur.v);
+      const cb = f.v === undefined ? '' : canonicalJson(f.v);
+      if (ca < cb) return false;
+    }
+  }
+  return true;
+}
+
+/** Whether every stamp of `state` (fields and tombstone) is in `stamps`. */
+function onlyStamps(state: RecordState, stamps: { has(stamp: string): boolean }): boolean {
+  if (state.del !== undefined && !stamps.has(state.del)) return false;
+  let any = state.del !== undefined;
+  for (const name in state.fields) {
+    if (!stamps.has(state.fields[name]!.t)) return false;
+    any = true;
+  }
+  return any;
 }

@@ -26,6 +26,8 @@ export interface PullOptions {
    * a first pull: what they lack). Persist pulls leave it off — the relay applied those already.
    */
   applyFirst?: boolean;
+  /** Stamps of own writes folded into `_state` by their acks (applyServerRows `own`). */
+  own?: { has(stamp: string): boolean };
 }
 
 /** The `_meta` key holding the cursor of a pull. */
@@ -65,7 +67,7 @@ export async function pullSpace(db: Dexie, transport: Transport, space: string, 
     // Its open handles apply the updates now, before the IndexedDB write (re-applying them
     // from `_docs` afterwards is a no-op in Yjs).
     if (opts.applyFirst && opts.only && 'doc' in opts.only && docs.length > 0) postPulledDocs(db.name, space, opts.only.doc, docs);
-    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs);
+    await applyServerRows(db, opts.clientId, opts.tables, reply.records, { key, value: reply.cursor }, docs, opts.own);
     opts.onCursor?.(reply.cursor);
     // Open documents (any tab) read the new `_docs` rows now rather than at their next poll.
     for (const d of new Set(docs.map((x) => x.doc))) postDocMessage(db.name, { type: 'docs', space, doc: d });

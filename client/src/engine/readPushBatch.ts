@@ -1,5 +1,5 @@
 import type { AckMode, Change, RecordChange } from '@syncline/shared';
-import type { Dexie } from 'dexie';
+import type { Dexie, Table } from 'dexie';
 import { OUTBOX } from '../db/internalStores.js';
 import type { OutboxRow } from '../db/rows.js';
 
@@ -44,7 +44,7 @@ export async function readPushBatch(db: Dexie, max: number, includeAccepted: boo
   const candidates =
     afterSeq !== undefined
       ? // The next batch while the one up to afterSeq is still in flight (its rows are still pending).
-        await outbox.where('seq').above(afterSeq).filter((r) => includeAccepted || r.status === 'pending').limit(max).toArray()
+        await readAfter(outbox, afterSeq, max, includeAccepted)
       : includeAccepted
         ? await outbox.limit(max).toArray()
         : await outbox.where('status').equals('pending').limit(max).toArray();
@@ -57,4 +57,21 @@ export async function readPushBatch(db: Dexie, max: number, includeAccepted: boo
     rows.push(r);
   }
   return { rows, ack, changes: rows.map(toChange) };
+}
+
+/**
+ * Up to `max` rows after `afterSeq` (pending only unless `includeAccepted`), in
+ * key order: range reads of `max` rows (one `getAll` each) filtered here, not a
+ * filtered cursor (a request per row). Rows after the last batch sent are
+ * nearly all pending, so this is usually one read.
+ */
+async function readAfter(outbox: Table<OutboxRow, number>, afterSeq: number, max: number, includeAccepted: boolean): Promise<OutboxRow[]> {
+  const out: OutboxRow[] = [];
+  for (let from = afterSeq; out.length < max;) {
+    const rows = await outbox.where(':id').above(from).limit(max).toArray();
+    for (const r of rows) if (out.length < max && (includeAccepted || r.status === 'pending')) out.push(r);
+    if (rows.length < max) break;
+    from = rows.at(-1)!.seq!;
+  }
+  return out;
 }

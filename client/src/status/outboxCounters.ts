@@ -12,7 +12,16 @@
  * A database without the row (made before the counters) is counted once,
  * at its first outbox write; until then readOutboxStats counts.
  */
-import type { DBCore, DBCoreMutateRequest, DBCoreMutateResponse, DBCoreRangeType, DBCoreTable, DBCoreTransaction, Middleware } from 'dexie';
+import {
+  Dexie,
+  type DBCore,
+  type DBCoreMutateRequest,
+  type DBCoreMutateResponse,
+  type DBCoreRangeType,
+  type DBCoreTable,
+  type DBCoreTransaction,
+  type Middleware,
+} from 'dexie';
 import { META, OUTBOX } from '../db/internalStores.js';
 import type { MetaRow, OutboxRow } from '../db/rows.js';
 
@@ -26,6 +35,37 @@ export interface OutboxCounts {
 export function readOutboxCounts(row: MetaRow | undefined): OutboxCounts | null {
   const v = row?.value as Partial<OutboxCounts> | undefined;
   return typeof v?.pending === 'number' && typeof v.accepted === 'number' ? { pending: v.pending, accepted: v.accepted } : null;
+}
+
+/** Transactions whose `_outbox` writes are counted by their writer (`countOutboxHere`), not re-read here. */
+const countedByWriter = new WeakSet<object>();
+
+/**
+ * For the engine's push and replicated applies, which read every outbox
+ * row they replace or delete anyway: marks the current transaction so the
+ * middleware lets its `_outbox` writes through without reading the old rows
+ * again (a `get` per row), and returns the function that adds the writer's
+ * own delta. Call it inside a read-write transaction on `_outbox` and
+ * `_meta`, before the transaction's first outbox write, and add the exact
+ * delta of every outbox write it makes once they are issued.
+ */
+export function countOutboxHere(db: Dexie): (delta: OutboxCounts) => Promise<void> {
+  const trans = Dexie.currentTransaction as unknown as { idbtrans?: object } | null;
+  if (!trans?.idbtrans) throw new TypeError('Syncline: countOutboxHere must be called inside db.transaction()');
+  countedByWriter.add(trans.idbtrans);
+  return async (delta) => {
+    if (delta.pending === 0 && delta.accepted === 0) return;
+    const meta = db.table<MetaRow, string>(META);
+    const now = readOutboxCounts(await meta.get(OUTBOX_COUNTS_KEY));
+    const next = now
+      ? { pending: now.pending + delta.pending, accepted: now.accepted + delta.accepted }
+      : // A database made before the counters: count what is there once (after this transaction's writes).
+        {
+          pending: await db.table<OutboxRow, number>(OUTBOX).where('status').equals('pending').count(),
+          accepted: await db.table<OutboxRow, number>(OUTBOX).where('status').equals('accepted').count(),
+        };
+    await meta.put({ key: OUTBOX_COUNTS_KEY, value: next });
+  };
 }
 
 export function createOutboxCounters(): Middleware<DBCore> {
@@ -43,7 +83,7 @@ export function countOutbox(down: DBCore): DBCore {
     table(name) {
       const table = down.table(name);
       if (name !== OUTBOX) return table;
-      return { ...table, mutate: (req) => countedMutate(down, table, req) };
+      return { ...table, mutate: (req) => (countedByWriter.has(req.trans) ? table.mutate(req) : countedMutate(down, table, req)) };
     },
   };
 }
@@ -93,7 +133,11 @@ function countedMutate(down: DBCore, table: DBCoreTable, req: DBCoreMutateReques
 function addCounts(down: DBCore, outbox: DBCoreTable, trans: DBCoreTransaction, delta: OutboxCounts): Promise<unknown> {
   const meta = down.table(META);
   const put = (c: OutboxCounts) =>
-    meta.mutate({ trans, type: 'put', values: [{ key: OUTBOX_COUNTS_KEY, value: { pending: c.pending, accepted: c.accepted } } satisfies MetaRow] });
+    meta.mutate({
+      trans,
+      type: 'put',
+      values: [{ key: OUTBOX_COUNTS_KEY, value: { pending: c.pending, accepted: c.accepted } } satisfies MetaRow],
+    });
   return meta.get({ trans, key: OUTBOX_COUNTS_KEY }).then((row) => {
     const now = readOutboxCounts(row as MetaRow | undefined);
     // First write of a database made before the counters: count what is there (this write included) once.
@@ -105,6 +149,9 @@ function addCounts(down: DBCore, outbox: DBCoreTable, trans: DBCoreTransaction, 
 function countNow(outbox: DBCoreTable, trans: DBCoreTransaction): Promise<OutboxCounts> {
   const index = outbox.schema.getIndexByKeyPath('status')!;
   const count = (status: string) =>
-    outbox.count({ trans, query: { index, range: { type: 1 as DBCoreRangeType /* Equal */, lower: status, upper: status, lowerOpen: false, upperOpen: false } } });
+    outbox.count({
+      trans,
+      query: { index, range: { type: 1 as DBCoreRangeType /* Equal */, lower: status, upper: status, lowerOpen: false, upperOpen: false } },
+    });
   return count('pending').then((pending) => count('accepted').then((accepted) => ({ pending, accepted })));
 }

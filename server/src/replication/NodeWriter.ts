@@ -18,6 +18,7 @@
 import type { ApplyOutcome, StorageNode, StoredOp } from '../storage/StorageNode.js';
 import { NodeTimeoutError, withTimeout } from './withTimeout.js';
 import { isNodeFault } from './nodeFault.js';
+import type { TurnQueue } from './TurnQueue.js';
 
 interface Pending {
   ops: StoredOp[];
@@ -35,6 +36,12 @@ export interface NodeWriterOptions {
    * normally acts first).
    */
   maxQueuedOps: number;
+  /**
+   * Shared by the writers of in-thread nodes: groups are taken in rounds and
+   * committed one per turn of the event loop (TurnQueue.ts). Without: each
+   * group after a setImmediate of its own.
+   */
+  turns?: TurnQueue;
   /** Whether the node takes writes now (checked before each group). */
   isUp: () => boolean;
   onFailure: (err: unknown) => void;
@@ -74,7 +81,7 @@ export class NodeWriter {
     while (this.queue.length > 0) {
       // Yield before every group, so the other nodes' groups and newly read
       // pushes interleave with this node's, instead of one node draining all.
-      await nextTurn();
+      const seat = this.opts.turns ? await this.opts.turns.join() : await nextTurn();
       const group = this.takeGroup();
       if (!this.opts.isUp()) {
         for (const p of group) p.reject(new Error(`node ${this.node.id} is not up`));
@@ -93,6 +100,7 @@ export class NodeWriter {
       const ops = uniqueOps(group);
       if (group.length > 1) this.groupCommits++;
       try {
+        if (seat) await seat.turn;
         const outcomes = await withTimeout(this.node.applyBatch(ops), this.opts.timeoutMs, `applyBatch on ${this.node.id}`);
         splitOutcomes(group, outcomes);
       } catch (err) {

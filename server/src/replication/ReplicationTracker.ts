@@ -8,15 +8,29 @@
  * `hasOps`, so an op is reported however it arrived. The set is bounded; when
  * full, the oldest ops are forgotten (they are never reported `replicated`,
  * and the `forgotten` counter says so).
+ *
+ * It also remembers the most recent ops it saw reach every node (bounded,
+ * `maxRemembered`), so that repair need not look them up again on each node
+ * (Repairer.ts). That memory is only as good as the nodes: `forgetNodes()`
+ * drops it whenever a node goes down or into maintenance (it may come back
+ * as another node, e.g. restored or replaced), and repair does not use it
+ * for a node without a stored repair cursor.
  */
 import type { ReplicatedListener } from './types.js';
 
 export class ReplicationTracker {
-  private readonly waiting = new Map<string, Set<string>>();
+  /** Per op: the nodes that miss it, and the `forgetNodes` generation it was tracked in. */
+  private readonly waiting = new Map<string, { nodes: Set<string>; gen: number }>();
+  private gen = 0;
   private readonly listeners = new Set<ReplicatedListener>();
+  /** Ops seen on every configured node, oldest first. */
+  private everywhere = new Set<string>();
   forgotten = 0;
 
-  constructor(private readonly maxTracked = 100_000) {}
+  constructor(
+    private readonly maxTracked = 100_000,
+    private readonly maxRemembered = 200_000,
+  ) {}
 
   get size(): number {
     return this.waiting.size;
@@ -29,7 +43,7 @@ export class ReplicationTracker {
 
   /** Start tracking ops that still miss these nodes. */
   track(opIds: readonly string[], missingNodes: readonly string[]): void {
-    for (const id of opIds) if (!this.waiting.has(id)) this.waiting.set(id, new Set(missingNodes));
+    for (const id of opIds) if (!this.waiting.has(id)) this.waiting.set(id, { nodes: new Set(missingNodes), gen: this.gen });
     while (this.waiting.size > this.maxTracked) {
       const oldest = this.waiting.keys().next().value as string;
       this.waiting.delete(oldest);
@@ -46,15 +60,38 @@ export class ReplicationTracker {
   arrived(nodeId: string, opIds: Iterable<string>): void {
     const done: string[] = [];
     for (const id of opIds) {
-      const missing = this.waiting.get(id);
-      if (!missing) continue;
-      missing.delete(nodeId);
-      if (missing.size === 0) {
+      const w = this.waiting.get(id);
+      if (!w) continue;
+      w.nodes.delete(nodeId);
+      if (w.nodes.size === 0) {
         this.waiting.delete(id);
         done.push(id);
+        // An arrival seen before a node went down may not hold any more: not remembered.
+        if (w.gen === this.gen) this.everywhere.add(id);
       }
     }
-    if (done.length > 0) this.emit(done);
+    if (done.length > 0) {
+      this.trimRemembered();
+      this.emit(done);
+    }
+  }
+
+  /** Whether this tracker saw the op reach every configured node (since the last `forgetNodes`). */
+  onEveryNode(opId: string): boolean {
+    return this.everywhere.has(opId);
+  }
+
+  /** A node went down or into maintenance: what it held before is not known any more. */
+  forgetNodes(): void {
+    this.everywhere = new Set();
+    this.gen++;
+  }
+
+  private trimRemembered(): void {
+    if (this.everywhere.size <= this.maxRemembered) return;
+    // Drop the oldest quarter at once: deleting one by one from the front of a big Set is slow.
+    const keep = [...this.everywhere].slice(this.everywhere.size - Math.floor(this.maxRemembered * 0.75));
+    this.everywhere = new Set(keep);
   }
 
   /**
@@ -64,7 +101,7 @@ export class ReplicationTracker {
    */
   atRisk(configured: readonly string[], up: ReadonlySet<string>): number {
     let n = 0;
-    for (const missing of this.waiting.values()) {
+    for (const { nodes: missing } of this.waiting.values()) {
       if (!configured.some((id) => !missing.has(id) && up.has(id))) n++;
     }
     return n;
@@ -73,7 +110,7 @@ export class ReplicationTracker {
   /** Ops still missing on `nodeId` (oldest first, at most `limit`). */
   missing(nodeId: string, limit: number): string[] {
     const out: string[] = [];
-    for (const [id, nodes] of this.waiting) {
+    for (const [id, { nodes }] of this.waiting) {
       if (nodes.has(nodeId)) out.push(id);
       if (out.length >= limit) break;
     }

@@ -182,9 +182,10 @@ describe('bad input', () => {
 
 describe('background queue bound', () => {
   it('a replica too far behind is marked down and left to repair, not queued without bound', async () => {
-    // One write per call and 60 ms per call: n3's 4th queued write waits longer than a call's budget.
-    const nodes = await setup({ mode: 'async', maxGroupOps: 1, writeTimeoutMs: 150 });
-    nodes[2]!.slow(60);
+    // One write per call and 120 ms per call: n3's 4th queued write waits longer than a call's budget.
+    // (300 ms, not less: under load the primary's six commits alone took up to ~200 ms.)
+    const nodes = await setup({ mode: 'async', maxGroupOps: 1, writeTimeoutMs: 300 });
+    nodes[2]!.slow(120);
     const results = await Promise.all(Array.from({ length: 6 }, (_, i) => rep.write(makeOps(`q${i}`, 1, 2))));
     expect(results.flat().map((r) => r.status)).toEqual(Array(12).fill('ok'));
     const n3 = () => rep.health().find((h) => h.id === 'n3')!;

@@ -37,6 +37,11 @@ export interface ReplicatorConfig extends ReplicatorOptions {
   antiEntropyEveryTicks?: number;
   /** Most ops group-committed into one applyBatch (default 5000). */
   maxGroupOps?: number;
+  /**
+   * The same bound for in-thread nodes (SQLite on the server's thread, default 2000): their groups
+   * run one per turn of the event loop, and a group holds the loop while it commits (docs/storage.md).
+   */
+  maxInThreadGroupOps?: number;
   /** Most ops queued for one node before it is marked down and left to repair (default 1 000 000). */
   maxQueuedOps?: number;
 }
@@ -57,6 +62,8 @@ export class Replicator implements ReplicatorApi {
     this.nodes = new NodeSet(nodes);
     this.events = new ReplicationEvents(opts.logger);
     this.nodes.onState = (e, change) => {
+      // A node that went away may come back as another (replaced, restored): forget what it held.
+      if (change === 'down' || change === 'maintenance-in') this.tracker.forgetNodes();
       if (change === 'down') this.events.nodeDown(e.node.id, e.lastError);
       else if (change === 'up') this.events.nodeUp(e.node.id);
       else this.events.maintenance(e.node.id, change === 'maintenance-in');
@@ -72,6 +79,7 @@ export class Replicator implements ReplicatorApi {
       fallback: opts.fallback,
       timeoutMs,
       maxGroupOps: opts.maxGroupOps ?? 5000,
+      maxInThreadGroupOps: opts.maxInThreadGroupOps ?? 2000,
       maxQueuedOps: opts.maxQueuedOps ?? 1_000_000,
     });
     this.reader = new PrimaryReader(this.nodes, this.call);
@@ -144,6 +152,8 @@ export class Replicator implements ReplicatorApi {
       ...this.reader.counters,
       repairedOps: this.repairer.stats.repairedOps,
       repairScannedOps: this.repairer.stats.scannedOps,
+      repairCheckedOps: this.repairer.stats.checkedOps,
+      repairFetchedOps: this.repairer.stats.fetchedOps,
       groupCommits: this.writes.groupCommits,
       awaitingReplication: this.tracker.size,
       forgottenReplication: this.tracker.forgotten,

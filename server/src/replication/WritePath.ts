@@ -11,6 +11,7 @@ import { validateOp } from '../storage/opCodec.js';
 import type { StoredOp } from '../storage/StorageNode.js';
 import type { NodeSet, NodeEntry } from './NodeSet.js';
 import { NodeWriter } from './NodeWriter.js';
+import { TurnQueue } from './TurnQueue.js';
 import type { ReplicationTracker } from './ReplicationTracker.js';
 import type { NodeCall } from './callNode.js';
 import type { ReplicationEvents } from './ReplicationEvents.js';
@@ -27,6 +28,8 @@ export interface WritePathConfig {
   fallback: 'reject' | 'degrade' | undefined;
   timeoutMs: number;
   maxGroupOps: number;
+  /** Bound of one group for in-thread nodes (StorageNode.inThread): a group holds the event loop while it commits. */
+  maxInThreadGroupOps: number;
   maxQueuedOps: number;
 }
 
@@ -52,12 +55,16 @@ export class WritePath {
     private readonly events: ReplicationEvents,
     private readonly cfg: WritePathConfig,
   ) {
+    // In-thread nodes' groups run one per turn of the event loop, and smaller (issue 14).
+    const turns = new TurnQueue();
     for (const e of nodes.entries) {
+      const inThread = e.node.inThread === true;
       this.writers.set(
         e,
         new NodeWriter(e.node, {
           timeoutMs: cfg.timeoutMs,
-          maxGroupOps: cfg.maxGroupOps,
+          maxGroupOps: inThread ? Math.min(cfg.maxGroupOps, cfg.maxInThreadGroupOps) : cfg.maxGroupOps,
+          ...(inThread ? { turns } : {}),
           maxQueuedOps: cfg.maxQueuedOps,
           isUp: () => e.state === 'up',
           onFailure: (err) => nodes.markDown(e, err),

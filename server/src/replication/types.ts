@@ -94,6 +94,9 @@ export interface ReplicatorStats {
   /** Ops applied to nodes by repair, and log entries repair read. */
   repairedOps: number;
   repairScannedOps: number;
+  /** Of the log entries repair read: ids it looked up on the target (not known to be on every node), and full ops it fetched. */
+  repairCheckedOps: number;
+  repairFetchedOps: number;
   /** applyBatch calls that carried several concurrent writes. */
   groupCommits: number;
   /** Ops waiting for `replicated` (and ones dropped from that wait because the set was full). */

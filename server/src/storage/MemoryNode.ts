@@ -7,7 +7,7 @@
  * unreachable node in replicator tests.
  */
 import { recordKey, SyncError, type DocRow, type PullOnly, type RecordRow } from '@syncline/shared';
-import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { YJS_OP_PREFIX, computeDigest } from './digest.js';
 import { decodeOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
@@ -103,6 +103,13 @@ export class MemoryNode implements StorageNode {
       lastLogSeq: afterLogSeq + ops.length,
       hasMore: afterLogSeq + ops.length < this.log.length,
     };
+  }
+
+  async readOpIds(afterLogSeq: number, limit: number): Promise<OpIdPage> {
+    this.check();
+    checkPullArgs(afterLogSeq, limit);
+    const opIds = this.log.slice(afterLogSeq, afterLogSeq + limit).map((o) => o.opId);
+    return { opIds, lastLogSeq: afterLogSeq + opIds.length, hasMore: afterLogSeq + opIds.length < this.log.length };
   }
 
   async hasOps(opIds: string[]): Promise<Set<string>> {

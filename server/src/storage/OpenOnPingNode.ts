@@ -10,7 +10,8 @@
  * cannot bring it back.
  */
 import type { PullOnly } from '@syncline/shared';
-import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import { opIdsOf } from './opIdsOf.js';
 
 export class OpenOnPingNode implements StorageNode {
   private opened = false;
@@ -22,6 +23,10 @@ export class OpenOnPingNode implements StorageNode {
 
   get id(): string {
     return this.inner.id;
+  }
+
+  get inThread(): boolean {
+    return this.inner.inThread === true;
   }
 
   get isOpen(): boolean {
@@ -57,6 +62,9 @@ export class OpenOnPingNode implements StorageNode {
   }
   readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
     return this.inner.readOpLog(afterLogSeq, limit);
+  }
+  readOpIds(afterLogSeq: number, limit: number): Promise<OpIdPage> {
+    return opIdsOf(this.inner, afterLogSeq, limit);
   }
   hasOps(opIds: string[]): Promise<Set<string>> {
     return this.inner.hasOps(opIds);

@@ -14,7 +14,7 @@
  */
 import type pg from 'pg';
 import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
-import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { YJS_OP_PREFIX, computeDigest } from './digest.js';
 import { decodeOp, toBuffer, validateOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
@@ -197,6 +197,20 @@ export class PostgresNode implements StorageNode {
     const page = rows.slice(0, limit);
     return {
       ops: page.map((r) => ({ logSeq: Number(r.log_seq), op: decodeOp(r.op) })),
+      lastLogSeq: page.length > 0 ? Number(page[page.length - 1]!.log_seq) : afterLogSeq,
+      hasMore: rows.length > limit,
+    };
+  }
+
+  async readOpIds(afterLogSeq: number, limit: number): Promise<OpIdPage> {
+    checkPullArgs(afterLogSeq, limit);
+    const rows = await this.query<{ log_seq: string; op_id: string }>(
+      `SELECT log_seq, op_id FROM ${this.s}.ops WHERE log_seq > $1 ORDER BY log_seq LIMIT $2`,
+      [afterLogSeq, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return {
+      opIds: page.map((r) => r.op_id),
       lastLogSeq: page.length > 0 ? Number(page[page.length - 1]!.log_seq) : afterLogSeq,
       hasMore: rows.length > limit,
     };

@@ -21,7 +21,7 @@ import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
-import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest, type DigestDocOp } from './digest.js';
 import { decodeOp, toBuffer } from './opCodec.js';
 import { planBatch } from './planBatch.js';
@@ -59,6 +59,8 @@ export interface SqliteNodeOptions {
 
 export class SqliteNode implements StorageNode {
   readonly id: string;
+  /** better-sqlite3 runs every call on this thread (StorageNode.inThread). */
+  readonly inThread = true;
   readonly path: string;
   private readonly busyTimeoutMs: number;
   private readonly beforeCommit: (() => void) | undefined;
@@ -203,6 +205,24 @@ export class SqliteNode implements StorageNode {
     // long enough for every client's heartbeat to time out (issue 14).
     await setImmediate();
     return page;
+  }
+
+  async readOpIds(afterLogSeq: number, limit: number): Promise<OpIdPage> {
+    const page = this.readOpIdsNow(afterLogSeq, limit);
+    await setImmediate(); // as readOpLog: a turn of the event loop between pages
+    return page;
+  }
+
+  /** readOpIds, synchronously (for the worker-thread node). */
+  readOpIdsNow(afterLogSeq: number, limit: number): OpIdPage {
+    checkPullArgs(afterLogSeq, limit);
+    return this.read((s) => {
+      const rows = s.readLogIds.raw().all(afterLogSeq, limit + 1) as [number, string][];
+      const n = Math.min(rows.length, limit);
+      const opIds = new Array<string>(n);
+      for (let i = 0; i < n; i++) opIds[i] = rows[i]![1];
+      return { opIds, lastLogSeq: n > 0 ? rows[n - 1]![0] : afterLogSeq, hasMore: rows.length > limit };
+    });
   }
 
   /** An op log page with ops as stored JSON text. */

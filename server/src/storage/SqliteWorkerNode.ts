@@ -18,7 +18,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { SyncError, type ErrorCode, type PullOnly } from '@syncline/shared';
-import type { ApplyOutcome, DocToCompact, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
+import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import type { SqliteNodeOptions } from './SqliteNode.js';
 import type { WorkerCall, WorkerReply } from './sqliteWorker.js';
 import { opLogPageOf, pullPageOf, type OpLogPageText, type PullPageText } from './textPages.js';
@@ -132,6 +132,10 @@ export class SqliteWorkerNode implements StorageNode {
 
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
     return opLogPageOf(await this.call<OpLogPageText>('readOpLogText', afterLogSeq, limit));
+  }
+
+  readOpIds(afterLogSeq: number, limit: number): Promise<OpIdPage> {
+    return this.call('readOpIds', afterLogSeq, limit);
   }
 
   async hasOps(opIds: string[]): Promise<Set<string>> {

@@ -45,9 +45,25 @@ export interface OpLogPage {
   hasMore: boolean;
 }
 
+/** The op ids of an op log page: what `readOpLog` would return, without the ops. */
+export interface OpIdPage {
+  opIds: string[];
+  /** The highest log position included, or `afterLogSeq` when empty. */
+  lastLogSeq: number;
+  hasMore: boolean;
+}
+
 export interface StorageNode {
   /** Stable id of this node, used in cursors and metrics. */
   readonly id: string;
+
+  /**
+   * True when the node's calls run synchronously on the caller's thread
+   * (better-sqlite3 in the server's process): while one runs, nothing else
+   * does. The replicator then keeps each of its groups small and runs them
+   * one per turn of the event loop (NodeWriter.ts). Absent: false.
+   */
+  readonly inThread?: boolean;
 
   /** Creates files/schema on first use. Idempotent. */
   open(): Promise<void>;
@@ -69,6 +85,14 @@ export interface StorageNode {
 
   /** The op log after a position, for repair of peers. */
   readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage>;
+
+  /**
+   * The op ids of the op log after a position (the page `readOpLog` would
+   * give, without decoding any op): repair reads these first and fetches full
+   * ops only for the ones a peer misses. Optional: repair falls back to
+   * `readOpLog`.
+   */
+  readOpIds?(afterLogSeq: number, limit: number): Promise<OpIdPage>;
 
   /** Which of these op ids this node has applied. */
   hasOps(opIds: string[]): Promise<Set<string>>;

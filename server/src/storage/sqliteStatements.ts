@@ -35,6 +35,7 @@ export function prepareSqlite(db: Database.Database) {
       `SELECT o.log_seq, o.op_id, o.op, r.space, r.tbl, r.id, r.state
        FROM ops o LEFT JOIN records r ON r.rid = o.rid WHERE o.log_seq > ? ORDER BY o.log_seq LIMIT ?`,
     ),
+    readLogIds: p(`SELECT log_seq, op_id FROM ops WHERE log_seq > ? ORDER BY log_seq LIMIT ?`),
     hasOps: p(`SELECT op_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
     // log_seq runs 1..N without gaps (assigned under the write lock), so MAX is the count, without a scan.
     countOps: p(`SELECT COALESCE(MAX(log_seq), 0) AS n FROM ops`),

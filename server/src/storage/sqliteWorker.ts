@@ -43,6 +43,7 @@ const methods: Record<string, (...args: never[]) => unknown> = {
   applyBatch: (ops: StoredOp[]) => node.applyBatch(ops),
   pullText: (space: string, after: number, limit: number, only?: PullOnly) => node.pullText(space, after, limit, only),
   readOpLogText: (after: number, limit: number) => node.readOpLogText(after, limit),
+  readOpIds: (after: number, limit: number) => node.readOpIdsNow(after, limit),
   hasOps: async (ids: string[]) => [...(await node.hasOps(ids))],
   opCount: () => node.opCount(),
   digest: () => node.digest(),

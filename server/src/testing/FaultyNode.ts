@@ -14,7 +14,8 @@
  * (the StorageNode contract: on error nothing of the batch is applied). A hung
  * call does run once released: that is the "timed out but landed later" case.
  */
-import type { ApplyOutcome, OpLogPage, PullPage, StorageNode, StoredOp } from '../storage/StorageNode.js';
+import type { ApplyOutcome, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from '../storage/StorageNode.js';
+import { opIdsOf } from '../storage/opIdsOf.js';
 
 export class NodeDownError extends Error {
   constructor(id: string) {
@@ -35,6 +36,10 @@ export class FaultyNode implements StorageNode {
 
   constructor(readonly inner: StorageNode) {
     this.id = inner.id;
+  }
+
+  get inThread(): boolean {
+    return this.inner.inThread === true;
   }
 
   down(): void {
@@ -113,6 +118,11 @@ export class FaultyNode implements StorageNode {
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
     await this.fault();
     return this.inner.readOpLog(afterLogSeq, limit);
+  }
+
+  async readOpIds(afterLogSeq: number, limit: number): Promise<OpIdPage> {
+    await this.fault();
+    return opIdsOf(this.inner, afterLogSeq, limit);
   }
 
   async hasOps(opIds: string[]): Promise<Set<string>> {

@@ -61,6 +61,17 @@ export function writeCost(profDir: string): WriteCost {
       }
       return v;
     };
+    // Anti-entropy (Repairer.ts and everything it calls: op-log reads, hasOps, applyBatch) counts as one category.
+    const repairing = new Map<number, boolean>();
+    const underRepair = (id: number): boolean => {
+      let v = repairing.get(id);
+      if (v === undefined) {
+        const up = parent.get(id);
+        v = /server\/src\/replication\/Repairer\.ts/.test(byId.get(id)!.callFrame.url) || (up !== undefined && underRepair(up));
+        repairing.set(id, v);
+      }
+      return v;
+    };
     const categorize = (id: number): string => {
       const hit = catOf.get(id);
       if (hit) return hit;
@@ -69,6 +80,7 @@ export function writeCost(profDir: string): WriteCost {
       if (f === '(idle)') return 'idle';
       if (loaderThread || underLoader(id)) return 'start-up (module loading)';
       if (f === '(program)') return 'V8/native outside JS (program)';
+      if (underRepair(id)) return 'anti-entropy repair (Repairer and all it calls)';
       const mine = CATEGORIES.find(([, test]) => test(f, url))?.[0];
       const up = parent.get(id);
       // The innermost category wins: only look up the stack if this frame has none.

@@ -117,4 +117,15 @@ export function pullTests(open: Open): void {
     expect(await node.hasOps([])).toEqual(new Set());
     expect(await node.opCount()).toBe(4);
   });
+
+  it('lists the op log\'s ids page by page as readOpLog pages it (readOpIds, where implemented)', async () => {
+    const { node } = await open();
+    if (!node.readOpIds) return; // optional: repair falls back to readOpLog (StorageNode.ts)
+    await node.applyBatch([put('a', 1, { x: 1 }), yjs('d', [1]), put('b', 1, { y: 2 })]);
+    await node.applyBatch([del('a', 2), put('a', 3, { x: 3 })]);
+    for (const [after, limit] of [[0, 2], [2, 2], [3, 2], [4, 2], [1, 10], [5, 3]] as const) {
+      const log = await node.readOpLog(after, limit);
+      expect(await node.readOpIds(after, limit)).toEqual({ opIds: log.ops.map((o) => o.op.opId), lastLogSeq: log.lastLogSeq, hasMore: log.hasMore });
+    }
+  });
 }
