@@ -22,10 +22,9 @@ import { mkdtempSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { AckMode } from '@syncline/shared';
-import { launchChromium } from './lib/browser.js';
+import { bundlePage, launchChromium } from './lib/browser.js';
 import { REPO_ROOT } from './lib/child.js';
 import { servePage } from './lib/pageServer.js';
 import { writeRaw } from './workloads/rawSqlite.js';
@@ -51,18 +50,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'syncline-catchup-'));
 const bundles = await Promise.all(
   TREES.map(async (tree, i) => {
     const out = join(scratch, `page${i}.js`);
-    await build({
-      entryPoints: [join(tree, 'test/bench/browser/synclinePage.ts')],
-      outfile: out,
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'chrome120',
-      conditions: ['@syncline/source', 'browser'],
-      define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-      absWorkingDir: tree,
-      logLevel: 'error',
-    });
+    await bundlePage('browser/synclinePage.ts', out, tree);
     return { tree, site: await servePage(out) };
   }),
 );

@@ -194,12 +194,8 @@ export class PostgresNode implements StorageNode {
       `SELECT log_seq, op FROM ${this.s}.ops WHERE log_seq > $1 ORDER BY log_seq LIMIT $2`,
       [afterLogSeq, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    return {
-      ops: page.map((r) => ({ logSeq: Number(r.log_seq), op: decodeOp(r.op) })),
-      lastLogSeq: page.length > 0 ? Number(page[page.length - 1]!.log_seq) : afterLogSeq,
-      hasMore: rows.length > limit,
-    };
+    const { page, lastLogSeq, hasMore } = logPage(rows, afterLogSeq, limit);
+    return { ops: page.map((r) => ({ logSeq: Number(r.log_seq), op: decodeOp(r.op) })), lastLogSeq, hasMore };
   }
 
   async readOpIds(afterLogSeq: number, limit: number): Promise<OpIdPage> {
@@ -208,12 +204,8 @@ export class PostgresNode implements StorageNode {
       `SELECT log_seq, op_id FROM ${this.s}.ops WHERE log_seq > $1 ORDER BY log_seq LIMIT $2`,
       [afterLogSeq, limit + 1],
     );
-    const page = rows.slice(0, limit);
-    return {
-      opIds: page.map((r) => r.op_id),
-      lastLogSeq: page.length > 0 ? Number(page[page.length - 1]!.log_seq) : afterLogSeq,
-      hasMore: rows.length > limit,
-    };
+    const { page, lastLogSeq, hasMore } = logPage(rows, afterLogSeq, limit);
+    return { opIds: page.map((r) => r.op_id), lastLogSeq, hasMore };
   }
 
   async hasOps(opIds: string[]): Promise<Set<string>> {
@@ -332,4 +324,10 @@ export class PostgresNode implements StorageNode {
       client.release(broken);
     }
   }
+}
+
+/** The first `limit` of `rows` (read with `limit + 1` to see whether more follow), the last log seq and whether more follow. */
+function logPage<T extends { log_seq: string }>(rows: T[], afterLogSeq: number, limit: number): { page: T[]; lastLogSeq: number; hasMore: boolean } {
+  const page = rows.slice(0, limit);
+  return { page, lastLogSeq: page.length > 0 ? Number(page[page.length - 1]!.log_seq) : afterLogSeq, hasMore: rows.length > limit };
 }

@@ -13,10 +13,13 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
-/** Bundles a page script of this package (browser/…) into one ESM file at `outfile`. */
-export async function bundlePage(entry: string, outfile: string): Promise<void> {
+/**
+ * Bundles a page script of this package (browser/…) into one ESM file at `outfile`; `tree` names another
+ * checkout of the repository to bundle from (old vs new in one run, test/bench/catchUp.ts).
+ */
+export async function bundlePage(entry: string, outfile: string, tree?: string): Promise<void> {
   await build({
-    entryPoints: [join(BENCH_DIR, entry)],
+    entryPoints: [tree === undefined ? join(BENCH_DIR, entry) : join(tree, 'test/bench', entry)],
     outfile,
     bundle: true,
     format: 'esm',
@@ -24,7 +27,7 @@ export async function bundlePage(entry: string, outfile: string): Promise<void> 
     target: 'chrome120',
     conditions: ['@syncline/source', 'browser'],
     define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-    absWorkingDir: REPO_ROOT,
+    absWorkingDir: tree ?? REPO_ROOT,
     logLevel: 'error',
   });
 }
