@@ -87,7 +87,7 @@ describe('eager document pushes', () => {
     expect(r.doc.getText('t').toString()).toBe(w.doc.getText('t').toString());
   });
 
-  it('without eager pushes (the default) the same edit waits for the writer database (the test above can fail)', async () => {
+  it('without eager pushes (maxEagerPushes 0) the same edit waits for the writer database (the test above can fail)', async () => {
     ({ servers } = await startCluster(1, ['--ack', 'semi-sync']));
     const pushed: string[] = [];
     const { writer, w, r } = await openPair(servers[0]!.url, false, pushed);

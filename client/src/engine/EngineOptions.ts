@@ -48,9 +48,12 @@ export interface EngineOptions {
   maxLiveDocBytes?: number;
   /**
    * Document edits pushed ahead of their outbox rows, unanswered at once per
-   * connection (engine/EagerPush.ts). Default 0: off, every edit goes
-   * through the outbox loop. 8 is a good value to turn them on; see
+   * connection (engine/EagerPush.ts). Default 8 (`DEFAULT_MAX_EAGER_PUSHES`);
+   * 0 turns them off (every edit goes through the outbox loop). See
    * docs/documents.md "Latency" for what they gain and what they cost.
    */
   maxEagerPushes?: number;
 }
+
+/** Default of `maxEagerPushes` (docs/documents.md "Latency"). */
+export const DEFAULT_MAX_EAGER_PUSHES = 8;

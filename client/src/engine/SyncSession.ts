@@ -30,7 +30,7 @@ import {
 import type { Dexie } from 'dexie';
 import type { PushOutcome } from './applyPushResults.js';
 import { applyReplicated } from './applyReplicated.js';
-import type { EngineOptions } from './EngineOptions.js';
+import { DEFAULT_MAX_EAGER_PUSHES, type EngineOptions } from './EngineOptions.js';
 import { pullSpace } from './pullSpace.js';
 import { PullQueues, type DocRef } from './PullQueues.js';
 import { PushPipeline } from './PushPipeline.js';
@@ -103,7 +103,7 @@ export class SyncSession {
         this.push.markDue();
         this.signal.wake();
       },
-      maxInFlight: opts.maxEagerPushes ?? 0,
+      maxInFlight: opts.maxEagerPushes ?? DEFAULT_MAX_EAGER_PUSHES,
     });
     this.push = new PushPipeline({
       db,

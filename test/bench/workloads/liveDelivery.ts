@@ -116,8 +116,8 @@ export const liveDelivery: Workload = {
         ['hocuspocus', () => peerRun('servers/hocuspocusServer.ts', shape, hocuspocusPeer)],
         ['ywebsocket', () => peerRun('servers/yWebsocketServer.ts', shape, yWebsocketPeer)],
         ['syncline', () => synclineRun(join(ctx.dir, `yjs-${name}`), shape)],
-        // The same client with eager pushes on (docs/documents.md "Latency"; off by default), same run.
-        ...(name === 'many' ? [] : ([['synclineEager', () => synclineRun(join(ctx.dir, `yjs-${name}-eager`), shape, { maxEagerPushes: 8 })]] as const)),
+        // The same client with eager pushes off (docs/documents.md "Latency"; on by default), same run.
+        ...(name === 'many' ? [] : ([['synclineNoEager', () => synclineRun(join(ctx.dir, `yjs-${name}-noeager`), shape, { maxEagerPushes: 0 })]] as const)),
       ] as const;
       for (const [who, go] of peers) {
         const r = await go();
