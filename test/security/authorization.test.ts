@@ -73,8 +73,10 @@ describe('per-space roles', () => {
     const reader = await as('rd3', { p: 'read' });
     const outsider = await as('out3', { q: 'write' });
     await request(reader.s, 'subscribe', { spaces: ['p'] });
+    await request(reader.s, 'subscribe_docs', { space: 'p', docs: ['d'] });
     await request(outsider.s, 'subscribe', { spaces: ['q'] });
     expect(errorOf(await request(outsider.s, 'subscribe', { spaces: ['p'] }))).toBe('FORBIDDEN');
+    expect(errorOf(await request(outsider.s, 'subscribe_docs', { space: 'p', docs: ['d'] }))).toBe('FORBIDDEN');
     const readerPokes = collect<{ space: string }>(reader.s, 'poke');
     const outsiderPokes = collect<{ space: string }>(outsider.s, 'poke');
     const readerPresence = collect<{ space: string }>(reader.s, 'awareness');

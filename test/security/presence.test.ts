@@ -60,7 +60,7 @@ function manyClients(first: number, count: number): Uint8Array {
 describe('presence', () => {
   it('F8: nobody speaks for, or withdraws, an awareness client of another connection', async () => {
     const watcher = await as('watcher');
-    expect(await request(watcher, 'subscribe', { spaces: ['p'] })).toEqual({ spaces: ['p'] });
+    expect(await request(watcher, 'subscribe_docs', { space: 'p', docs: ['d'] })).toEqual({ space: 'p', docs: ['d'] });
     const seen = collect<{ update: Uint8Array }>(watcher, 'awareness');
     const alice = await as('alice');
     const mallory = await as('mallory');

@@ -121,6 +121,7 @@ describe('syncline-server --processes 2 (cluster adapter)', () => {
     expect(onA.welcome.serverId).not.toBe(onB.welcome.serverId);
     await request(onA, 'subscribe', { spaces: ['team'] });
     await request(onB, 'subscribe', { spaces: ['team'] });
+    await request(onB, 'subscribe_docs', { space: 'team', docs: ['note'] });
 
     const ms = await pokeLatency(onA, onB, new ChangeMaker('ca'), 'team');
     console.log(`poke worker 1 → worker 2 in ${ms} ms (push included)`);

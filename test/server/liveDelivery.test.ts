@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { boundClientId, materialize, type ChangesMessage, type DocUpdateMessage, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
+import { boundClientId, materialize, type AwarenessMessage, type ChangesMessage, type DocUpdateMessage, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,7 +113,7 @@ describe('live delivery across two servers (Redis adapter)', () => {
     expect(pulled.docs).toEqual([]);
   });
 
-  it('relays a Yjs update to the subscribers of its document only, on both servers, never back to the sender', async () => {
+  it('relays a Yjs update and presence to the subscribers of its document only, on both servers, never back to the sender', async () => {
     const space = `doc-${run}`;
     const writer = await as(a, 'lw2', { [space]: 'write' });
     const onA = await as(a, 'lr2a', { [space]: 'read' });
@@ -145,6 +145,17 @@ describe('live delivery across two servers (Redis adapter)', () => {
     }
     expect(seen.get(other.s)!.every((m) => m.doc === 'B')).toBe(true);
     expect(seen.get(writer.s)).toEqual([]);
+    // Presence goes by document too: A's cursor reaches A's readers on both servers, not B's (though all
+    // three are in the space's room), not the sender.
+    for (const r of [onA, onB, other]) await request(r.s, 'subscribe', { spaces: [space] });
+    const presence = new Map<Socket, AwarenessMessage[]>();
+    for (const x of [writer, onA, onB, other]) presence.set(x.s, collect<AwarenessMessage>(x.s, 'awareness'));
+    expect(await request(writer.s, 'awareness', { space, doc: 'A', update: awarenessUpdate(11) })).toEqual({ ok: true });
+    await until(() => presence.get(onA.s)!.length > 0 && presence.get(onB.s)!.length > 0, 5000, 'presence of A on both servers');
+    await sleep(300);
+    for (const r of [onA, onB]) expect(presence.get(r.s)!.map((m) => m.doc)).toEqual(['A']);
+    expect(presence.get(other.s)).toEqual([]);
+    expect(presence.get(writer.s)).toEqual([]);
     // Pull by document: only A's updates.
     const pulledA = await request<PullReply>(onB.s, 'pull', { space, only: { doc: 'A' } });
     expect(pulledA.records).toEqual([]);

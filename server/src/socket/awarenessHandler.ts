@@ -1,7 +1,9 @@
 /**
  * `awareness`: ephemeral presence for a document, relayed to the other
- * members of the space's room (on every server, through the adapter) and
- * never stored. Fire-and-forget: the ack is optional. The update must be a
+ * members of the document's room — connections that opened it
+ * (`subscribe_docs`), on every server through the adapter, each after its
+ * read check at delivery time, like `doc_update` (live/deliverChecked.ts) —
+ * and never stored. Fire-and-forget: the ack is optional. The update must be a
  * well-formed y-protocols awareness update; the clients it names are
  * remembered per socket, and when the socket disconnects the room gets an
  * update marking them gone (docs/documents.md). A connection may speak only
@@ -11,7 +13,8 @@
 import type { SynclineSocket as Socket } from './ioTypes.js';
 import { AwarenessMessageSchema, Events, SyncError, type AwarenessMessage } from '@syncline/shared';
 import type { ConnectionContext } from '../Extension.js';
-import { roomOf, type ServerContext } from './ServerContext.js';
+import type { ServerContext } from './ServerContext.js';
+import { docRoom } from '../live/rooms.js';
 import { authorize } from './authorize.js';
 import { decodeAwareness, encodeRemoval } from './awareness/decodeAwareness.js';
 import { PresenceTracker } from './awareness/PresenceTracker.js';
@@ -35,9 +38,20 @@ export async function handleAwareness(ctx: ServerContext, conn: ConnectionContex
   await authorize(ctx, conn, msg.space, 'read');
   const registry = registryOf(ctx);
   registry.claim(socket.id, conn.clientId, msg.space, msg.doc, entries);
-  trackerOf(socket, registry).note(msg.space, msg.doc, entries);
-  socket.to(roomOf(msg.space)).emit(Events.awareness, msg);
+  trackerOf(ctx, socket, registry).note(msg.space, msg.doc, entries);
+  relayPresence(ctx, socket, msg);
   return { ok: true };
+}
+
+/**
+ * To the document's room only: a client that opened document A gets no
+ * presence of document B (a space with 100 documents would otherwise send
+ * every cursor move to every client of the space).
+ */
+function relayPresence(ctx: ServerContext, sender: Socket, msg: AwarenessMessage): void {
+  const room = docRoom(msg.space, msg.doc);
+  if (ctx.live) ctx.live.delivery.send({ room, space: msg.space, event: Events.awareness, payload: msg, except: sender.id });
+  else sender.to(room).emit(Events.awareness, msg);
 }
 
 function registryOf(ctx: ServerContext): PresenceRegistry {
@@ -46,7 +60,7 @@ function registryOf(ctx: ServerContext): PresenceRegistry {
   return r;
 }
 
-function trackerOf(socket: Socket, registry: PresenceRegistry): PresenceTracker {
+function trackerOf(ctx: ServerContext, socket: Socket, registry: PresenceRegistry): PresenceTracker {
   let t = trackers.get(socket);
   if (!t) {
     const tracker = (t = new PresenceTracker());
@@ -54,8 +68,7 @@ function trackerOf(socket: Socket, registry: PresenceRegistry): PresenceTracker 
     socket.once('disconnect', () => {
       for (const { space, doc, entries } of registry.release(socket.id, tracker.drain())) {
         if (entries.length === 0) continue;
-        const gone: AwarenessMessage = { space, doc, update: encodeRemoval(entries) };
-        socket.to(roomOf(space)).emit(Events.awareness, gone);
+        relayPresence(ctx, socket, { space, doc, update: encodeRemoval(entries) });
       }
     });
   }
