@@ -12,6 +12,7 @@ import { SqliteNode } from '../storage/SqliteNode.js';
 import type { ApplyOutcome, StoredOp } from '../storage/StorageNode.js';
 import { makeOps } from '../testing/sqliteCluster.js';
 import { Replicator } from './Replicator.js';
+import { NodeWriter } from './NodeWriter.js';
 
 /** Counts loop iterations: a self-rescheduling setImmediate runs once per check phase. */
 let iteration = 0;
@@ -112,4 +113,17 @@ it('the default bound for in-thread nodes is 2000 ops, below the 5000 of other n
   } finally {
     await rep.close();
   }
+});
+
+it('a write queued in the continuation of a just-resolved write is written (no write left behind an ended drain)', async () => {
+  const [n] = await nodes(1);
+  const writer = new NodeWriter(n!, { timeoutMs: 5000, maxGroupOps: 100, maxQueuedOps: 10_000, isUp: () => true, onFailure: () => {} });
+  // `await` resumes in the first microtask after the drain resolved the write,
+  // before anything else of the drain's own ending could run.
+  await writer.write(makeOps('c1', 1, 1));
+  const second = writer.write(makeOps('c1', 2, 1));
+  const outcome = await Promise.race([second, new Promise<'stuck'>((r) => setTimeout(() => r('stuck'), 2000))]);
+  expect(outcome).not.toBe('stuck');
+  await writer.idle();
+  expect(await n!.hasOps(['c1:1', 'c1:2'])).toEqual(new Set(['c1:1', 'c1:2']));
 });

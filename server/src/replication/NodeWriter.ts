@@ -68,7 +68,7 @@ export class NodeWriter {
     this.queuedOps += ops.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ ops, resolve, reject, at: Date.now() });
-      this.running ??= this.drain().finally(() => (this.running = null));
+      this.running ??= this.drain();
     });
   }
 
@@ -78,7 +78,16 @@ export class NodeWriter {
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    // `running` is cleared in the same synchronous step that finds the queue
+    // empty. Cleared later (a `.finally()` on this promise, or after an
+    // `await`), a write made in a continuation of the writes just resolved
+    // would be queued behind a drain that had already ended and wait forever
+    // (a hung repair in the seeded chaos test, seed 554065).
+    for (;;) {
+      if (this.queue.length === 0) {
+        this.running = null;
+        return;
+      }
       // Yield before every group, so the other nodes' groups and newly read
       // pushes interleave with this node's, instead of one node draining all.
       const seat = this.opts.turns ? await this.opts.turns.join() : await nextTurn();
