@@ -30,6 +30,8 @@ export interface SpawnOptions {
   startTimeoutMs?: number;
   /** Echo the child's output (debugging). */
   echo?: boolean;
+  /** Flags for node itself, before the script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface SpawnedServer {
@@ -56,7 +58,7 @@ export async function spawnServer(opts: SpawnOptions = {}): Promise<SpawnedServe
   if (!args.includes('--port')) args.push('--port', String(opts.port ?? 0));
   if (!args.includes('--data-dir')) args.push('--data-dir', dataDir);
   if (!args.includes('--log-level')) args.push('--log-level', 'warn');
-  const proc = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', CLI, ...args], {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--conditions=@syncline/source', '--import', 'tsx', CLI, ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
