@@ -146,10 +146,10 @@ export class SqliteNode implements StorageNode {
       },
       lastSeq,
     });
-    let logSeq = (s.maxLogSeq.get() as { v: number }).v;
-    const logSeqOf = new Map<string, number>();
-    for (const o of plan.ops) logSeqOf.set(o.opId, ++logSeq);
-    const elidedInto = new Map<string, number>();
+    // The plan's ops get log_seq base+1, base+2, … in order.
+    const base = (s.maxLogSeq.get() as { v: number }).v;
+    // Per plan op: the record it is elided into (rid), if any.
+    const elidedInto: (number | undefined)[] = new Array(plan.ops.length);
     for (const r of plan.records) {
       // The common batch only inserts new records: no key needed then.
       const key = present.size > 0 ? recordKey(r.space, r.table, r.id) : '';
@@ -161,16 +161,17 @@ export class SqliteNode implements StorageNode {
       const op = ops[r.opIndex]!;
       const elide = elidable(op, r.state) ? (op as { hlc: string }).hlc : undefined;
       const text = encodeCompactState(r.state, elide);
-      const opSeq = elide ? logSeqOf.get(op.opId) : null;
+      const opSeq = elide ? base + r.logIndex + 1 : null;
       let rid = present.get(key);
       if (rid === undefined) rid = Number(s.insertRecord.run(r.space, r.table, r.id, text, r.seq, opSeq).lastInsertRowid);
       else s.updateRecord.run(text, r.seq, opSeq, rid);
-      if (elide) elidedInto.set(op.opId, rid);
+      if (elide) elidedInto[r.logIndex] = rid;
     }
     for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
-    for (const o of plan.ops) {
-      const rid = elidedInto.get(o.opId);
-      s.insertOp.run(logSeqOf.get(o.opId), o.opId, rid === undefined ? o.opJson : null, rid ?? null);
+    for (let i = 0; i < plan.ops.length; i++) {
+      const o = plan.ops[i]!;
+      const rid = elidedInto[i];
+      s.insertOp.run(base + i + 1, o.opId, rid === undefined ? o.opJson : null, rid ?? null);
     }
     if (plan.lastSeq !== lastSeq) s.setSeq.run(plan.lastSeq);
     this.beforeCommit?.();

@@ -49,6 +49,8 @@ interface Call {
 export class SqliteWorkerNode implements StorageNode {
   readonly id: string;
   readonly path: string;
+  /** Batches are validated and planned on the worker, with its own copies of the ops (nodeSharing.ts). */
+  readonly ownThread = true;
   private worker: Worker | undefined;
   private starting: Promise<void> | undefined;
   private readonly calls = new Map<number, Call>();
@@ -174,6 +176,11 @@ export class SqliteWorkerNode implements StorageNode {
     if (rows.length < 2) return 0;
     const merged = merge(rows.map((r) => r.update));
     return this.call('replaceDocUpdates', space, doc, rows.map((r) => r.seq), merged);
+  }
+
+  /** Test hook: whether the worker thread keeps the caches shared by the nodes of one thread (nodeSharing.ts). */
+  sharesCaches(): Promise<boolean> {
+    return this.call('sharesCaches');
   }
 
   private call<T>(method: string, ...args: unknown[]): Promise<T> {

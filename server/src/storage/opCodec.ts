@@ -5,6 +5,7 @@
  */
 import { isHlc, SyncError, type Json } from '@syncline/shared';
 import type { StoredOp } from './StorageNode.js';
+import { sharesCaches } from './nodeSharing.js';
 
 function badOp(index: number, why: string): SyncError {
   return new SyncError('INVALID_MESSAGE', `op #${index} rejected by storage: ${why}`);
@@ -24,9 +25,14 @@ function checkName(value: unknown, what: string, index: number): void {
  */
 const valid = new WeakSet<object>();
 
-/** Throws INVALID_MESSAGE for anything a node must not store. */
-export function validateOp(op: StoredOp, index: number): void {
+/**
+ * Throws INVALID_MESSAGE for anything a node must not store. `remember`:
+ * whether to remember a valid op for the next node of this thread
+ * (nodeSharing.ts; default: when this thread shares caches).
+ */
+export function validateOp(op: StoredOp, index: number, remember = sharesCaches()): void {
   if (op === null || typeof op !== 'object') throw badOp(index, 'not an object');
+  if (!remember) return checkOp(op, index);
   if (valid.has(op)) return;
   checkOp(op, index);
   valid.add(op);
