@@ -20,11 +20,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
+import { SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest, type DigestDocOp } from './digest.js';
 import { decodeOp, toBuffer } from './opCodec.js';
-import { planBatch } from './planBatch.js';
+import { batchKey, planBatch } from './planBatch.js';
 import { checkPullArgs, pullScope, toPullPage } from './pullPage.js';
 import { migrateSqlite } from './sqliteSchema.js';
 import { elidable, rebuildOp, rebuildOpJson } from './sqliteOpLog.js';
@@ -139,7 +139,7 @@ export class SqliteNode implements StorageNode {
       loadState: (space, table, id) => {
         const row = s.getState.get(space, table, id) as { rid: number; state: string; op_seq: number | null } | undefined;
         if (!row) return undefined;
-        const key = recordKey(space, table, id);
+        const key = batchKey(space, table, id);
         present.set(key, row.rid);
         if (row.op_seq !== null) standIns.set(key, { opSeq: row.op_seq, text: row.state });
         return canonicalOf(row.state);
@@ -152,7 +152,7 @@ export class SqliteNode implements StorageNode {
     const elidedInto: (number | undefined)[] = new Array(plan.ops.length);
     for (const r of plan.records) {
       // The common batch only inserts new records: no key needed then.
-      const key = present.size > 0 ? recordKey(r.space, r.table, r.id) : '';
+      const key = present.size > 0 ? batchKey(r.space, r.table, r.id) : '';
       const old = standIns.get(key);
       if (old) {
         const opId = s.opIdAt.pluck().get(old.opSeq) as string;

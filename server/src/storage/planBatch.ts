@@ -4,7 +4,7 @@
  * states, which rows change, and the seqs they get. A node runs it inside
  * its write transaction (with writers serialized) and then writes the plan.
  */
-import { changeToState, compactState, emptyState, mergeRecord, recordKey, type RecordState } from '@syncline/shared';
+import { changeToState, compactState, emptyState, mergeRecord, type RecordState } from '@syncline/shared';
 import type { ApplyOutcome, StoredOp } from './StorageNode.js';
 import { encodeOp, validateOp } from './opCodec.js';
 import { parseState, stringifyState } from './stateCodec.js';
@@ -64,6 +64,17 @@ interface Touched {
   lastChange: number;
   /** Index in the plan's ops of the op at lastChange. */
   lastLog: number;
+  /** Whether `state` differs from the empty one (kept once lastChange >= 0). */
+  content: boolean;
+}
+
+/**
+ * A record's key within a batch (and SqliteNode's maps of one batch): names
+ * cannot hold NUL (validateOp), so NUL-joined names are unambiguous, and
+ * cheaper than `recordKey`'s JSON.
+ */
+export function batchKey(space: string, table: string, id: string): string {
+  return `${space}\u0000${table}\u0000${id}`;
 }
 
 const EMPTY_JSON = stringifyState({ fields: {} });
@@ -100,7 +111,7 @@ const lastMerge = new WeakMap<object, LastMerge>();
  * node computed is the one the others would. Its JSON is not computed for
  * this at all (SQLite stores the compact form; other nodes read stateJson).
  */
-const fromEmpty = new WeakMap<object, RecordState>();
+const fromEmpty = new WeakMap<object, { state: RecordState; content: boolean }>();
 
 /**
  * An applied op as the plan logs it: its stored JSON is computed on first
@@ -123,28 +134,43 @@ class LoggedOp {
  * first change after it was absent is a change iff the merged state is not
  * empty, and a SQLite node stores the compact form, so the common write (a
  * put of a new record) needs no canonical JSON at all on such a node.
- * Returns the merged state; `mergedJson` is set when the reused merge knew it.
+ * Answers in `merged` (one object reused: no allocation per op); `json` and
+ * `content` are set when known.
  */
-let mergedJson: string | undefined;
-function mergeOp(op: Extract<StoredOp, { kind: 'put' | 'delete' }>, logged: LoggedOp, cur: Touched, share: boolean): RecordState {
-  mergedJson = undefined;
+const merged: { state: RecordState; json: string | undefined; content: boolean | undefined } = { state: emptyState(), json: undefined, content: undefined };
+function mergeOp(op: Extract<StoredOp, { kind: 'put' | 'delete' }>, logged: LoggedOp, cur: Touched, share: boolean): typeof merged {
+  merged.json = undefined;
+  merged.content = undefined;
+  // The record is still empty (absent, and no op of this batch changed it).
   const fresh = cur.lastChange < 0 && cur.originalJson === undefined;
-  if (share) {
-    if (fresh) {
-      const state = fromEmpty.get(op);
-      if (state) return state;
+  if (fresh) {
+    const hit = share ? fromEmpty.get(op) : undefined;
+    if (hit) {
+      merged.state = hit.state;
+      merged.content = hit.content;
+      return merged;
     }
+    // Merging into the empty state gives the op's own state (mergeRecord
+    // copies it), compacted as below.
+    const state = compactState(changeToState(op));
+    const content = hasContent(state);
+    if (share) fromEmpty.set(op, { state, content });
+    merged.state = state;
+    merged.content = content;
+    return merged;
+  }
+  if (share) {
     const hit = lastMerge.get(op);
     if (hit && hit.fromJson === jsonOf(cur) && hit.opJson === logged.opJson) {
-      mergedJson = hit.json;
-      return hit.state;
+      merged.state = hit.state;
+      merged.json = hit.json;
+      return merged;
     }
   }
   // Compacting after every merge keeps stored states small and still
   // order-independent: a field hidden by a tombstone stays hidden.
-  const state = compactState(mergeRecord(cur.state, changeToState(op)));
-  if (fresh && share) fromEmpty.set(op, state);
-  return state;
+  merged.state = compactState(mergeRecord(cur.state, changeToState(op)));
+  return merged;
 }
 
 export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
@@ -173,28 +199,32 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
       docs.push({ space: op.space, doc: op.doc, update: op.update, opId, index });
       continue;
     }
-    const key = recordKey(op.space, op.table, op.id);
+    const key = batchKey(op.space, op.table, op.id);
     let cur = touched.get(key);
     if (!cur) {
       const stored = ctx.loadState(op.space, op.table, op.id);
       const state = stored === undefined ? emptyState() : parseState(stored);
-      cur = { space: op.space, table: op.table, id: op.id, state, json: stored ?? EMPTY_JSON, originalJson: stored, lastChange: -1, lastLog: -1 };
+      cur = { space: op.space, table: op.table, id: op.id, state, json: stored ?? EMPTY_JSON, originalJson: stored, lastChange: -1, lastLog: -1, content: false };
       touched.set(key, cur);
     }
-    const state = mergeOp(op, log, cur, share);
-    let json = mergedJson;
+    const next = mergeOp(op, log, cur, share);
+    const state = next.state;
+    let json = next.json;
     let changed: boolean;
-    if (json === undefined && cur.lastChange < 0 && cur.originalJson === undefined) {
-      changed = hasContent(state); // cur is still the empty state
+    let content: boolean;
+    if (next.content !== undefined) {
+      content = changed = next.content; // cur is still the empty state
     } else {
       const fromJson = jsonOf(cur);
       json ??= stringifyState(state);
       if (share) lastMerge.set(op, { fromJson, opJson: log.opJson, state, json });
       changed = json !== fromJson;
+      content = json !== EMPTY_JSON;
     }
     if (changed) {
       cur.state = state;
       cur.json = json;
+      cur.content = content;
       cur.lastChange = index;
       cur.lastLog = logged.length - 1;
     }
@@ -205,7 +235,7 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
   const recs: Touched[] = [];
   let sorted = true;
   for (const t of touched.values())
-    if (t.lastChange >= 0 && (t.originalJson === undefined ? hasContent(t.state) : jsonOf(t) !== t.originalJson)) {
+    if (t.lastChange >= 0 && (t.originalJson === undefined ? t.content : jsonOf(t) !== t.originalJson)) {
       if (recs.length > 0 && recs[recs.length - 1]!.lastChange > t.lastChange) sorted = false;
       recs.push(t);
     }
