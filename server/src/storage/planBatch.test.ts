@@ -31,3 +31,18 @@ describe('planBatch row order', () => {
     expect(p.ops[p.records[1]!.logIndex]!.opId).toBe(b.opId);
   });
 });
+
+describe('planBatch on absent records', () => {
+  it('an empty put of an absent record is applied (logged) but changes no row and takes no seq', () => {
+    const empty = put('a', 1, {});
+    const p = plan([empty]);
+    expect(p.outcomes).toEqual([{ opId: empty.opId, status: 'applied' }]);
+    expect(p.ops.map((o) => o.opId)).toEqual([empty.opId]);
+    // Mutation checked: a fresh merge reported as content (or as changed) makes a row here: fails.
+    expect(p.records).toEqual([]);
+    expect(p.lastSeq).toBe(10);
+    const next = put('a', 2, { v: 1 });
+    const q = plan([empty, next]);
+    expect(q.records.map((r) => [r.id, r.seq, r.logIndex])).toEqual([['a', 11, 1]]);
+  });
+});
