@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeToState, type PutChange } from '@syncline/shared';
 import { setSharesCaches } from './nodeSharing.js';
-import { validateOp } from './opCodec.js';
+import { encodeOp, validateOp } from './opCodec.js';
 import { planBatch } from './planBatch.js';
 import { elidable } from './sqliteOpLog.js';
 import { encodeCompactState } from './stateCodec.js';
-import { SqliteWorkerNode } from './SqliteWorkerNode.js';
+import { batchText, SqliteWorkerNode } from './SqliteWorkerNode.js';
 import type { StoredOp } from './StorageNode.js';
 
 const HLC = '001764870000000-000003-c1';
@@ -79,4 +79,33 @@ it("a SqliteWorkerNode's thread does not share caches, and its node reports ownT
     await node.close();
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+describe('batches to worker-thread nodes cross as one JSON string (batchText)', () => {
+  it('encodes each op object once for every worker node of a write', () => {
+    const op = put('c1:5', { a: 1 });
+    const first = batchText([op]);
+    expect(first).toBe(`[${encodeOp(op)}]`);
+    (op.fields as { a: number }).a = 2; // never done in the product: shows the remembered encoding
+    // Mutation checked: encoding without remembering per op makes this read a = 2: fails here.
+    expect(batchText([op, op])).toBe(`[${first!.slice(1, -1)},${first!.slice(1, -1)}]`);
+  });
+
+  it('leaves ops encodeOp cannot take to the structured clone, so the worker refuses them as any node does', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'syncline-sharing-'));
+    const node = await SqliteWorkerNode.open({ id: 'n1', path: join(dir, 'node.db') });
+    try {
+      const bad = { kind: 'yjs', opId: 'c1:6', space: 's', doc: 'd', update: 'not bytes' } as unknown as StoredOp;
+      expect(batchText([put('c1:7', { a: 1 }), bad])).toBeUndefined();
+      await expect(node.applyBatch([put('c1:7', { a: 1 }), bad])).rejects.toMatchObject({ code: 'INVALID_MESSAGE' });
+      // A Yjs update crosses as base64 and is stored as the same bytes.
+      const doc: StoredOp = { kind: 'yjs', opId: 'c1:8', space: 's', doc: 'd', update: new Uint8Array([0, 1, 254, 255]) };
+      expect(batchText([doc])).toBeDefined();
+      await node.applyBatch([doc]);
+      expect((await node.pull('s', 0, 10)).docs.map((d) => [...d.update])).toEqual([[0, 1, 254, 255]]);
+    } finally {
+      await node.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -93,7 +93,11 @@ export function encodeOp(op: StoredOp): string {
 }
 
 export function decodeOp(text: string): StoredOp {
-  const raw = JSON.parse(text) as Record<string, Json>;
+  return fromStored(JSON.parse(text) as Record<string, Json>);
+}
+
+/** An op from its stored JSON already parsed (a Yjs update back from base64). */
+export function fromStored(raw: Record<string, Json>): StoredOp {
   if (raw.kind === 'yjs') raw.update = toBytes(Buffer.from(raw.update as string, 'base64')) as never;
   return raw as unknown as StoredOp;
 }

@@ -6,9 +6,10 @@
  * go on.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SyncError, type PullOnly } from '@syncline/shared';
+import { SyncError, type Json, type PullOnly } from '@syncline/shared';
 import { SqliteNode, type SqliteNodeOptions } from './SqliteNode.js';
 import type { StoredOp } from './StorageNode.js';
+import { fromStored } from './opCodec.js';
 import { setSharesCaches, sharesCaches } from './nodeSharing.js';
 
 export interface WorkerCall {
@@ -46,6 +47,8 @@ const methods: Record<string, (...args: never[]) => unknown> = {
     setImmediate(() => port.close());
   },
   applyBatch: (ops: StoredOp[]) => node.applyBatch(ops),
+  // A batch as one JSON array of stored ops (SqliteWorkerNode.batchText).
+  applyBatchText: (text: string) => node.applyBatch((JSON.parse(text) as Record<string, Json>[]).map(fromStored)),
   pullText: (space: string, after: number, limit: number, only?: PullOnly) => node.pullText(space, after, limit, only),
   readOpLogText: (after: number, limit: number) => node.readOpLogText(after, limit),
   readOpIds: (after: number, limit: number) => node.readOpIdsNow(after, limit),
