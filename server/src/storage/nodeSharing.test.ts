@@ -16,6 +16,8 @@ import { planBatch } from './planBatch.js';
 import { elidable } from './sqliteOpLog.js';
 import { encodeCompactState } from './stateCodec.js';
 import { batchText, SqliteWorkerNode } from './SqliteWorkerNode.js';
+import { MemoryNode } from './MemoryNode.js';
+import { Replicator } from '../replication/Replicator.js';
 import type { StoredOp } from './StorageNode.js';
 
 const HLC = '001764870000000-000003-c1';
@@ -106,6 +108,36 @@ describe('batches to worker-thread nodes cross as one JSON string (batchText)', 
     } finally {
       await node.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the replicator remembers its validation only for nodes on its thread', () => {
+  /** A node that, like a SqliteWorkerNode, works on its own copy of the ops. */
+  class CopyingNode extends MemoryNode {
+    readonly ownThread = true;
+    override applyBatch(ops: StoredOp[]) {
+      return super.applyBatch(structuredClone(ops));
+    }
+  }
+
+  it.each([
+    ['every node on its own thread', (id: string) => new CopyingNode(id), false],
+    ['nodes on the server thread', (id: string) => new MemoryNode(id), true],
+  ] as const)('%s', async (_name, make, remembered) => {
+    const nodes = ['n1', 'n2', 'n3'].map(make);
+    for (const n of nodes) await n.open();
+    const rep = new Replicator(nodes, { mode: 'sync', healthIntervalMs: 60_000 });
+    try {
+      await rep.ready();
+      const op = put('c1:9', { a: 1 });
+      expect(await rep.write([op])).toMatchObject([{ status: 'ok' }]);
+      (op as { hlc: string }).hlc = 'not a stamp';
+      // Mutation checked: WritePath remembering regardless of its nodes makes the first case pass validation here: fails.
+      if (remembered) expect(() => validateOp(op, 0)).not.toThrow();
+      else expect(() => validateOp(op, 0)).toThrow(/hlc/);
+    } finally {
+      await rep.close();
     }
   });
 });
