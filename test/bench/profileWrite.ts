@@ -18,7 +18,7 @@ import { WRITE_SHAPE } from './workloads/writeShape.js';
 
 const { values } = parseArgs({ options: { 'no-prof': { type: 'boolean' }, 'old-server': { type: 'string' }, mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' }, threads: { type: 'string' } } });
 // on,off: each measurement with worker-thread nodes and again with nodes on the main thread (SYNCLINE_SQLITE_THREADS).
-// `old`: the server from another source tree (--old-server PATH/server/src/cli.ts, nodes on its main thread, e.g. an earlier commit
+// `old`: the server from another source tree (`old-on`: with its nodes on worker threads) (--old-server PATH/server/src/cli.ts, nodes on its main thread, e.g. an earlier commit
 // unpacked with `git archive`), measured in the same run as this tree's.
 const threads = (values.threads ?? 'on').split(',');
 // --no-prof: the same runs without --cpu-prof (CPU and throughput figures without the profiler's own cost).
@@ -75,7 +75,8 @@ try {
     // A fresh folder per run (a repeated `th` must not find the last run's records: they would all be duplicates).
     const sub = join(dir, `w${w}${th}-${run++}`);
     const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(sub, `${n}.db`)}`).join(',');
-    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], profile ? join(sub, 'prof') : '', { SYNCLINE_SQLITE_THREADS: th === 'old' ? 'off' : th }, th === 'old' ? values['old-server'] : undefined);
+    const old = th === 'old' || th.startsWith('old-');
+    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], profile ? join(sub, 'prof') : '', { SYNCLINE_SQLITE_THREADS: th === 'old' ? 'off' : old ? th.slice(4) : th }, old ? values['old-server'] : undefined);
     let r;
     let cpu;
     try {

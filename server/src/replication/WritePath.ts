@@ -47,6 +47,11 @@ export class WritePath {
   readonly counters: WriteCounters = { acked: 0, degraded: 0, rejected: 0, indeterminate: 0 };
   private closed = false;
   private readonly primaryListeners = new Set<(ops: readonly StoredOp[]) => void>();
+  /**
+   * Whether a node validates on this thread (all but worker-thread nodes):
+   * only then is an op's validation here remembered for the nodes (nodeSharing.ts).
+   */
+  private readonly rememberValid: boolean;
 
   constructor(
     private readonly nodes: NodeSet,
@@ -57,6 +62,7 @@ export class WritePath {
   ) {
     // In-thread nodes' groups run one per turn of the event loop, and smaller (issue 14).
     const turns = new TurnQueue();
+    this.rememberValid = nodes.entries.some((e) => e.node.ownThread !== true);
     for (const e of nodes.entries) {
       const inThread = e.node.inThread === true;
       this.writers.set(
@@ -78,7 +84,7 @@ export class WritePath {
     if (this.closed) return this.count(rejectAll(ops, new SyncError('SERVER_DRAINING', 'replicator is closed')));
     // Refuse a batch the storage would refuse, before it can poison a group commit.
     try {
-      ops.forEach(validateOp);
+      ops.forEach((op, i) => validateOp(op, i, this.rememberValid));
     } catch (err) {
       return this.count(rejectAll(ops, toSyncError(err)));
     }

@@ -29,6 +29,10 @@ export class OpenOnPingNode implements StorageNode {
     return this.inner.inThread === true;
   }
 
+  get ownThread(): boolean {
+    return this.inner.ownThread === true;
+  }
+
   get isOpen(): boolean {
     return this.opened;
   }

@@ -106,7 +106,7 @@ export class PostgresNode implements StorageNode {
     const pool = this.ready();
     if (ops.length === 0) return [];
     return this.tx(pool, async (c) => {
-      ops.forEach(validateOp);
+      ops.forEach((op, i) => validateOp(op, i));
       const s = this.s;
       const knownRows = await c.query<{ op_id: string; hlc: string | null }>(
         `SELECT op_id, (op::jsonb)->>'hlc' AS hlc FROM ${s}.ops WHERE op_id = ANY($1::text[])`,

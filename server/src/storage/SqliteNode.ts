@@ -20,11 +20,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { recordKey, SyncError, type PullOnly } from '@syncline/shared';
+import { SyncError, type PullOnly } from '@syncline/shared';
 import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, StorageNode, StoredOp } from './StorageNode.js';
 import { computeDigest, type DigestDocOp } from './digest.js';
 import { decodeOp, toBuffer } from './opCodec.js';
-import { planBatch } from './planBatch.js';
+import { batchKey, planBatch } from './planBatch.js';
 import { checkPullArgs, pullScope, toPullPage } from './pullPage.js';
 import { migrateSqlite } from './sqliteSchema.js';
 import { elidable, rebuildOp, rebuildOpJson } from './sqliteOpLog.js';
@@ -139,20 +139,20 @@ export class SqliteNode implements StorageNode {
       loadState: (space, table, id) => {
         const row = s.getState.get(space, table, id) as { rid: number; state: string; op_seq: number | null } | undefined;
         if (!row) return undefined;
-        const key = recordKey(space, table, id);
+        const key = batchKey(space, table, id);
         present.set(key, row.rid);
         if (row.op_seq !== null) standIns.set(key, { opSeq: row.op_seq, text: row.state });
         return canonicalOf(row.state);
       },
       lastSeq,
     });
-    let logSeq = (s.maxLogSeq.get() as { v: number }).v;
-    const logSeqOf = new Map<string, number>();
-    for (const o of plan.ops) logSeqOf.set(o.opId, ++logSeq);
-    const elidedInto = new Map<string, number>();
+    // The plan's ops get log_seq base+1, base+2, … in order.
+    const base = (s.maxLogSeq.get() as { v: number }).v;
+    // Per plan op: the record it is elided into (rid), if any.
+    const elidedInto: (number | undefined)[] = new Array(plan.ops.length);
     for (const r of plan.records) {
       // The common batch only inserts new records: no key needed then.
-      const key = present.size > 0 ? recordKey(r.space, r.table, r.id) : '';
+      const key = present.size > 0 ? batchKey(r.space, r.table, r.id) : '';
       const old = standIns.get(key);
       if (old) {
         const opId = s.opIdAt.pluck().get(old.opSeq) as string;
@@ -161,16 +161,17 @@ export class SqliteNode implements StorageNode {
       const op = ops[r.opIndex]!;
       const elide = elidable(op, r.state) ? (op as { hlc: string }).hlc : undefined;
       const text = encodeCompactState(r.state, elide);
-      const opSeq = elide ? logSeqOf.get(op.opId) : null;
+      const opSeq = elide ? base + r.logIndex + 1 : null;
       let rid = present.get(key);
       if (rid === undefined) rid = Number(s.insertRecord.run(r.space, r.table, r.id, text, r.seq, opSeq).lastInsertRowid);
       else s.updateRecord.run(text, r.seq, opSeq, rid);
-      if (elide) elidedInto.set(op.opId, rid);
+      if (elide) elidedInto[r.logIndex] = rid;
     }
     for (const d of plan.docs) s.insertDoc.run(d.seq, d.space, d.doc, toBuffer(d.update), d.opId);
-    for (const o of plan.ops) {
-      const rid = elidedInto.get(o.opId);
-      s.insertOp.run(logSeqOf.get(o.opId), o.opId, rid === undefined ? o.opJson : null, rid ?? null);
+    for (let i = 0; i < plan.ops.length; i++) {
+      const o = plan.ops[i]!;
+      const rid = elidedInto[i];
+      s.insertOp.run(base + i + 1, o.opId, rid === undefined ? o.opJson : null, rid ?? null);
     }
     if (plan.lastSeq !== lastSeq) s.setSeq.run(plan.lastSeq);
     this.beforeCommit?.();

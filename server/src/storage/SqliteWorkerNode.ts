@@ -22,6 +22,7 @@ import type { ApplyOutcome, DocToCompact, OpIdPage, OpLogPage, PullPage, Storage
 import type { SqliteNodeOptions } from './SqliteNode.js';
 import type { WorkerCall, WorkerReply } from './sqliteWorker.js';
 import { opLogPageOf, pullPageOf, type OpLogPageText, type PullPageText } from './textPages.js';
+import { encodeOp } from './opCodec.js';
 
 const here = import.meta.url;
 // From sources (tsx, vitest) the worker loads the .ts entry through tsx with
@@ -41,6 +42,37 @@ function profilerArgs(argv: string[]): string[] {
   return out;
 }
 
+/**
+ * Each op's stored JSON, per op object. A batch crosses to a worker as one
+ * string, parsed there, instead of a structured clone of its objects, and
+ * the worker nodes of one write (the replicator hands them the same op
+ * objects) share each op's encoding: cloning the op graphs for three
+ * threads cost the main thread ~10 µs per record (issue 14). Op objects are
+ * not changed once written (pinStoredStamps re-stamps by copying).
+ */
+const opText = new WeakMap<object, string>();
+
+/** The batch as a JSON array of stored ops, or undefined for anything encodeOp does not take (left to the worker's validation). */
+export function batchText(ops: readonly StoredOp[]): string | undefined {
+  const parts = new Array<string>(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i];
+    if (op === null || typeof op !== 'object') return undefined;
+    let text = opText.get(op);
+    if (text === undefined) {
+      try {
+        text = encodeOp(op) as string | undefined;
+      } catch {
+        return undefined;
+      }
+      if (text === undefined) return undefined;
+      opText.set(op, text);
+    }
+    parts[i] = text;
+  }
+  return `[${parts.join(',')}]`;
+}
+
 interface Call {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
@@ -49,6 +81,8 @@ interface Call {
 export class SqliteWorkerNode implements StorageNode {
   readonly id: string;
   readonly path: string;
+  /** Batches are validated and planned on the worker, with its own copies of the ops (nodeSharing.ts). */
+  readonly ownThread = true;
   private worker: Worker | undefined;
   private starting: Promise<void> | undefined;
   private readonly calls = new Map<number, Call>();
@@ -123,7 +157,8 @@ export class SqliteWorkerNode implements StorageNode {
 
   applyBatch(ops: StoredOp[]): Promise<ApplyOutcome[]> {
     if (ops.length === 0) return this.call('ping').then(() => []);
-    return this.call('applyBatch', ops);
+    const text = batchText(ops);
+    return text === undefined ? this.call('applyBatch', ops) : this.call('applyBatchText', text);
   }
 
   async pull(space: string, afterSeq: number, limit: number, only?: PullOnly): Promise<PullPage> {
@@ -174,6 +209,11 @@ export class SqliteWorkerNode implements StorageNode {
     if (rows.length < 2) return 0;
     const merged = merge(rows.map((r) => r.update));
     return this.call('replaceDocUpdates', space, doc, rows.map((r) => r.seq), merged);
+  }
+
+  /** Test hook: whether the worker thread keeps the caches shared by the nodes of one thread (nodeSharing.ts). */
+  sharesCaches(): Promise<boolean> {
+    return this.call('sharesCaches');
   }
 
   private call<T>(method: string, ...args: unknown[]): Promise<T> {

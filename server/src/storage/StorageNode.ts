@@ -65,6 +65,14 @@ export interface StorageNode {
    */
   readonly inThread?: boolean;
 
+  /**
+   * True when the node validates and plans its batches on a thread of its
+   * own, with its own copy of every op (SqliteWorkerNode): the caches the
+   * nodes of the server's thread share (nodeSharing.ts) do nothing for it.
+   * Absent: false.
+   */
+  readonly ownThread?: boolean;
+
   /** Creates files/schema on first use. Idempotent. */
   open(): Promise<void>;
   close(): Promise<void>;

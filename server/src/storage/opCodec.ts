@@ -5,6 +5,7 @@
  */
 import { isHlc, SyncError, type Json } from '@syncline/shared';
 import type { StoredOp } from './StorageNode.js';
+import { sharesCaches } from './nodeSharing.js';
 
 function badOp(index: number, why: string): SyncError {
   return new SyncError('INVALID_MESSAGE', `op #${index} rejected by storage: ${why}`);
@@ -24,9 +25,14 @@ function checkName(value: unknown, what: string, index: number): void {
  */
 const valid = new WeakSet<object>();
 
-/** Throws INVALID_MESSAGE for anything a node must not store. */
-export function validateOp(op: StoredOp, index: number): void {
+/**
+ * Throws INVALID_MESSAGE for anything a node must not store. `remember`:
+ * whether to remember a valid op for the next node of this thread
+ * (nodeSharing.ts; default: when this thread shares caches).
+ */
+export function validateOp(op: StoredOp, index: number, remember = sharesCaches()): void {
   if (op === null || typeof op !== 'object') throw badOp(index, 'not an object');
+  if (!remember) return checkOp(op, index);
   if (valid.has(op)) return;
   checkOp(op, index);
   valid.add(op);
@@ -87,7 +93,11 @@ export function encodeOp(op: StoredOp): string {
 }
 
 export function decodeOp(text: string): StoredOp {
-  const raw = JSON.parse(text) as Record<string, Json>;
+  return fromStored(JSON.parse(text) as Record<string, Json>);
+}
+
+/** An op from its stored JSON already parsed (a Yjs update back from base64). */
+export function fromStored(raw: Record<string, Json>): StoredOp {
   if (raw.kind === 'yjs') raw.update = toBytes(Buffer.from(raw.update as string, 'base64')) as never;
   return raw as unknown as StoredOp;
 }

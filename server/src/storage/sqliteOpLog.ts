@@ -12,6 +12,7 @@ import { canonicalJson, type Json, type RecordState } from '@syncline/shared';
 import type { StoredOp } from './StorageNode.js';
 import { encodeOp } from './opCodec.js';
 import { compactMain } from './stateCodec.js';
+import { sharesCaches } from './nodeSharing.js';
 
 /**
  * The answer per state object and op: in-thread nodes share the state merged
@@ -21,6 +22,7 @@ const answers = new WeakMap<RecordState, { op: StoredOp; elide: boolean }>();
 
 /** Whether `op` can be rebuilt from `state` (its record's state after the op, stored with stamp op.hlc). */
 export function elidable(op: StoredOp, state: RecordState): boolean {
+  if (!sharesCaches()) return check(op, state);
   const hit = answers.get(state);
   if (hit && hit.op === op) return hit.elide;
   const elide = check(op, state);

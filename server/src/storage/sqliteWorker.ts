@@ -6,9 +6,11 @@
  * go on.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { SyncError, type PullOnly } from '@syncline/shared';
+import { SyncError, type Json, type PullOnly } from '@syncline/shared';
 import { SqliteNode, type SqliteNodeOptions } from './SqliteNode.js';
 import type { StoredOp } from './StorageNode.js';
+import { fromStored } from './opCodec.js';
+import { setSharesCaches, sharesCaches } from './nodeSharing.js';
 
 export interface WorkerCall {
   id: number;
@@ -19,6 +21,10 @@ export interface WorkerCall {
 export type WorkerReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { message: string; code?: string; details?: unknown } };
+
+// This thread's one node gets its own copy of every op: the caches nodes of
+// one thread share would only cost here (nodeSharing.ts).
+setSharesCaches(false);
 
 const port = parentPort!;
 const opts = workerData as Omit<SqliteNodeOptions, 'beforeCommit'>;
@@ -41,6 +47,8 @@ const methods: Record<string, (...args: never[]) => unknown> = {
     setImmediate(() => port.close());
   },
   applyBatch: (ops: StoredOp[]) => node.applyBatch(ops),
+  // A batch as one JSON array of stored ops (SqliteWorkerNode.batchText).
+  applyBatchText: (text: string) => node.applyBatch((JSON.parse(text) as Record<string, Json>[]).map(fromStored)),
   pullText: (space: string, after: number, limit: number, only?: PullOnly) => node.pullText(space, after, limit, only),
   readOpLogText: (after: number, limit: number) => node.readOpLogText(after, limit),
   readOpIds: (after: number, limit: number) => node.readOpIdsNow(after, limit),
@@ -55,6 +63,8 @@ const methods: Record<string, (...args: never[]) => unknown> = {
   replaceDocUpdates: (space: string, doc: string, seqs: number[], merged: Uint8Array) => node.replaceDocUpdates(space, doc, seqs, merged),
   // Conformance suite's fault injection (failNextCommit), as SqliteNode's beforeCommit.
   failNextCommit: () => void (failNext = true),
+  // For tests: whether this thread shares caches between nodes (it must not).
+  sharesCaches: () => sharesCaches(),
 };
 
 port.on('message', (call: WorkerCall) => {

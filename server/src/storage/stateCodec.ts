@@ -19,6 +19,7 @@
  * `parseState` tells the forms apart by the first character.
  */
 import { canonicalJson, dict, type FieldState, type Json, type RecordState } from '@syncline/shared';
+import { sharesCaches } from './nodeSharing.js';
 
 export function stringifyState(state: RecordState): string {
   return canonicalJson(state);
@@ -63,6 +64,7 @@ export function compactMain(text: string): { t: string; fields: Record<string, J
 const encoded = new WeakMap<RecordState, { stamp: string | undefined; text: string }>();
 
 export function encodeCompactState(state: RecordState, stamp?: string): string {
+  if (!sharesCaches()) return encodeCompact(state, stamp);
   const hit = encoded.get(state);
   if (hit && hit.stamp === stamp) return hit.text;
   const text = encodeCompact(state, stamp);

@@ -42,6 +42,10 @@ export class FaultyNode implements StorageNode {
     return this.inner.inThread === true;
   }
 
+  get ownThread(): boolean {
+    return this.inner.ownThread === true;
+  }
+
   down(): void {
     this.isDown = true;
   }
