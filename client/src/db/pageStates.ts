@@ -65,20 +65,29 @@ const equal = (key: unknown): DBCoreKeyRange => ({ type: 1, lower: key, upper: k
  * not read at all (a fresh pull), and a `_state` holding fewer rows than
  * asked is read whole in one request instead of one get per key.
  */
-export async function readStoredStates(core: DBCore, trans: DBCoreTransaction, keys: readonly [string, string][]): Promise<(Found | undefined)[]> {
+export async function readStoredStates(
+  core: DBCore,
+  trans: DBCoreTransaction,
+  keys: readonly [string, string][],
+  /** The engine's record of the keys it put in pages (`pageKeysOf`): keys it never put there are not looked up. */
+  tracked?: PageKeys,
+): Promise<(Found | undefined)[]> {
   const state = core.table(STATE);
   const pages = core.table(PAGES);
   const out: (Found | undefined)[] = new Array(keys.length).fill(undefined);
   if (keys.length === 0) return out;
+  const lastPage = tracked ? lastPageId(pages, trans) : undefined;
   let inState: (StoredStateRow | undefined)[];
   let pageIds: (number | undefined)[] | undefined;
   if (keys.length <= FEW) {
     // Issued together: the `_state` rows and, for every key, the page holding it.
     [inState, pageIds] = await Promise.all([state.getMany({ trans, keys: keys as [string, string][] }), lookUpPages(pages, trans, keys)]);
+    if (tracked) tracked.begin(await lastPage);
   } else {
-    const [nState, nPages] = await Promise.all([state.count({ trans, query: { index: state.schema.primaryKey, range: ANY } }), pages.count({ trans, query: { index: pages.schema.primaryKey, range: ANY } })]);
+    const [nState, last] = await Promise.all([state.count({ trans, query: { index: state.schema.primaryKey, range: ANY } }), lastPage ?? lastPageId(pages, trans)]);
+    const sure = tracked?.begin(last) === true;
     inState = nState === 0 ? [] : nState <= keys.length ? matchAll(await state.query({ trans, values: true, query: { index: state.schema.primaryKey, range: ANY } }), keys) : await state.getMany({ trans, keys: keys as [string, string][] });
-    if (nPages > 0) pageIds = await lookUpPages(pages, trans, keys.map((k, i) => (inState[i] ? undefined : k)));
+    if (last !== undefined) pageIds = await lookUpPages(pages, trans, keys.map((k, i) => (inState[i] || (sure && !tracked.mayHold(k)) ? undefined : k)));
   }
   keys.forEach((_k, i) => {
     const row = inState[i];
@@ -118,6 +127,60 @@ function lookUpPages(pages: DBCoreTable, trans: DBCoreTransaction, keys: readonl
   );
 }
 
+/** The highest page id (undefined: no page rows). */
+async function lastPageId(pages: DBCoreTable, trans: DBCoreTransaction): Promise<number | undefined> {
+  const res = await pages.query({ trans, values: false, limit: 1, direction: 'prev', query: { index: pages.schema.primaryKey, range: ANY } });
+  return res.result[0] as number | undefined;
+}
+
+/**
+ * The keys this engine put into page rows since `_pages` was last seen
+ * empty, so a pull need not look up (one index read per record) keys that
+ * cannot be in any page. It stands only while the highest page id is the
+ * last one this engine added: page ids only grow, so a page added by anyone
+ * else (another tab's engine) shows as a higher id and the record is
+ * dropped; entries removed by others (local writes, acks) leave it a
+ * superset, which is enough. It is claimed again only when `_pages` is empty.
+ */
+export class PageKeys {
+  private keys: Set<string> | undefined;
+  private lastId: number | undefined;
+  /** Whether the current transaction found the record standing. */
+  private current = false;
+
+  /** Checks the record against the highest page id read in the current transaction. */
+  begin(lastId: number | undefined): boolean {
+    if (lastId === undefined) this.keys = new Set();
+    else if (lastId !== this.lastId) this.keys = undefined;
+    this.lastId = lastId;
+    this.current = this.keys !== undefined;
+    return this.current;
+  }
+
+  mayHold(key: readonly [string, string]): boolean {
+    return this.keys?.has(pageKey(key[0], key[1])) ?? true;
+  }
+
+  /** Pages added in the current transaction, the highest id last. */
+  added(pages: readonly PageRow[], lastId: number): void {
+    if (!this.current || !this.keys) return;
+    for (const p of pages) for (const k of p.keys) this.keys.add(k);
+    this.lastId = lastId;
+    if (this.keys.size > MAX_TRACKED) this.keys = undefined;
+  }
+}
+
+/** Past this many keys (memory), pulls go back to one lookup per key. */
+const MAX_TRACKED = 500_000;
+const tracking = new WeakMap<Dexie, PageKeys>();
+
+/** The engine's PageKeys of this database. */
+export function pageKeysOf(db: Dexie): PageKeys {
+  let t = tracking.get(db);
+  if (!t) tracking.set(db, (t = new PageKeys()));
+  return t;
+}
+
 function matchAll(res: { result: unknown[] }, keys: readonly [string, string][]): (StoredStateRow | undefined)[] {
   const byKey = new Map<string, StoredStateRow>();
   for (const r of res.result as StoredStateRow[]) byKey.set(pageKey(r.table, r.id), r);
@@ -131,8 +194,8 @@ export interface Loaded {
   page?: PageRow;
 }
 
-export async function readStates(core: DBCore, trans: DBCoreTransaction, keys: readonly [string, string][]): Promise<(Loaded | undefined)[]> {
-  const found = await readStoredStates(core, trans, keys);
+export async function readStates(core: DBCore, trans: DBCoreTransaction, keys: readonly [string, string][], tracked?: PageKeys): Promise<(Loaded | undefined)[]> {
+  const found = await readStoredStates(core, trans, keys, tracked);
   const rows = await expandStates(
     found.map((f) => f?.stored),
     (table, ids) => core.table(table).getMany({ trans, keys: ids }),
@@ -147,9 +210,9 @@ export async function readStates(core: DBCore, trans: DBCoreTransaction, keys: r
  * transaction of its own. The result is a Dexie promise, so awaiting it
  * keeps the transaction's zone.
  */
-export function loadStoredStates(db: Dexie, keys: readonly [string, string][]): Promise<(Loaded | undefined)[]> {
+export function loadStoredStates(db: Dexie, keys: readonly [string, string][], tracked?: PageKeys): Promise<(Loaded | undefined)[]> {
   const current = Dexie.currentTransaction as unknown as { idbtrans?: DBCoreTransaction } | null;
-  if (current?.idbtrans) return Dexie.Promise.resolve(readStates(db.core, current.idbtrans, keys));
+  if (current?.idbtrans) return Dexie.Promise.resolve(readStates(db.core, current.idbtrans, keys, tracked));
   const tables = [...new Set(keys.map((k) => k[0]))];
   return db.transaction('r', [STATE, PAGES, ...tables], () => loadStoredStates(db, keys));
 }
