@@ -28,7 +28,7 @@ export type { FlushOptions } from './flush.js';
 export type { WriteHandle, WriteOptions } from './outcomes/write.js';
 export type { WriteOutcome } from './outcomes/readOutcome.js';
 export type { OutboxRow, RejectedRow, StateRow, KeepUntil, OutcomeRow } from './db/rows.js';
-export { synclineStores, OUTBOX, STATE, META, REJECTED, DOCS, OUTCOMES } from './db/internalStores.js';
+export { synclineStores, OUTBOX, STATE, PAGES, META, REJECTED, DOCS, OUTCOMES } from './db/internalStores.js';
 export { createOutboxMiddleware } from './middleware/createOutboxMiddleware.js';
 export { markFromServer, type WriteAck } from './middleware/transactionFlags.js';
 export { SyncEngine } from './engine/SyncEngine.js';

@@ -2,18 +2,21 @@ import type { Dexie } from 'dexie';
 
 export const OUTBOX = '_outbox';
 export const STATE = '_state';
+/** Compact states of pulled records, one row per applied page: see db/pageStates.ts. */
+export const PAGES = '_pages';
 export const META = '_meta';
 export const REJECTED = '_rejected';
 /** Yjs updates per (space, doc): see docs/documents.md. */
 export const DOCS = '_docs';
 /** Outcome of each write made through `sync.write()`: see docs/client.md "Following a write". */
 export const OUTCOMES = '_outcomes';
-export const INTERNAL_TABLES = [OUTBOX, STATE, META, REJECTED] as const;
+export const INTERNAL_TABLES = [OUTBOX, STATE, PAGES, META, REJECTED] as const;
 
 /** Dexie store specs of the internal tables. */
 export const synclineStores = {
   [OUTBOX]: '++seq, &opId, status, [table+id]',
   [STATE]: '[table+id], space',
+  [PAGES]: '++id, *keys, space',
   [META]: 'key',
   [REJECTED]: '++seq, &opId',
   [DOCS]: '++id, [space+doc]',

@@ -12,7 +12,8 @@
  */
 import { canonicalJson, dict, type FieldState, type RecordState } from '@syncline/shared';
 import type { Dexie } from 'dexie';
-import { STATE } from './internalStores.js';
+import { PAGES, STATE } from './internalStores.js';
+import { loadStoredStates, pageEntries, pageKey, type PageRow } from './pageStates.js';
 import type { StateRow } from './rows.js';
 
 export interface CompactStateRow {
@@ -107,17 +108,30 @@ function sameState(a: RecordState, b: RecordState): boolean {
   return true;
 }
 
-/** `_state` rows of these records, compact ones expanded (Dexie level: inside or outside a transaction). */
+/**
+ * The stored states of these records (`_state` rows, else page entries: db/pageStates.ts), compact ones
+ * expanded (Dexie level: inside or outside a transaction).
+ */
 export async function loadStates(db: Dexie, keys: readonly [string, string][]): Promise<(StateRow | undefined)[]> {
-  const rows = await db.table<StoredStateRow, [string, string]>(STATE).bulkGet(keys as [string, string][]);
-  return expandStates(rows, (table, ids) => db.table(table).bulkGet(ids), (table) => primaryKeyOf(db, table));
+  return (await loadStoredStates(db, keys)).map((l) => l?.row);
 }
 
-/** Every `_state` row of a space, compact ones expanded. */
-export async function loadSpaceStates(db: Dexie, space: string): Promise<StateRow[]> {
-  const rows = await db.table<StoredStateRow, [string, string]>(STATE).where('space').equals(space).toArray();
-  const full = await expandStates(rows, (table, ids) => db.table(table).bulkGet(ids), (table) => primaryKeyOf(db, table));
-  return full.filter((r): r is StateRow => r !== undefined);
+/**
+ * Every stored state of a space, compact ones expanded: its `_state` rows and the page entries of records
+ * with none, read in one transaction (a record moving between them meanwhile is seen once).
+ */
+export function loadSpaceStates(db: Dexie, space: string): Promise<StateRow[]> {
+  return db.transaction('r', db.tables, async () => {
+    const [rows, pages] = await Promise.all([
+      db.table<StoredStateRow, [string, string]>(STATE).where('space').equals(space).toArray(),
+      db.table<PageRow, number>(PAGES).where('space').equals(space).toArray(),
+    ]);
+    const all: StoredStateRow[] = rows.slice();
+    const inState = new Set(rows.map((r) => pageKey(r.table, r.id)));
+    for (const p of pages) for (const row of pageEntries(p)) if (!inState.has(pageKey(row.table, row.id))) all.push(row);
+    const full = await expandStates(all, (table, ids) => db.table(table).bulkGet(ids), (table) => primaryKeyOf(db, table));
+    return full.filter((r): r is StateRow => r !== undefined);
+  });
 }
 
 export function primaryKeyOf(db: Dexie, table: string): string {

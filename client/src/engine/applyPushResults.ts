@@ -13,10 +13,10 @@
  */
 import { changeToState, emptyState, mergeRecord, type AckMode, type OpResult, type RecordState, type WireError } from '@syncline/shared';
 import type { Dexie } from 'dexie';
-import { META, OUTBOX, OUTCOMES, REJECTED, STATE } from '../db/internalStores.js';
+import { META, OUTBOX, OUTCOMES, PAGES, REJECTED, STATE } from '../db/internalStores.js';
 import type { OutboxRow, OutcomeRow, RejectedRow, StateRow } from '../db/rows.js';
 import { acceptedOutcome, addAckCounts, failedOutcome, isCapped } from '../outcomes/recordOutcome.js';
-import { loadStates as loadStateRows } from '../db/stateRows.js';
+import { loadStoredStates, PageEdits, type PageRow } from '../db/pageStates.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { countOutboxHere } from '../status/outboxCounters.js';
 import { deleteOutboxRows, readOutboxRows } from '../db/outboxRows.js';
@@ -56,7 +56,7 @@ export async function applyPushResults(
   const outcome: PushOutcome = { accepted: 0, retry: 0, rejected: [], degraded: 0, capped: 0, kept: [], folded: [], replicatedDone: [] };
   const now = Date.now();
   const outcomes: OutcomeRow[] = [];
-  await db.transaction('rw', [OUTBOX, REJECTED, STATE, OUTCOMES, META, ...tables], async () => {
+  await db.transaction('rw', [OUTBOX, REJECTED, STATE, PAGES, OUTCOMES, META, ...tables], async () => {
     markFromServer();
     // This apply reads every outbox row it replaces or deletes: it keeps the outbox counts itself.
     const addCounts = countOutboxHere(db);
@@ -122,9 +122,15 @@ export async function applyPushResults(
       touched.add(stateKey(row.table, row.id));
     }
     const changed = [...states.values()].filter((e) => e.changed);
+    // A record stored in a page (db/pageStates.ts) moves to `_state`: its page entry goes.
+    const moved = new PageEdits();
+    for (const e of changed) moved.drop(e.page, e.row.table, e.row.id);
+    const pages = moved.writes();
     // Issued together, waited for once (requests of one transaction run in issue order).
     await Promise.all([
       changed.length ? db.table<StateRow, [string, string]>(STATE).bulkPut(changed.map((e) => e.row)) : undefined,
+      pages.put.length ? db.table<PageRow, number>(PAGES).bulkPut(pages.put) : undefined,
+      pages.del.length ? db.table<PageRow, number>(PAGES).bulkDelete(pages.del) : undefined,
       materializeMany(
         db,
         changed.filter((e) => e.restamped).map((e) => ({ table: e.row.table, id: e.row.id, state: e.row.state })),
@@ -147,6 +153,8 @@ export async function applyPushResults(
 
 interface StateEntry {
   row: StateRow;
+  /** The page row it was stored in, if not `_state`. */
+  page?: PageRow;
   changed: boolean;
   /** A server re-stamp moved local stamps: the app table must show the new state. */
   restamped: boolean;
@@ -157,14 +165,14 @@ const stateKey = (table: string, id: string) => JSON.stringify([table, id]);
 /** The `_state` rows of these outbox rows (yjs rows have none), keyed by stateKey. */
 async function loadStates(db: Dexie, rows: OutboxRow[]): Promise<Map<string, StateEntry>> {
   const keys = [...new Set(rows.filter((r) => r.kind !== 'yjs').map((r) => stateKey(r.table, r.id)))];
-  const found = await loadStateRows(
+  const found = await loadStoredStates(
     db,
     keys.map((k) => JSON.parse(k) as [string, string]),
   );
   const out = new Map<string, StateEntry>();
   keys.forEach((k, i) => {
-    const row = found[i];
-    if (row) out.set(k, { row, changed: false, restamped: false });
+    const row = found[i]?.row;
+    if (row) out.set(k, { row, changed: false, restamped: false, ...(found[i]!.page ? { page: found[i]!.page } : {}) });
   });
   return out;
 }
@@ -194,11 +202,19 @@ function restamp(state: RecordState, from: string, to: string): RecordState {
 /** Local view = server view joined with the writes still in the outbox. */
 async function rebuildLocalState(db: Dexie, table: string, id: string): Promise<void> {
   const states = db.table<StateRow, [string, string]>(STATE);
-  const [st] = await loadStateRows(db, [[table, id]]);
+  const [found] = await loadStoredStates(db, [[table, id]]);
+  const st = found?.row;
   if (!st) return;
   const pending = await db.table<OutboxRow, number>(OUTBOX).where('[table+id]').equals([table, id]).toArray();
   let local = mergeRecord(emptyState(), st.server);
   for (const p of pending) local = mergeRecord(local, changeToState(rowToChange(p)));
-  await states.put({ ...st, state: local });
+  const moved = new PageEdits();
+  moved.drop(found.page, table, id);
+  const pages = moved.writes();
+  await Promise.all([
+    states.put({ ...st, state: local }),
+    pages.put.length ? db.table<PageRow, number>(PAGES).bulkPut(pages.put) : undefined,
+    pages.del.length ? db.table<PageRow, number>(PAGES).bulkDelete(pages.del) : undefined,
+  ]);
   await materializeInto(db.table(table), id, local);
 }

@@ -3,15 +3,17 @@
  * and the local view, which still holds pending local writes, so a pull never
  * undoes them), materializes the result into the app table, and stores the
  * new cursor, all in one transaction flagged as coming from the server.
- * A record with no pending local write is stored compactly in `_state`
- * (its stamp only; db/stateRows.ts), its values only in the app table.
+ * A record with no pending local write is stored compactly: its stamp in
+ * the page row this apply adds to `_pages` (db/pageStates.ts), its values
+ * only in the app table — one write per record plus one per page.
  */
 import { canonicalJson, emptyState, mergeRecord, type DocRow, type RecordRow, type RecordState } from '@syncline/shared';
 import type { Dexie } from 'dexie';
-import { DOCS, META, STATE } from '../db/internalStores.js';
+import { DOCS, META, PAGES, STATE } from '../db/internalStores.js';
 import { appendServerDocs } from '../docs/appendServerDocs.js';
 import type { MetaRow, StateRow } from '../db/rows.js';
-import { loadStates, primaryKeyOf, storedForm, type StoredStateRow } from '../db/stateRows.js';
+import { isCompact, primaryKeyOf, storedForm } from '../db/stateRows.js';
+import { loadStoredStates, pageKeysOf, PageBuilder, PageEdits, type PageRow } from '../db/pageStates.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { materializeMany } from './materializeInto.js';
 import { foldStamps } from './observeStamps.js';
@@ -46,34 +48,51 @@ export async function applyServerRows(
     byKey.set(k, seen ? { ...r, state: mergeRecord(seen.state, r.state) } : r);
   }
   const known = [...byKey.values()];
-  const scope = [...new Set([STATE, META, ...(docs.length ? [DOCS] : []), ...known.map((r) => r.table)])];
+  const scope = [...new Set([STATE, PAGES, META, ...(docs.length ? [DOCS] : []), ...known.map((r) => r.table)])];
   await db.transaction('rw', scope, async () => {
     markFromServer();
     const meta = db.table<MetaRow, string>(META);
     // Reads together, then every write together: requests of one transaction run in the
     // order issued, so each group costs one wait (a live row reaches the app table sooner).
+    const tracked = pageKeysOf(db);
     const [prevs, clockRow] = await Promise.all([
-      loadStates(
+      loadStoredStates(
         db,
         known.map((r) => [r.table, r.id]),
+        tracked,
       ),
       meta.get(MetaKeys.hlc),
     ]);
     const next: StateRow[] = [];
+    // Compact states go into one new page row (per space), the rest into `_state`; a record leaves the
+    // place it was stored in when that is not where it goes now (db/pageStates.ts invariants).
+    const pks = new Map(tables.map((t) => [t, primaryKeyOf(db, t)]));
+    const page = new PageBuilder();
+    const full: StateRow[] = [];
+    const unstate: [string, string][] = [];
+    const moved = new PageEdits();
     for (const [i, row] of known.entries()) {
-      const prev = prevs[i];
+      const found = prevs[i];
+      const prev = found?.row;
       // Already stored (typically our own write, pulled back after its ack was applied): nothing to write.
       if (prev && covers(prev.server, row.state) && covers(prev.state, row.state)) continue;
-      next.push({
+      const st: StateRow = {
         table: row.table,
         id: row.id,
         space: prev?.space ?? row.space,
         server: mergeRecord(prev?.server ?? emptyState(), row.state),
         state: mergeRecord(prev?.state ?? emptyState(), row.state),
-      });
+      };
+      next.push(st);
+      const stored = storedForm(st, pks.get(st.table)!);
+      moved.drop(found?.page, st.table, st.id);
+      if (isCompact(stored)) {
+        page.add(stored);
+        if (found && !found.page) unstate.push([st.table, st.id]);
+      } else {
+        full.push(st);
+      }
     }
-    // Compact where the app row gives the values back (db/stateRows.ts): a pulled record's values are stored once.
-    const pks = new Map(tables.map((t) => [t, primaryKeyOf(db, t)]));
     const clock = foldStamps(
       clientId,
       clockRow?.value,
@@ -82,8 +101,16 @@ export async function applyServerRows(
     const metaRows: MetaRow[] = [];
     if (clock) metaRows.push({ key: MetaKeys.hlc, value: clock });
     if (cursor) metaRows.push({ key: cursor.key, value: cursor.value });
+    const pages = db.table<PageRow, number>(PAGES);
+    const states = db.table<StateRow, [string, string]>(STATE);
+    const newPages = page.rows();
+    const old = moved.writes();
     await Promise.all([
-      db.table<StoredStateRow, [string, string]>(STATE).bulkPut(next.map((r) => storedForm(r, pks.get(r.table)!))),
+      full.length ? states.bulkPut(full) : undefined,
+      unstate.length ? states.bulkDelete(unstate) : undefined,
+      newPages.length ? pages.bulkAdd(newPages, { allKeys: true }).then((ids) => tracked.added(newPages, Math.max(...ids))) : undefined,
+      old.put.length ? pages.bulkPut(old.put) : undefined,
+      old.del.length ? pages.bulkDelete(old.del) : undefined,
       materializeMany(db, next),
       metaRows.length > 0 ? meta.bulkPut(metaRows) : undefined,
       appendServerDocs(db, docs),

@@ -1,6 +1,6 @@
 /**
  * The resync summary of one space (shared/src/resyncSummary.ts) from the
- * server view this client holds in `_state`: what the new primary compares
+ * server view this client holds in `_state` and `_pages`: what the new primary compares
  * with its own records after a primary failover.
  */
 import { ResyncSummary, resyncBucketCount } from '@syncline/shared';

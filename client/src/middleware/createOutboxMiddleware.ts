@@ -1,7 +1,8 @@
 /**
  * DBCore middleware: every add/put/delete/deleteRange on a synced table is
  * recorded into `_outbox` and `_state` (full rows: a pending write makes the
- * local view differ from the server view) inside the same IndexedDB transaction,
+ * local view differ from the server view; a record's page entry, if any, is
+ * removed: db/pageStates.ts) inside the same IndexedDB transaction,
  * so a write and its outbox entry commit or abort together. Writes the sync
  * engine applies from the server carry a flag and are not recorded.
  *
@@ -21,9 +22,9 @@ import type {
   Middleware,
 } from 'dexie';
 import type { AckMode } from '@syncline/shared';
-import { INTERNAL_TABLES, META, OUTBOX, STATE } from '../db/internalStores.js';
+import { INTERNAL_TABLES, META, OUTBOX, PAGES, STATE } from '../db/internalStores.js';
 import type { StateRow } from '../db/rows.js';
-import { expandStates, type StoredStateRow } from '../db/stateRows.js';
+import { PageEdits, readStates } from '../db/pageStates.js';
 import { countOutbox } from '../status/outboxCounters.js';
 import { buildOps, type RecordedWrite } from './buildOps.js';
 import { ackFor, isFromServer } from './transactionFlags.js';
@@ -120,12 +121,17 @@ async function recordMutation(
     if (typeof k !== 'string') throw new TypeError(`Syncline: keys of synced table "${name}" must be strings`);
   }
   const stateTable = down.table(STATE);
-  const [stored, ctx] = await Promise.all([
-    stateTable.getMany({ trans, keys: keys.map((k) => [name, k]) }) as Promise<(StoredStateRow | undefined)[]>,
+  // Compact states (a page entry or a compact `_state` row: db/pageStates.ts) take their values from the
+  // app row: read before the mutation replaces it.
+  const [found, ctx] = await Promise.all([
+    readStates(
+      down,
+      trans,
+      keys.map((k) => [name, k as string]),
+    ),
     (tx.ctx ??= loadWriteContext(down.table(META), trans, opts.clientId)),
   ]);
-  // Compact rows (db/stateRows.ts) take their values from the app row: read before the mutation replaces it.
-  const prevStates = await expandStates(stored, (_t, ids) => table.getMany({ trans, keys: ids }), () => table.schema.primaryKey.keyPath as string);
+  const prevStates = found.map((f) => f?.row);
   // Records written before sync was set up have no state yet: their space comes from the stored object.
   const oldValues =
     req.type === 'delete' && prevStates.some((s) => !s)
@@ -156,9 +162,16 @@ async function recordMutation(
     }
   }
   if (built.outbox.length > 0) {
+    // Recorded records now have a `_state` row: their page entries go (a record is stored in one place).
+    const pageOf = new Map(keys.map((k, i) => [k as string, found[i]?.page]));
+    const moved = new PageEdits();
+    for (const st of built.states) moved.drop(pageOf.get(st.id), name, st.id);
+    const pages = moved.writes();
     await Promise.all([
       down.table(OUTBOX).mutate({ trans, type: 'add', values: built.outbox }),
       stateTable.mutate({ trans, type: 'put', values: built.states }),
+      pages.put.length ? down.table(PAGES).mutate({ trans, type: 'put', values: pages.put }) : undefined,
+      pages.del.length ? down.table(PAGES).mutate({ trans, type: 'delete', keys: pages.del }) : undefined,
       ctx.save(),
     ]);
   }
