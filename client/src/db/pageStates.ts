@@ -16,7 +16,7 @@
  * and the engine share one path; the Dexie-level `loadStoredStates` wraps it
  * in the caller's transaction (or a read transaction of its own).
  */
-import { Dexie, type DBCore, type DBCoreKeyRange, type DBCoreTable, type DBCoreTransaction } from 'dexie';
+import { Dexie, type DBCore, type DBCoreKeyRange, type DBCoreTable, type DBCoreTransaction, type Table } from 'dexie';
 import { PAGES, STATE } from './internalStores.js';
 import type { StateRow } from './rows.js';
 import { expandStates, type CompactStateRow, type StoredStateRow } from './stateRows.js';
@@ -40,10 +40,15 @@ export const pageKey = (table: string, id: string) => table + SEP + id;
 export function pageEntries(page: PageRow): CompactStateRow[] {
   return page.keys.map((key, n) => {
     const at = key.indexOf(SEP);
-    const row: CompactStateRow = { table: key.slice(0, at), id: key.slice(at + 1), space: page.space, t: page.t[n]! };
-    if (page.k[n] === 1) row.k = 1;
-    return row;
+    return entryAt(page, n, key.slice(0, at), key.slice(at + 1));
   });
+}
+
+/** Entry `n` of a page row, for the record (table, id) it holds, as a compact `_state` row. */
+function entryAt(page: PageRow, n: number, table: string, id: string): CompactStateRow {
+  const row: CompactStateRow = { table, id, space: page.space, t: page.t[n]! };
+  if (page.k[n] === 1) row.k = 1;
+  return row;
 }
 
 /** Where a record's stored state was found. */
@@ -108,9 +113,7 @@ export async function readStoredStates(
     const p = byId.get(pid);
     const n = p?.at.get(pageKey(table, id));
     if (!p || n === undefined) return;
-    const stored: CompactStateRow = { table, id, space: p.row.space, t: p.row.t[n]! };
-    if (p.row.k[n] === 1) stored.k = 1;
-    out[i] = { stored, page: p.row };
+    out[i] = { stored: entryAt(p.row, n, table, id), page: p.row };
   });
   return out;
 }
@@ -245,6 +248,12 @@ export class PageEdits {
       put.push({ ...page, keys: keep.map((n) => page.keys[n]!), t: keep.map((n) => page.t[n]!), k: keep.map((n) => page.k[n]!) });
     }
     return { put, del };
+  }
+
+  /** Issues `writes()` on the `_pages` table (Dexie level, in the caller's transaction). */
+  store(pages: Table<PageRow, number>): Promise<unknown> {
+    const { put, del } = this.writes();
+    return Promise.all([put.length ? pages.bulkPut(put) : undefined, del.length ? pages.bulkDelete(del) : undefined]);
   }
 }
 

@@ -125,12 +125,10 @@ export async function applyPushResults(
     // A record stored in a page (db/pageStates.ts) moves to `_state`: its page entry goes.
     const moved = new PageEdits();
     for (const e of changed) moved.drop(e.page, e.row.table, e.row.id);
-    const pages = moved.writes();
     // Issued together, waited for once (requests of one transaction run in issue order).
     await Promise.all([
       changed.length ? db.table<StateRow, [string, string]>(STATE).bulkPut(changed.map((e) => e.row)) : undefined,
-      pages.put.length ? db.table<PageRow, number>(PAGES).bulkPut(pages.put) : undefined,
-      pages.del.length ? db.table<PageRow, number>(PAGES).bulkDelete(pages.del) : undefined,
+      moved.store(db.table<PageRow, number>(PAGES)),
       materializeMany(
         db,
         changed.filter((e) => e.restamped).map((e) => ({ table: e.row.table, id: e.row.id, state: e.row.state })),
@@ -210,11 +208,6 @@ async function rebuildLocalState(db: Dexie, table: string, id: string): Promise<
   for (const p of pending) local = mergeRecord(local, changeToState(rowToChange(p)));
   const moved = new PageEdits();
   moved.drop(found.page, table, id);
-  const pages = moved.writes();
-  await Promise.all([
-    states.put({ ...st, state: local }),
-    pages.put.length ? db.table<PageRow, number>(PAGES).bulkPut(pages.put) : undefined,
-    pages.del.length ? db.table<PageRow, number>(PAGES).bulkDelete(pages.del) : undefined,
-  ]);
+  await Promise.all([states.put({ ...st, state: local }), moved.store(db.table<PageRow, number>(PAGES))]);
   await materializeInto(db.table(table), id, local);
 }

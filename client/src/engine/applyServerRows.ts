@@ -104,13 +104,11 @@ export async function applyServerRows(
     const pages = db.table<PageRow, number>(PAGES);
     const states = db.table<StateRow, [string, string]>(STATE);
     const newPages = page.rows();
-    const old = moved.writes();
     await Promise.all([
       full.length ? states.bulkPut(full) : undefined,
       unstate.length ? states.bulkDelete(unstate) : undefined,
       newPages.length ? pages.bulkAdd(newPages, { allKeys: true }).then((ids) => tracked.added(newPages, Math.max(...ids))) : undefined,
-      old.put.length ? pages.bulkPut(old.put) : undefined,
-      old.del.length ? pages.bulkDelete(old.del) : undefined,
+      moved.store(pages),
       materializeMany(db, next),
       metaRows.length > 0 ? meta.bulkPut(metaRows) : undefined,
       appendServerDocs(db, docs),

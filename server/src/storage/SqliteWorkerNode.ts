@@ -46,8 +46,9 @@ function profilerArgs(argv: string[]): string[] {
  * Each op's stored JSON, per op object. A batch crosses to a worker as one
  * string, parsed there, instead of a structured clone of its objects, and
  * the worker nodes of one write (the replicator hands them the same op
- * objects) share each op's encoding: cloning the op graphs for three
- * threads cost the main thread ~10 µs per record (issue 14). Op objects are
+ * objects) share each op's encoding: cloning the op graphs cost the main
+ * thread ~0.6 µs per record and worker node (~0.2 µs as text; a
+ * microbenchmark, issue 14). Op objects are
  * not changed once written (pinStoredStamps re-stamps by copying).
  */
 const opText = new WeakMap<object, string>();
