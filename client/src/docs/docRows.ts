@@ -16,12 +16,19 @@ export function docsTable(db: Dexie) {
   return db.table<DocUpdateRow, number>(DOCS);
 }
 
-/** Bytes as they arrive from IndexedDB, Socket.IO (Buffer, ArrayBuffer) or a structured clone. */
+/**
+ * Bytes as they arrive from IndexedDB, Socket.IO (Buffer, ArrayBuffer) or a
+ * structured clone, as a plain Uint8Array that owns its whole buffer. A view
+ * into a larger buffer (Node's Buffer pool, one WebSocket frame holding many
+ * updates) is copied: structured cloning — an IndexedDB put, a postMessage —
+ * copies a view's entire underlying buffer, so storing or posting such a view
+ * would copy (and store) the whole frame once per update.
+ */
 export function toBytes(x: unknown): Uint8Array {
-  if (x instanceof Uint8Array) return x.constructor === Uint8Array ? x : new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
   if (x instanceof ArrayBuffer) return new Uint8Array(x);
-  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  throw new TypeError('Syncline: a document update is not binary data');
+  if (!ArrayBuffer.isView(x)) throw new TypeError('Syncline: a document update is not binary data');
+  if (x.byteOffset !== 0 || x.byteLength !== x.buffer.byteLength) return new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength));
+  return x instanceof Uint8Array && x.constructor === Uint8Array ? x : new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
 }
 
 /** Rows of one document stored after `afterId`, in storage order. */
