@@ -127,6 +127,11 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
         .finally(() => eagerInFlight--);
     }
     storing++;
+    let stored = false;
+    const storeDone = () => {
+      if (!stored) storing--;
+      stored = true;
+    };
     writing = writing.then(async () => {
       // Taken when the previous write is done, not when this one was scheduled: edits made
       // while a write is in flight merge into one row and one op instead of queueing one each.
@@ -138,9 +143,9 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
         update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
       }
       try {
-        const stored = await recordLocalUpdate(db, space, docId, update, opts, opId);
-        own.add(stored.rowId);
-        if (opId && stored.opId !== opId) ids?.discard(); // the client id was rebound
+        const row = await recordLocalUpdate(db, space, docId, update, opts, opId);
+        own.add(row.rowId);
+        if (opId && row.opId !== opId) ids?.discard(); // the client id was rebound
       } catch (err) {
         // Not stored: keep the edit queued and try again, never drop it.
         queued.unshift(update);
@@ -150,10 +155,11 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
       }
       opts.notify();
       channel.post({ type: 'docs', space, doc: docId });
+      // Stored: the next edit may go eagerly while a compaction runs (the compaction is not an
+      // edit in flight; the next store still waits for it on this chain).
+      storeDone();
       if (++writes % 20 === 0) await compactLocalDoc(db, space, docId, maxRows).catch(() => false);
-    }).finally(() => {
-      storing--;
-    });
+    }).finally(storeDone);
     return writing;
   };
 
