@@ -2,7 +2,7 @@
  * Headless Chromium (Debian's /usr/bin/chromium through playwright-core) and
  * esbuild bundles of small pages, so browser workloads use real IndexedDB.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { BENCH_DIR, REPO_ROOT } from './child.js';
@@ -15,10 +15,13 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * Bundles a page script of this package (browser/…) into one ESM file at `outfile`; `tree` names another
- * checkout of the repository to bundle from (old vs new in one run, test/bench/catchUp.ts).
+ * checkout of the repository to bundle from (old vs new in one run, test/bench/catchUp.ts); `client` names
+ * another checkout whose @syncline/client the page uses (this tree's page script and Dexie, that tree's
+ * client: old vs new client under the same harness, test/bench/initialSync.ts --old).
  */
-export async function bundlePage(entry: string, outfile: string, tree?: string): Promise<void> {
+export async function bundlePage(entry: string, outfile: string, tree?: string, client?: string): Promise<void> {
   await build({
+    plugins: client === undefined ? [] : [clientFrom(client)],
     entryPoints: [tree === undefined ? join(BENCH_DIR, entry) : join(tree, 'test/bench', entry)],
     outfile,
     bundle: true,
@@ -32,3 +35,18 @@ export async function bundlePage(entry: string, outfile: string, tree?: string):
   });
 }
 
+
+/** Resolves @syncline/client to another checkout's sources, and Dexie always to this tree's (one copy: one zone system). */
+function clientFrom(tree: string): Plugin {
+  return {
+    name: 'client-from',
+    setup(b) {
+      b.onResolve({ filter: /^@syncline\/client$/ }, () => ({ path: join(tree, 'client/src/index.ts') }));
+      b.onResolve({ filter: /^dexie$/ }, async (args) => {
+        if (args.pluginData === 'here') return undefined;
+        const r = await b.resolve('dexie', { kind: args.kind, resolveDir: REPO_ROOT, pluginData: 'here' });
+        return r.errors.length ? { errors: r.errors } : { path: r.path, sideEffects: r.sideEffects };
+      });
+    },
+  };
+}
