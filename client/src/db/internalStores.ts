@@ -16,7 +16,7 @@ export const INTERNAL_TABLES = [OUTBOX, STATE, PAGES, META, REJECTED] as const;
 export const synclineStores = {
   [OUTBOX]: '++seq, &opId, status, [table+id]',
   [STATE]: '[table+id], space',
-  [PAGES]: '++id, *keys, space',
+  [PAGES]: '++id, space',
   [META]: 'key',
   [REJECTED]: '++seq, &opId',
   [DOCS]: '++id, [space+doc]',

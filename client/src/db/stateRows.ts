@@ -67,11 +67,13 @@ export function expandState(row: CompactStateRow, appRow: Record<string, unknown
 
 /**
  * Expands the compact rows among `rows` (read from `_state`), reading the
- * app rows they need with one `getMany` per table.
+ * app rows they need with one `getMany` per table, all issued before the
+ * first wait: a read issued after a native await inside a Dexie
+ * transaction may run outside its zone (db/pageStates.ts readStates).
  */
 export async function expandStates(
   rows: readonly (StoredStateRow | undefined)[],
-  getMany: (table: string, ids: string[]) => Promise<readonly unknown[]>,
+  getMany: (table: string, ids: string[]) => PromiseLike<readonly unknown[]>,
   primaryKeyOf: (table: string) => string,
 ): Promise<(StateRow | undefined)[]> {
   const byTable = new Map<string, number[]>();
@@ -82,13 +84,15 @@ export async function expandStates(
     at.push(i);
   });
   const out = rows.slice() as (StateRow | undefined)[];
-  for (const [table, at] of byTable) {
+  if (byTable.size === 0) return out;
+  const tables = [...byTable];
+  const apps = await Promise.all(tables.map(([table, at]) => getMany(table, at.map((i) => rows[i]!.id))));
+  tables.forEach(([table, at], n) => {
     const pk = primaryKeyOf(table);
-    const apps = await getMany(table, at.map((i) => rows[i]!.id));
     at.forEach((i, j) => {
-      out[i] = expandState(rows[i] as CompactStateRow, apps[j] as Record<string, unknown> | undefined, pk);
+      out[i] = expandState(rows[i] as CompactStateRow, apps[n]![j] as Record<string, unknown> | undefined, pk);
     });
-  }
+  });
   return out;
 }
 

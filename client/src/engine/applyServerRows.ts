@@ -13,7 +13,7 @@ import { DOCS, META, PAGES, STATE } from '../db/internalStores.js';
 import { appendServerDocs } from '../docs/appendServerDocs.js';
 import type { MetaRow, StateRow } from '../db/rows.js';
 import { isCompact, primaryKeyOf, storedForm } from '../db/stateRows.js';
-import { loadStoredStates, pageKeysOf, PageBuilder, PageEdits, type PageRow } from '../db/pageStates.js';
+import { addPages, loadStoredStates, PageBuilder, PageEdits, type PageRow } from '../db/pageStates.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { materializeMany } from './materializeInto.js';
 import { foldStamps } from './observeStamps.js';
@@ -54,12 +54,10 @@ export async function applyServerRows(
     const meta = db.table<MetaRow, string>(META);
     // Reads together, then every write together: requests of one transaction run in the
     // order issued, so each group costs one wait (a live row reaches the app table sooner).
-    const tracked = pageKeysOf(db);
     const [prevs, clockRow] = await Promise.all([
       loadStoredStates(
         db,
         known.map((r) => [r.table, r.id]),
-        tracked,
       ),
       meta.get(MetaKeys.hlc),
     ]);
@@ -107,7 +105,7 @@ export async function applyServerRows(
     await Promise.all([
       full.length ? states.bulkPut(full) : undefined,
       unstate.length ? states.bulkDelete(unstate) : undefined,
-      newPages.length ? pages.bulkAdd(newPages, { allKeys: true }).then((ids) => tracked.added(newPages, Math.max(...ids))) : undefined,
+      newPages.length ? addPages(pages, newPages) : undefined,
       moved.store(pages),
       materializeMany(db, next),
       metaRows.length > 0 ? meta.bulkPut(metaRows) : undefined,
