@@ -9,7 +9,7 @@
  *            commit), under this tree's harness: old and new alternate in one run
  * Per variant: records/s, the origin's `navigator.storage.estimate().usage`
  * and the size of the profile's IndexedDB directory on disk. `--profile`
- * records a CDP CPU profile of the page variant's main thread and prints
+ * records a CDP CPU profile of the page (and old-page) variant's main thread and prints
  * its top functions by self time.
  *
  *   node --conditions=@syncline/source --import tsx test/bench/initialSync.ts \
@@ -138,11 +138,13 @@ try {
         await withContext(site.url, async (page, _ctx, pdir) => {
           const l = load();
           const run = () => page.evaluate(([u, sp, n, w, how, last]) => ((globalThis as any).runSync as Fn)(u, sp, n, w, how, last), [srv.url, space, N, inWorker, wait, `r${N - 1}`] as const);
-          const ms = profile && v === 'page' ? await profilePage(page, join(scratch, 'cpu'), run) : await run();
+          const profiled = profile && !inWorker;
+          const ms = profiled ? await profilePage(page, join(scratch, `cpu-${v}`), run) : await run();
           record(v, ms, await footprint(page, pdir), l);
-          if (profile && v === 'page') {
-            const p = summarizeProfile(join(scratch, 'cpu'), 30, 'page.cpuprofile');
-            log(`page main thread: ${p.wallMs.toFixed(0)} ms profiled, ${(100 - p.idlePct).toFixed(0)}% busy`);
+          if (profiled) {
+            const p = summarizeProfile(join(scratch, `cpu-${v}`), 30, 'page.cpuprofile');
+            console.log(`${v}:`);
+            log(`${v} main thread: ${p.wallMs.toFixed(0)} ms profiled, ${(100 - p.idlePct).toFixed(0)}% busy`);
             for (const t of p.top) console.log(`| \`${t.frame}\` | ${t.ms.toFixed(0)} ms | ${t.pct.toFixed(1)}% |`);
           }
         });
