@@ -139,7 +139,8 @@ export class SyncEngine {
         this.clientId = await bindClientId(this.opts.db, this.clientId, token);
         const auth = { clientId: this.clientId, protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) };
         const connectTimeout = this.opts.connectTimeoutMs ?? 5000;
-        if (this.rotation.failures > 0 && !(await this.reachable(t, url, connectTimeout))) {
+        // Only once every server failed in a round: a failover's first try of the next server connects at once.
+        if (this.rotation.failures >= this.rotation.urls.length && !(await this.reachable(t, url, connectTimeout))) {
           throw new SyncError('UNAVAILABLE', `${url} is not reachable`);
         }
         const welcome = await t.connect(url, auth, connectTimeout);

@@ -68,4 +68,24 @@ describe('reconnect probe', () => {
     await a.sync.flush({ timeoutMs: 5000 });
     await a.sync.close();
   });
+
+  // Mutation checked: gating on any failure (`failures > 0`) probes server-1 before the failover's
+  // connect (expected 3 to be 2).
+  it('a failover to the next server connects at once, without a probe', async () => {
+    const { network, servers, urls } = fakeCluster(2);
+    const { seen, transport } = probed(network, () => true);
+    const a = openApp(uniqueName('failover'), { servers: urls, transport, clientId: 'ce', engine: { backoff: { baseMs: 5, maxMs: 10 } } });
+    await a.db.open();
+    await a.db.cards.put({ id: 'c1', title: 'v1' });
+    await a.sync.flush({ timeoutMs: 5000 });
+    servers[0]!.kill();
+    await a.db.cards.put({ id: 'c2', title: 'v2' });
+    await a.sync.flush({ timeoutMs: 5000 });
+    expect(a.sync.getStatus().server).toBe(urls[1]);
+    // One probe per server, each asked once while connected there (learning whether it works).
+    await waitFor(() => seen.probes >= 2, 2000, 'the probes learned while connected');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.probes).toBe(2);
+    await a.sync.close();
+  });
 });
