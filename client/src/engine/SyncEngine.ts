@@ -21,7 +21,11 @@ import { SyncSession, type SessionEnd } from './SyncSession.js';
 import type { Transport } from './Transport.js';
 import { watchNetwork } from './watchNetwork.js';
 
-/** An unproven probe (see `reachable`) lets every this-many-th refused attempt connect anyway. */
+/**
+ * An unproven probe (see `reachable`) lets a refused attempt connect anyway once this many were refused
+ * and this many backoff caps (`backoff.maxMs`) passed since the last connect: with the defaults about one
+ * WebSocket every 40 s, few enough that Chromium's throttle stays in the milliseconds.
+ */
 const UNPROVEN_PROBE_EVERY = 4;
 
 /** How often an engine every server refused for its protocol version tries again. */
@@ -42,6 +46,8 @@ export class SyncEngine {
   private readonly probesAsked = new Set<string>();
   /** Consecutive attempts a failed probe turned away. */
   private probeRefusals = 0;
+  /** When `connect` was last called (an unproven probe's pass-through is spaced from it). */
+  private lastConnectAt = 0;
 
   constructor(private readonly opts: EngineOptions) {
     this.rotation = new ServerRotation(opts.servers);
@@ -94,7 +100,7 @@ export class SyncEngine {
    * connect that fails. Browsers throttle new WebSockets after failed ones (Chromium: up to seconds per
    * connect once a dozen or so failed), so probing an unreachable server with connects delays the
    * connect that finally succeeds. A probe not yet proven at this server (it could be blocked where a
-   * WebSocket is not, e.g. a CSP allowing only wss:) lets every UNPROVEN_PROBE_EVERY-th attempt through;
+   * WebSocket is not, e.g. a CSP allowing only wss:) still lets an attempt through now and then;
    * one that failed while connected there is not asked again.
    */
   private async reachable(t: Transport, url: string, timeoutMs: number): Promise<boolean> {
@@ -105,7 +111,10 @@ export class SyncEngine {
       return true;
     }
     this.probeRefusals++;
-    return proven !== true && this.probeRefusals % UNPROVEN_PROBE_EVERY === 0;
+    if (proven === true || this.probeRefusals < UNPROVEN_PROBE_EVERY) return false;
+    if (Date.now() - this.lastConnectAt < UNPROVEN_PROBE_EVERY * (this.opts.backoff?.maxMs ?? 10_000)) return false;
+    this.probeRefusals = 0;
+    return true;
   }
 
   /** Once per server, while connected: whether the probe works there. */
@@ -143,6 +152,7 @@ export class SyncEngine {
         if (this.rotation.failures >= this.rotation.urls.length && !(await this.reachable(t, url, connectTimeout))) {
           throw new SyncError('UNAVAILABLE', `${url} is not reachable`);
         }
+        this.lastConnectAt = Date.now();
         const welcome = await t.connect(url, auth, connectTimeout);
         this.learnProbe(t, url, connectTimeout);
         const session = new SyncSession(this.opts.db, t, this.opts, this.clientId, welcome, {
