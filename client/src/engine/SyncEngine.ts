@@ -23,10 +23,12 @@ import { watchNetwork } from './watchNetwork.js';
 
 /**
  * An unproven probe (see `reachable`) lets a refused attempt connect anyway once this many were refused
- * and this many backoff caps (`backoff.maxMs`) passed since the last connect: with the defaults about one
+ * and this many backoff caps (`backoff.maxMs`, at least 2 s) passed since the last connect: with the defaults about one
  * WebSocket every 40 s, few enough that Chromium's throttle stays in the milliseconds.
  */
 const UNPROVEN_PROBE_EVERY = 4;
+/** …and never sooner than this after the last connect (a short backoff cap would otherwise fail WebSockets often). */
+const UNPROVEN_MIN_SPACING_MS = 2000;
 
 /** How often an engine every server refused for its protocol version tries again. */
 const PROTOCOL_RECHECK_MS = 60 * 60 * 1000;
@@ -112,7 +114,8 @@ export class SyncEngine {
     }
     this.probeRefusals++;
     if (proven === true || this.probeRefusals < UNPROVEN_PROBE_EVERY) return false;
-    if (Date.now() - this.lastConnectAt < UNPROVEN_PROBE_EVERY * (this.opts.backoff?.maxMs ?? 10_000)) return false;
+    const spacing = Math.max(UNPROVEN_MIN_SPACING_MS, UNPROVEN_PROBE_EVERY * (this.opts.backoff?.maxMs ?? 10_000));
+    if (Date.now() - this.lastConnectAt < spacing) return false;
     this.probeRefusals = 0;
     return true;
   }
