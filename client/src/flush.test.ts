@@ -27,4 +27,21 @@ describe('flush', () => {
     await expect(flush(db, { timeoutMs: 30, pollMs: 5 })).rejects.toMatchObject({ code: 'TIMEOUT', details: { pending: 1 } });
     await sync.close();
   });
+
+  // Mutation check: with `changes.next` sleeping the whole poll (the wake on `storagemutated` removed), flush
+  // waits out its 60 s poll and this test fails (still unsettled 2 s after the ack).
+  it('looks again as soon as an outbox change commits, not a poll later', async () => {
+    const { db, sync } = offline();
+    await db.cards.put({ id: 'a' });
+    let settled = false;
+    const done = flush(db, { timeoutMs: 120_000, pollMs: 60_000 }).then(() => (settled = true));
+    // Let flush make its first look (the write is still pending) and go to sleep.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBe(false);
+    const [a] = await db.table<OutboxRow, number>('_outbox').toArray();
+    await applyPushResults(db, [a!], [{ opId: a!.opId, status: 'ok' }]);
+    await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+    expect(settled).toBe(true);
+    await sync.close();
+  });
 });

@@ -14,7 +14,12 @@
  * the server under `--cpu-prof` (first rep) and prints its self-time areas.
  *
  *   node --conditions=@syncline/source --import tsx test/bench/catchUp.ts \
- *     [--records 10000] [--reps 3] [--mode semi-sync] [--trees /work/wt/cli,/work/wt/cli-old] [--profile] [--server-prof]
+ *     [--records 10000] [--reps 3] [--mode semi-sync] [--trees /work/wt/cli,/work/wt/cli-old | --old /work/wt/base] [--profile] [--server-prof]
+ *
+ * Each run's wall is split at the WebSocket's `open`: `connectMs` (server
+ * listening → socket open: the client's reconnect backoff plus Chromium's
+ * throttling of WebSocket connects after failed ones) and `syncMs` (open →
+ * every write accepted). The summary gives medians of all three.
  *
  * A tree is a checkout of this repository: its test/bench/browser/synclinePage.ts is bundled with its own client.
  */
@@ -36,7 +41,8 @@ const arg = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.ind
 const N = Number(arg('--records', '10000'));
 const REPS = Number(arg('--reps', '3'));
 const MODE = arg('--mode', 'semi-sync') as AckMode;
-const TREES = arg('--trees', REPO_ROOT).split(',');
+// `--old PATH`: this tree against the one at PATH (same as `--trees <this>,PATH`).
+const TREES = argv.includes('--old') ? [REPO_ROOT, arg('--old', '')] : arg('--trees', REPO_ROOT).split(',');
 const PROFILE = argv.includes('--profile');
 const SERVER_PROF = argv.includes('--server-prof');
 const log = (s: string) => process.stderr.write(`[catch-up ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
@@ -100,6 +106,8 @@ interface Run {
   tree: string;
   rep: number;
   ms: number;
+  connectMs: number;
+  syncMs: number;
   serverCpuMs: number;
   pushes: number;
   meanReplyMs: number;
@@ -248,10 +256,12 @@ try {
         log(
           `pushes: ${spans.map(([a, b]) => `${(a - pt0).toFixed(0)}→${(b - pt0).toFixed(0)}`).join(' ')}; acked at ${(pt1 - pt0).toFixed(0)}`,
         );
-        const run: Run = { tree, rep, ms: at - t0, serverCpuMs: cpu1 - cpu0, ...p, load: l };
+        const opened = ws.find(([t, d]) => d === 'open' && t >= pt0)?.[0] ?? ws.find(([, d]) => d === 'open')?.[0] ?? pt0;
+        const connectMs = Math.max(0, opened - pt0);
+        const run: Run = { tree, rep, ms: at - t0, connectMs, syncMs: at - t0 - connectMs, serverCpuMs: cpu1 - cpu0, ...p, load: l };
         runs.push(run);
         log(
-          `${tree}: ${run.ms} ms, server CPU ${run.serverCpuMs.toFixed(0)} ms, ${p.pushes} pushes, reply mean ${p.meanReplyMs.toFixed(0)} / max ${p.maxReplyMs.toFixed(0)} ms, ` +
+          `${tree}: ${run.ms} ms (connect ${connectMs.toFixed(0)} + sync ${run.syncMs.toFixed(0)}), server CPU ${run.serverCpuMs.toFixed(0)} ms, ${p.pushes} pushes, reply mean ${p.meanReplyMs.toFixed(0)} / max ${p.maxReplyMs.toFixed(0)} ms, ` +
             `in flight ${p.meanInFlight.toFixed(2)}, none in flight ${p.noneInFlightMs.toFixed(0)} ms (load ${l})`,
         );
         if (cdp) {
@@ -285,8 +295,12 @@ try {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rawMs = median(raws);
 const summary = TREES.map((tree) => {
-  const ms = median(runs.filter((r) => r.tree === tree).map((r) => r.ms));
-  return { tree, medianMs: ms, ratio: ms / rawMs };
+  const mine = runs.filter((r) => r.tree === tree);
+  const ms = median(mine.map((r) => r.ms));
+  const syncMs = median(mine.map((r) => r.syncMs));
+  return { tree, medianMs: ms, ratio: ms / rawMs, medianConnectMs: median(mine.map((r) => r.connectMs)), medianSyncMs: syncMs, syncRatio: syncMs / rawMs };
 });
+for (const s of summary)
+  log(`${s.tree}: median ${s.medianMs} ms = ${s.ratio.toFixed(1)}x raw ${rawMs} ms; connect ${s.medianConnectMs.toFixed(0)} ms, sync ${s.medianSyncMs.toFixed(0)} ms = ${s.syncRatio.toFixed(1)}x raw`);
 console.log(JSON.stringify({ records: N, mode: MODE, rawMs: raws, summary, runs }, null, 1));
 process.exit(0);

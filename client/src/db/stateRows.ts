@@ -96,7 +96,8 @@ export async function expandStates(
   return out;
 }
 
-function sameState(a: RecordState, b: RecordState): boolean {
+/** Whether two states mean the same (stamps, values by canonical JSON, tombstone). */
+export function sameState(a: RecordState, b: RecordState): boolean {
   if (a === b) return true;
   if (a.del !== b.del) return false;
   const ka = Object.keys(a.fields);

@@ -18,7 +18,17 @@ import { relayAwareness } from '../docs/relayAwareness.js';
 import { ServerRotation } from './ServerRotation.js';
 import { Signal } from './Signal.js';
 import { SyncSession, type SessionEnd } from './SyncSession.js';
+import type { Transport } from './Transport.js';
 import { watchNetwork } from './watchNetwork.js';
+
+/**
+ * An unproven probe (see `reachable`) lets a refused attempt connect anyway once this many were refused
+ * and this many backoff caps (`backoff.maxMs`, at least 2 s) passed since the last connect: with the defaults about one
+ * WebSocket every 40 s, few enough that Chromium's throttle stays in the milliseconds.
+ */
+const UNPROVEN_PROBE_EVERY = 4;
+/** …and never sooner than this after the last connect (a short backoff cap would otherwise fail WebSockets often). */
+const UNPROVEN_MIN_SPACING_MS = 2000;
 
 /** How often an engine every server refused for its protocol version tries again. */
 const PROTOCOL_RECHECK_MS = 60 * 60 * 1000;
@@ -33,6 +43,13 @@ export class SyncEngine {
   private loop: Promise<void> | null = null;
   private clientId = '';
   private unwatchNetwork: () => void = () => {};
+  /** Per server: whether the transport's probe answered while connected there (so a failed probe means down). */
+  private readonly probes = new Map<string, boolean>();
+  private readonly probesAsked = new Set<string>();
+  /** Consecutive attempts a failed probe turned away. */
+  private probeRefusals = 0;
+  /** When `connect` was last called (an unproven probe's pass-through is spaced from it). */
+  private lastConnectAt = 0;
 
   constructor(private readonly opts: EngineOptions) {
     this.rotation = new ServerRotation(opts.servers);
@@ -80,6 +97,39 @@ export class SyncEngine {
     if (fresh.length) await this.session?.subscribe(fresh).catch(() => undefined);
   }
 
+  /**
+   * Before reconnecting after a failure: the transport's cheap look at the server (`probe`) instead of a
+   * connect that fails. Browsers throttle new WebSockets after failed ones (Chromium: up to seconds per
+   * connect once a dozen or so failed), so probing an unreachable server with connects delays the
+   * connect that finally succeeds. A probe not yet proven at this server (it could be blocked where a
+   * WebSocket is not, e.g. a CSP allowing only wss:) still lets an attempt through now and then;
+   * one that failed while connected there is not asked again.
+   */
+  private async reachable(t: Transport, url: string, timeoutMs: number): Promise<boolean> {
+    const proven = this.probes.get(url);
+    if (!t.probe || proven === false) return true;
+    if (await t.probe(url, timeoutMs)) {
+      this.probeRefusals = 0;
+      return true;
+    }
+    this.probeRefusals++;
+    if (proven === true || this.probeRefusals < UNPROVEN_PROBE_EVERY) return false;
+    const spacing = Math.max(UNPROVEN_MIN_SPACING_MS, UNPROVEN_PROBE_EVERY * (this.opts.backoff?.maxMs ?? 10_000));
+    if (Date.now() - this.lastConnectAt < spacing) return false;
+    this.probeRefusals = 0;
+    return true;
+  }
+
+  /** Once per server, while connected: whether the probe works there. */
+  private learnProbe(t: Transport, url: string, timeoutMs: number): void {
+    if (!t.probe || this.probesAsked.has(url)) return;
+    this.probesAsked.add(url);
+    t.probe(url, timeoutMs).then(
+      (ok) => this.probes.set(url, ok),
+      () => this.probes.set(url, false),
+    );
+  }
+
   private async storedSpaces(): Promise<string[]> {
     const row = await this.opts.db.table<MetaRow, string>(META).get(MetaKeys.spaces);
     const stored = Array.isArray(row?.value) ? (row.value as string[]) : [];
@@ -100,7 +150,14 @@ export class SyncEngine {
         const token = await this.opts.getToken?.();
         this.clientId = await bindClientId(this.opts.db, this.clientId, token);
         const auth = { clientId: this.clientId, protocol: PROTOCOL_VERSION, ...(token ? { token } : {}) };
-        const welcome = await t.connect(url, auth, this.opts.connectTimeoutMs ?? 5000);
+        const connectTimeout = this.opts.connectTimeoutMs ?? 5000;
+        // Only once every server failed in a round: a failover's first try of the next server connects at once.
+        if (this.rotation.failures >= this.rotation.urls.length && !(await this.reachable(t, url, connectTimeout))) {
+          throw new SyncError('UNAVAILABLE', `${url} is not reachable`);
+        }
+        this.lastConnectAt = Date.now();
+        const welcome = await t.connect(url, auth, connectTimeout);
+        this.learnProbe(t, url, connectTimeout);
         const session = new SyncSession(this.opts.db, t, this.opts, this.clientId, welcome, {
           onPulled: () => this.status.update({ lastPullAt: Date.now() }),
           onPushed: (o) => {

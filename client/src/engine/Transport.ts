@@ -18,6 +18,11 @@ export interface Transport {
   on<E extends SessionEvent>(event: E, handler: (msg: ServerMessages[E]) => void): () => void;
   /** Fire-and-forget message (awareness); dropped when not connected. */
   emit?<E extends RequestEvent>(event: E, payload: RequestMap[E]['request']): void;
+  /**
+   * Whether the server answers at all, looked at more cheaply than a failed `connect` costs
+   * (SyncEngine asks before reconnecting after a failure). Optional: without it every retry connects.
+   */
+  probe?(url: string, timeoutMs: number): Promise<boolean>;
   /** Called once when the connection is lost after `connect` resolved. */
   onClose(handler: (reason: string) => void): void;
   close(): void;

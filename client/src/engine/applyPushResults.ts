@@ -17,6 +17,7 @@ import { META, OUTBOX, OUTCOMES, PAGES, REJECTED, STATE } from '../db/internalSt
 import type { OutboxRow, OutcomeRow, RejectedRow, StateRow } from '../db/rows.js';
 import { acceptedOutcome, addAckCounts, failedOutcome, isCapped } from '../outcomes/recordOutcome.js';
 import { loadStoredStates, PageEdits, type PageRow } from '../db/pageStates.js';
+import { isCompact, sameState, type StoredStateRow } from '../db/stateRows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import { countOutboxHere } from '../status/outboxCounters.js';
 import { deleteOutboxRows, readOutboxRows } from '../db/outboxRows.js';
@@ -160,17 +161,30 @@ interface StateEntry {
 
 const stateKey = (table: string, id: string) => JSON.stringify([table, id]);
 
-/** The `_state` rows of these outbox rows (yjs rows have none), keyed by stateKey. */
+/**
+ * The `_state` rows of these outbox rows (yjs rows have none), keyed by stateKey. Rows written locally
+ * (nearly all of a catch-up's) are full `_state` rows: one bulkGet finds them; only keys without a
+ * full row (none, or a compact one, or a page entry: db/pageStates.ts) go through the page-state lookup.
+ */
 async function loadStates(db: Dexie, rows: OutboxRow[]): Promise<Map<string, StateEntry>> {
   const keys = [...new Set(rows.filter((r) => r.kind !== 'yjs').map((r) => stateKey(r.table, r.id)))];
+  const pairs = keys.map((k) => JSON.parse(k) as [string, string]);
+  const out = new Map<string, StateEntry>();
+  if (keys.length === 0) return out;
+  const direct = await db.table<StoredStateRow, [string, string]>(STATE).bulkGet(pairs);
+  const rest: number[] = [];
+  direct.forEach((row, i) => {
+    if (row && !isCompact(row)) out.set(keys[i]!, { row, changed: false, restamped: false });
+    else rest.push(i);
+  });
+  if (rest.length === 0) return out;
   const found = await loadStoredStates(
     db,
-    keys.map((k) => JSON.parse(k) as [string, string]),
+    rest.map((i) => pairs[i]!),
   );
-  const out = new Map<string, StateEntry>();
-  keys.forEach((k, i) => {
-    const row = found[i]?.row;
-    if (row) out.set(k, { row, changed: false, restamped: false, ...(found[i]!.page ? { page: found[i]!.page } : {}) });
+  rest.forEach((i, j) => {
+    const row = found[j]?.row;
+    if (row) out.set(keys[i]!, { row, changed: false, restamped: false, ...(found[j]!.page ? { page: found[j]!.page } : {}) });
   });
   return out;
 }
@@ -184,7 +198,11 @@ function acceptIntoState(states: Map<string, StateEntry>, row: OutboxRow, server
   const accepted = changeToState({ ...rowToChange(row), hlc: stamp });
   let local = st.state;
   if (stamp !== row.hlc) local = restamp(local, row.hlc, stamp);
-  entry.row = { ...st, server: mergeRecord(st.server, accepted), state: mergeRecord(local, accepted) };
+  const server = mergeRecord(st.server, accepted);
+  const state = mergeRecord(local, accepted);
+  // No other pending write shows in the local view (the usual case): both views are stored as one
+  // object, which IndexedDB's structured clone writes once (a back-reference for the second).
+  entry.row = { ...st, server, state: sameState(state, server) ? server : state };
   entry.changed = true;
   if (stamp !== row.hlc) entry.restamped = true;
   return true;

@@ -135,4 +135,39 @@ describe('catch-up', () => {
     expect((await a.db.cards.get('mine'))?.title).toBe('local');
     await a.sync.close();
   });
+
+  // Mutation checked: storing the acked server view as the local view too whatever is pending
+  // (`state: server` in acceptIntoState) shows 'v1' again after the first ack (fails: expected 'v1' to be 'v2');
+  // never sharing them (`state: state`) fails the `toBe(server)` check.
+  it('an ack keeps a second pending local edit over the acked state; with none left, one object holds both views', async () => {
+    const a = openApp(uniqueName('second'), {
+      servers: ['mem://nowhere'],
+      clientId: 'cd',
+      startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }),
+    });
+    await a.db.open();
+    await a.db.cards.put({ id: 'c1', title: 'v1' });
+    await a.db.cards.put({ id: 'c1', title: 'v2' });
+    await a.db.cards.put({ id: 'c2', title: 'only' });
+    const [w1, w2, w3] = await outbox(a).toArray();
+    expect([w1!.id, w2!.id, w3!.id]).toEqual(['c1', 'c1', 'c2']);
+    // The first batch of a catch-up holds the first edit of c1 and c2's only one.
+    await applyPushResults(a.db, [w1!, w3!], [
+      { opId: w1!.opId, status: 'ok' },
+      { opId: w3!.opId, status: 'ok' },
+    ]);
+    expect((await a.db.cards.get('c1'))?.title).toBe('v2');
+    const [c1] = await loadStates(a.db, [['cards', 'c1']]);
+    expect(c1!.server.fields.title!.v).toBe('v1');
+    expect(c1!.state.fields.title!.v).toBe('v2');
+    const raw = await a.db.table<StateRow, [string, string]>('_state').get(['cards', 'c2']);
+    expect(raw!.server.fields.title).toEqual({ t: w3!.hlc, v: 'only' });
+    expect(raw!.state).toBe(raw!.server);
+    await applyPushResults(a.db, [w2!], [{ opId: w2!.opId, status: 'ok' }]);
+    const [done] = await loadStates(a.db, [['cards', 'c1']]);
+    expect(done!.server.fields.title!.v).toBe('v2');
+    expect(done!.state.fields.title!.v).toBe('v2');
+    expect((await a.db.cards.get('c1'))?.title).toBe('v2');
+    await a.sync.close();
+  });
 });
