@@ -6,7 +6,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.turbo/**', 'examples/*/dist/**', 'test/bench/**', '**/*.js', '**/*.mjs', '**/*.cjs', '**/.docs-example-*'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.turbo/**',
+      'examples/*/dist/**',
+      'test/bench/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+      '**/.docs-example-*',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -15,7 +25,9 @@ export default tseslint.config(
     languageOptions: {
       // The project service reads tsconfig.json; config and script files outside it get a default project.
       parserOptions: {
-        projectService: { allowDefaultProject: ['examples/*/vite.config.ts', 'examples/board/scripts/start.ts', 'examples/board/scripts/startServers.ts'] },
+        projectService: {
+          allowDefaultProject: ['examples/*/vite.config.ts', 'examples/board/scripts/start.ts', 'examples/board/scripts/startServers.ts'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

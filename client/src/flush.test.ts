@@ -5,7 +5,11 @@ import type { OutboxRow } from './db/rows.js';
 import { flush } from './flush.js';
 
 // No servers reachable: acks are applied by hand, as the engine would.
-const offline = () => openApp(uniqueName('fl'), { servers: ['mem://nowhere'], startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }) });
+const offline = () =>
+  openApp(uniqueName('fl'), {
+    servers: ['mem://nowhere'],
+    startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }),
+  });
 
 describe('flush', () => {
   // Mutation check: dropping `|| oldest > last` in flush (it then waits for b too, written after the call and

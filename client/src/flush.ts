@@ -41,9 +41,9 @@ export async function flush(db: Dexie, opts: FlushOptions = {}): Promise<void> {
   // index orders equal statuses by seq), for `replicated` the oldest row. Reading every row left (a cursor
   // step per row) each poll cost more than the writes being waited for once thousands were queued.
   const oldestLeft = async () =>
-    ((until === 'replicated' ? await outbox.limit(1).primaryKeys() : await outbox.where('status').equals('pending').limit(1).primaryKeys())[0] as
-      | number
-      | undefined);
+    (until === 'replicated'
+      ? await outbox.limit(1).primaryKeys()
+      : await outbox.where('status').equals('pending').limit(1).primaryKeys())[0] as number | undefined;
   const changes = outboxChanges(db);
   try {
     for (;;) {
@@ -56,7 +56,8 @@ export async function flush(db: Dexie, opts: FlushOptions = {}): Promise<void> {
         ),
       ]);
       const rejected = dead[0] as RejectedRow | undefined;
-      if (rejected) throw new SyncError(rejected.error.code, `write ${rejected.opId} was rejected: ${rejected.error.message}`, { opId: rejected.opId });
+      if (rejected)
+        throw new SyncError(rejected.error.code, `write ${rejected.opId} was rejected: ${rejected.error.message}`, { opId: rejected.opId });
       if (oldest === undefined || oldest > last) return;
       if (Date.now() >= deadline) {
         const left = await outbox

@@ -56,7 +56,15 @@ function client(url: string, token: string): Promise<Socket> {
   });
 }
 
-const put = (space: string, n: number) => ({ kind: 'put', opId: `x:${n}`, space, table: 't', id: String(n), hlc: new Hlc('x').now(), fields: { n } });
+const put = (space: string, n: number) => ({
+  kind: 'put',
+  opId: `x:${n}`,
+  space,
+  table: 't',
+  id: String(n),
+  hlc: new Hlc('x').now(),
+  fields: { n },
+});
 
 describe('Extension hooks', () => {
   it('authenticate, authorize per space and action, veto writes', async () => {
@@ -64,11 +72,15 @@ describe('Extension hooks', () => {
     await expect(client(url, 'mallory')).rejects.toMatchObject({ data: { code: 'UNAUTHORIZED' } });
     const s = await client(url, 'alice-token');
 
-    const reply = await s.emitWithAck('push', { changes: [put('open', 1), put('secret', 2), put('readonly', 3)] }) as PushReply;
-    expect(reply.results.map((r) => [r.status, r.error?.code])).toEqual([['ok', undefined], ['rejected', 'FORBIDDEN'], ['rejected', 'FORBIDDEN']]);
+    const reply = (await s.emitWithAck('push', { changes: [put('open', 1), put('secret', 2), put('readonly', 3)] })) as PushReply;
+    expect(reply.results.map((r) => [r.status, r.error?.code])).toEqual([
+      ['ok', undefined],
+      ['rejected', 'FORBIDDEN'],
+      ['rejected', 'FORBIDDEN'],
+    ]);
     expect(calls).toEqual(['audit:3']);
 
-    const frozen = await s.emitWithAck('push', { changes: [put('frozen', 4)] }) as ErrorReply;
+    const frozen = (await s.emitWithAck('push', { changes: [put('frozen', 4)] })) as ErrorReply;
     expect(frozen.error).toMatchObject({ code: 'FORBIDDEN', message: 'space frozen' });
     expect(((await s.emitWithAck('pull', { space: 'secret' })) as ErrorReply).error.code).toBe('FORBIDDEN');
     expect(((await s.emitWithAck('subscribe', { spaces: ['open', 'secret'] })) as ErrorReply).error.code).toBe('FORBIDDEN');

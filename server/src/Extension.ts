@@ -41,7 +41,10 @@ export interface Extension {
   name?: string;
   priority?: number;
   /** Runs once per connection, before `welcome`. Return values are merged into `ctx.data`. */
-  onAuthenticate?(args: { handshake: Handshake; ctx: ConnectionContext }): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+  onAuthenticate?(args: {
+    handshake: Handshake;
+    ctx: ConnectionContext;
+  }): Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
   /** Runs before any read (pull, subscribe, awareness) or write (push) to a space. */
   onAuthorize?(args: { ctx: ConnectionContext; space: string; action: SpaceAction }): Promise<void> | void;
   /** Runs before a validated batch is written; throw to reject the whole push. */

@@ -69,7 +69,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     maxHttpBufferSize: opts.limits.maxMessageBytes,
     serveClient: false,
     // Web pages from other origins (issue 13 F12): http/originCheck.ts.
-    allowRequest: (req, cb) => cb(null, websocketOriginAllowed(req, opts.allowedOrigins, opts.auth !== undefined || opts.extensions.some((e) => e.onAuthenticate))),
+    allowRequest: (req, cb) =>
+      cb(null, websocketOriginAllowed(req, opts.allowedOrigins, opts.auth !== undefined || opts.extensions.some((e) => e.onAuthenticate))),
     // Every Yjs update of a push is a binary attachment; bounded by count and bytes before buffering.
     parser: synclineParser({ maxAttachments: opts.limits.maxBatch + 10, maxPacketBytes: opts.limits.maxMessageBytes }),
   });
@@ -134,7 +135,10 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
           node instanceof OpenOnPingNode && !node.isOpen
             ? node.open().catch((err: unknown) => {
                 if (err instanceof MissingDependencyError) throw err;
-                opts.logger.warn({ err, node: node.id }, 'storage node could not be opened, starting with it down (retried every health round)');
+                opts.logger.warn(
+                  { err, node: node.id },
+                  'storage node could not be opened, starting with it down (retried every health round)',
+                );
               })
             : undefined,
         ),
@@ -156,16 +160,17 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
     start,
     async listen() {
       await start();
-      if (!http.listening) await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        // exclusive: a node:cluster worker binds its own socket instead of sharing the
-        // primary's (shared port-0 handles would give every worker the same port, and a
-        // dead worker's port must close so clients fail over). No effect outside a cluster.
-        http.listen({ port: opts.port, host: opts.host, exclusive: true }, () => {
-          http.off('error', reject);
-          resolve();
+      if (!http.listening)
+        await new Promise<void>((resolve, reject) => {
+          http.once('error', reject);
+          // exclusive: a node:cluster worker binds its own socket instead of sharing the
+          // primary's (shared port-0 handles would give every worker the same port, and a
+          // dead worker's port must close so clients fail over). No effect outside a cluster.
+          http.listen({ port: opts.port, host: opts.host, exclusive: true }, () => {
+            http.off('error', reject);
+            resolve();
+          });
         });
-      });
       const { port } = http.address() as AddressInfo;
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       return { port, url: `http://${host}:${port}` };
@@ -177,7 +182,8 @@ export function createSynclineServer(options: SynclineServerOptions): SynclineSe
         unlisten();
         await adapter.close().catch((err: unknown) => opts.logger.warn({ err }, 'closing the Socket.IO adapter failed'));
         await opts.replicator.close().catch((err: unknown) => opts.logger.error({ err }, 'closing replicator failed'));
-        for (const node of opts.nodes) await node.close().catch((err: unknown) => opts.logger.error({ err, node: node.id }, 'closing node failed'));
+        for (const node of opts.nodes)
+          await node.close().catch((err: unknown) => opts.logger.error({ err, node: node.id }, 'closing node failed'));
       });
       return draining;
     },

@@ -87,7 +87,12 @@ export interface SynclineServerOptions {
   drainTimeoutMs?: number;
 }
 
-export interface ResolvedOptions extends Required<Omit<SynclineServerOptions, 'adminToken' | 'logger' | 'auth' | 'maxAck' | 'nodes' | 'replicator' | 'ack' | 'mode' | 'replication' | 'httpServer' | 'allowedOrigins'>> {
+export interface ResolvedOptions extends Required<
+  Omit<
+    SynclineServerOptions,
+    'adminToken' | 'logger' | 'auth' | 'maxAck' | 'nodes' | 'replicator' | 'ack' | 'mode' | 'replication' | 'httpServer' | 'allowedOrigins'
+  >
+> {
   allowedOrigins: string[] | '*' | undefined;
   replicator: ReplicatorApi;
   nodes: StorageNode[];

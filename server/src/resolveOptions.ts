@@ -14,12 +14,16 @@ import { OpenOnPingNode } from './storage/OpenOnPingNode.js';
 export function resolveOptions(o: SynclineServerOptions): ResolvedOptions {
   const auth = o.auth === undefined || o.auth instanceof TokenVerifier ? o.auth : new TokenVerifier(o.auth);
   const mode = o.mode ?? o.ack ?? 'semi-sync';
-  if (o.mode && o.ack && o.mode !== o.ack) throw new TypeError(`createSynclineServer: mode '${o.mode}' and ack '${o.ack}' disagree (they are the same option)`);
+  if (o.mode && o.ack && o.mode !== o.ack)
+    throw new TypeError(`createSynclineServer: mode '${o.mode}' and ack '${o.ack}' disagree (they are the same option)`);
   const logger = o.logger ?? pino({ level: 'silent' });
   const nodes = typeof o.nodes === 'string' ? parseNodeSpecs(o.nodes).map((spec) => new OpenOnPingNode(createNode(spec))) : (o.nodes ?? []);
   let builtReplicator: Replicator | undefined;
   if (!o.replicator) {
-    if (nodes.length === 0) throw new TypeError("createSynclineServer: give `nodes` (e.g. 'sqlite:data/n1.db,sqlite:data/n2.db,sqlite:data/n3.db') or a `replicator`");
+    if (nodes.length === 0)
+      throw new TypeError(
+        "createSynclineServer: give `nodes` (e.g. 'sqlite:data/n1.db,sqlite:data/n2.db,sqlite:data/n3.db') or a `replicator`",
+      );
     builtReplicator = new Replicator(nodes, { ...o.replication, mode, logger });
   }
   return {

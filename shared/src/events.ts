@@ -65,6 +65,10 @@ export type ClientToServerWire = { [E in RequestEvent]: (payload: unknown, ack?:
 
 /** Compile-time check: `Events` (protocol.ts) names exactly the events typed here. */
 type EventName = (typeof Events)[keyof typeof Events];
-export type EventsAreTyped = [EventName] extends [RequestEvent | ServerEvent] ? ([RequestEvent | ServerEvent] extends [EventName] ? true : never) : never;
+export type EventsAreTyped = [EventName] extends [RequestEvent | ServerEvent]
+  ? [RequestEvent | ServerEvent] extends [EventName]
+    ? true
+    : never
+  : never;
 const eventsAreTyped: EventsAreTyped = true;
 void eventsAreTyped;

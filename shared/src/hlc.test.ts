@@ -6,12 +6,18 @@ import { testSeed } from './testSeed.js';
 describe('Hlc', () => {
   it('encodes so that string order is time order', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 2 ** 40 }), fc.nat({ max: 999_999 }), fc.nat({ max: 2 ** 40 }), fc.nat({ max: 999_999 }), (m1, c1, m2, c2) => {
-        const a = encodeHlc({ ms: m1, counter: c1, node: 'x' });
-        const b = encodeHlc({ ms: m2, counter: c2, node: 'x' });
-        const expected = m1 !== m2 ? Math.sign(m1 - m2) : Math.sign(c1 - c2);
-        return Math.sign(compareHlc(a, b)) === expected;
-      }),
+      fc.property(
+        fc.nat({ max: 2 ** 40 }),
+        fc.nat({ max: 999_999 }),
+        fc.nat({ max: 2 ** 40 }),
+        fc.nat({ max: 999_999 }),
+        (m1, c1, m2, c2) => {
+          const a = encodeHlc({ ms: m1, counter: c1, node: 'x' });
+          const b = encodeHlc({ ms: m2, counter: c2, node: 'x' });
+          const expected = m1 !== m2 ? Math.sign(m1 - m2) : Math.sign(c1 - c2);
+          return Math.sign(compareHlc(a, b)) === expected;
+        },
+      ),
       { seed: testSeed('hlc order') },
     );
   });
@@ -25,7 +31,12 @@ describe('Hlc', () => {
   it('is strictly monotonic under clock skew, backwards clocks and remote stamps', () => {
     const step = fc.oneof(
       fc.record({ kind: fc.constant('tick' as const), wallDelta: fc.integer({ min: -5000, max: 5000 }) }),
-      fc.record({ kind: fc.constant('observe' as const), wallDelta: fc.integer({ min: -5000, max: 5000 }), remoteOffset: fc.integer({ min: -10_000, max: 10_000 }), counter: fc.nat({ max: 999_999 }) }),
+      fc.record({
+        kind: fc.constant('observe' as const),
+        wallDelta: fc.integer({ min: -5000, max: 5000 }),
+        remoteOffset: fc.integer({ min: -10_000, max: 10_000 }),
+        counter: fc.nat({ max: 999_999 }),
+      }),
     );
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 200 }), (steps) => {

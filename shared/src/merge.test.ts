@@ -20,9 +20,14 @@ const state: fc.Arbitrary<RecordState> = fc
   .map(({ entries, del }) => {
     let s: RecordState = { fields: Object.create(null) };
     for (const [name, t, v] of entries) {
-      s = mergeRecord(s, changeToState(v === undefined
-        ? { kind: 'put', opId: 'x:1', space: 's', table: 't', id: 'i', hlc: t, fields: {}, unset: [name] }
-        : { kind: 'put', opId: 'x:1', space: 's', table: 't', id: 'i', hlc: t, fields: { [name]: v } }));
+      s = mergeRecord(
+        s,
+        changeToState(
+          v === undefined
+            ? { kind: 'put', opId: 'x:1', space: 's', table: 't', id: 'i', hlc: t, fields: {}, unset: [name] }
+            : { kind: 'put', opId: 'x:1', space: 's', table: 't', id: 'i', hlc: t, fields: { [name]: v } },
+        ),
+      );
     }
     if (del !== undefined) s = mergeRecord(s, { fields: Object.create(null), del });
     return s;
@@ -33,7 +38,10 @@ const runs = { numRuns: 2000 };
 
 describe('mergeRecord', () => {
   it('is commutative', () => {
-    fc.assert(fc.property(state, state, (a, b) => eq(mergeRecord(a, b), mergeRecord(b, a))), { ...runs, seed: testSeed('merge commutative') });
+    fc.assert(
+      fc.property(state, state, (a, b) => eq(mergeRecord(a, b), mergeRecord(b, a))),
+      { ...runs, seed: testSeed('merge commutative') },
+    );
   });
   it('is associative', () => {
     fc.assert(
@@ -42,7 +50,10 @@ describe('mergeRecord', () => {
     );
   });
   it('is idempotent', () => {
-    fc.assert(fc.property(state, (a) => eq(mergeRecord(a, a), a)), { ...runs, seed: testSeed('merge idempotent') });
+    fc.assert(
+      fc.property(state, (a) => eq(mergeRecord(a, a), a)),
+      { ...runs, seed: testSeed('merge idempotent') },
+    );
   });
   it('converges whatever order changes arrive in', () => {
     fc.assert(
@@ -77,7 +88,10 @@ describe('field-level last-writer-wins', () => {
     expect(materialize(s)).toEqual({ title: 'back' });
   });
   it('an unset field disappears from the record', () => {
-    const s = mergeRecord(put(t(1), { title: 'x', note: 'n' }), changeToState({ kind: 'put', opId: 'c:2', space: 's', table: 't', id: 'r', hlc: t(2), fields: {}, unset: ['note'] }));
+    const s = mergeRecord(
+      put(t(1), { title: 'x', note: 'n' }),
+      changeToState({ kind: 'put', opId: 'c:2', space: 's', table: 't', id: 'r', hlc: t(2), fields: {}, unset: ['note'] }),
+    );
     expect(materialize(s)).toEqual({ title: 'x' });
   });
   it('keeps __proto__ as plain data without polluting prototypes', () => {
@@ -119,7 +133,7 @@ describe('tombstones (properties)', () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (ops, keys) => {
         const withDeletes: Op[] = [{ kind: 'del' }, ...ops, { kind: 'del' }];
-        const order = withDeletes.map((_, i) => i).sort((x, y) => (keys[x % keys.length]! - keys[y % keys.length]!) || y - x);
+        const order = withDeletes.map((_, i) => i).sort((x, y) => keys[x % keys.length]! - keys[y % keys.length]! || y - x);
         const merged = order.reduce((s, i) => mergeRecord(s, stateOf(withDeletes[i]!, i)), { fields: Object.create(null) } as RecordState);
         return merged.del === stampOf(withDeletes.length - 1) && materialize(merged) === null;
       }),
@@ -130,7 +144,7 @@ describe('tombstones (properties)', () => {
   it('delete after recreate: any sequence of puts and deletes, merged in any order, equals replay in stamp order', () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 10 }), fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), (ops, keys) => {
-        const order = ops.map((_, i) => i).sort((x, y) => (keys[x % keys.length]! - keys[y % keys.length]!) || y - x);
+        const order = ops.map((_, i) => i).sort((x, y) => keys[x % keys.length]! - keys[y % keys.length]! || y - x);
         return canonicalJson(mergedInOrder(ops, order)) === canonicalJson(replay(ops));
       }),
       { ...runs, seed: testSeed('delete after recreate') },

@@ -7,7 +7,17 @@ const hlc = encodeHlc({ ms: 1, counter: 0, node: 'c1' });
 
 describe('protocol schemas', () => {
   it('accepts a well-formed put, delete and yjs change', () => {
-    expect(ChangeSchema.safeParse({ kind: 'put', opId: 'c1:1', space: 's', table: 't', id: 'r', hlc, fields: { a: 1, b: { c: [1, 'x', null] } } }).success).toBe(true);
+    expect(
+      ChangeSchema.safeParse({
+        kind: 'put',
+        opId: 'c1:1',
+        space: 's',
+        table: 't',
+        id: 'r',
+        hlc,
+        fields: { a: 1, b: { c: [1, 'x', null] } },
+      }).success,
+    ).toBe(true);
     expect(ChangeSchema.safeParse({ kind: 'delete', opId: 'c1:2', space: 's', table: 't', id: 'r', hlc }).success).toBe(true);
     expect(ChangeSchema.safeParse({ kind: 'yjs', opId: 'c1:3', space: 's', doc: 'd', update: new Uint8Array([1, 2]) }).success).toBe(true);
   });

@@ -26,10 +26,23 @@ export function isWellFormedName(s: string): boolean {
   return !ILL_FORMED.test(s);
 }
 const wellFormed = [isWellFormedName, 'must be well-formed UTF-16 without NUL'] as const;
-const name = z.string().min(1).max(256).refine(...wellFormed);
-const opId = z.string().min(3).max(300).regex(/^[^:\s]+:\d+$/, 'opId must be <clientId>:<counter>').refine(...wellFormed);
+const name = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine(...wellFormed);
+const opId = z
+  .string()
+  .min(3)
+  .max(300)
+  .regex(/^[^:\s]+:\d+$/, 'opId must be <clientId>:<counter>')
+  .refine(...wellFormed);
 const hlc = z.string().max(300).refine(isHlc, 'invalid HLC stamp');
-const fieldName = z.string().min(1).max(256).refine(...wellFormed);
+const fieldName = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine(...wellFormed);
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected binary data');
 
 export const AckModeSchema = z.enum(AckModes);
@@ -66,9 +79,17 @@ export const ChangeSchema = z.discriminatedUnion('kind', [PutChangeSchema, Delet
 
 /** Handshake `auth` payload of the Socket.IO connection. */
 export const HandshakeSchema = z.object({
-  clientId: z.string().min(1).max(128).regex(/^[^:\s]+$/, 'clientId must not contain ":" or spaces').refine(...wellFormed),
+  clientId: z
+    .string()
+    .min(1)
+    .max(128)
+    .regex(/^[^:\s]+$/, 'clientId must not contain ":" or spaces')
+    .refine(...wellFormed),
   protocol: z.number().int(),
-  token: z.string().max(16 * 1024).optional(),
+  token: z
+    .string()
+    .max(16 * 1024)
+    .optional(),
 });
 export type Handshake = z.infer<typeof HandshakeSchema>;
 

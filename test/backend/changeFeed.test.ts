@@ -78,7 +78,11 @@ it('resumed from a saved cursor after a server restart: misses nothing, repeats 
   // A consumer handles items one by one, saving the cursor after each, and stops in the middle of a page.
   const handled: FeedItem[] = [];
   let saved: string | undefined;
-  for (let page = await feedPage(srv.url, 'feed', { limit: 7 }); handled.length < 9; page = await feedPage(srv.url, 'feed', { cursor: saved, limit: 7 })) {
+  for (
+    let page = await feedPage(srv.url, 'feed', { limit: 7 });
+    handled.length < 9;
+    page = await feedPage(srv.url, 'feed', { cursor: saved, limit: 7 })
+  ) {
     expect(page.changes.length).toBeGreaterThan(0);
     for (const item of page.changes) {
       handled.push(item);
@@ -114,7 +118,9 @@ it('resumed from a saved cursor after a server restart: misses nothing, repeats 
   expect(new Set(all.map((it) => it.seq)).size).toBe(all.length); // no item twice
   const final = replay(all);
   for (const [id, rec] of want) expect(final.get(id) ?? null, id).toEqual(rec);
-  console.log(`change feed (SYNCLINE_SEED=${seed}): ${handled.length} items before the restart, ${resumed.items.length} after, ${want.size} records`);
+  console.log(
+    `change feed (SYNCLINE_SEED=${seed}): ${handled.length} items before the restart, ${resumed.items.length} after, ${want.size} records`,
+  );
 }, 120_000);
 
 it('an HTTP write pokes connected clients of the space, like a push', async () => {

@@ -1,8 +1,17 @@
 /** Reads the change feed in tests: JSON pages, and SSE parsed from a fetch stream. */
 import type { FeedItem, FeedPage } from '@syncline/server/admin';
 
-export async function feedPage(url: string, space: string, q: { cursor?: string; limit?: number; wait?: number } = {}, token?: string): Promise<FeedPage> {
-  const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+export async function feedPage(
+  url: string,
+  space: string,
+  q: { cursor?: string; limit?: number; wait?: number } = {},
+  token?: string,
+): Promise<FeedPage> {
+  const p = new URLSearchParams(
+    Object.entries(q)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
   const res = await fetch(`${url}/v1/spaces/${space}/changes?${p}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new Error(`feed: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as FeedPage;
@@ -12,7 +21,13 @@ export async function feedPage(url: string, space: string, q: { cursor?: string;
  * Opens the SSE feed from `lastEventId` and calls `onItem` per event until
  * `until(items)` holds; then closes the stream.
  */
-export async function readSse(url: string, space: string, lastEventId: string | undefined, until: (items: FeedItem[]) => boolean, timeoutMs = 30_000): Promise<{ items: FeedItem[]; ids: string[] }> {
+export async function readSse(
+  url: string,
+  space: string,
+  lastEventId: string | undefined,
+  until: (items: FeedItem[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ items: FeedItem[]; ids: string[] }> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   const res = await fetch(`${url}/v1/spaces/${space}/changes`, {

@@ -39,7 +39,11 @@ it('same Idempotency-Key, two servers, a SIGKILL in between: applied once', asyn
   live.push(a, b);
   const body = (i: number) => ({ title: `card ${i}`, n: i });
   const put = (url: string, i: number) =>
-    fetch(`${url}/v1/spaces/idem/records/cards/r${i}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'idempotency-key': `k${i}` }, body: JSON.stringify(body(i)) })
+    fetch(`${url}/v1/spaces/idem/records/cards/r${i}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'idempotency-key': `k${i}` },
+      body: JSON.stringify(body(i)),
+    })
       .then(async (res) => (await res.json()) as WriteAnswer)
       .catch(() => undefined);
 
@@ -73,7 +77,10 @@ it('same Idempotency-Key, two servers, a SIGKILL in between: applied once', asyn
   const status = await getJson<{ digests: Record<string, string> }>(`${b.url}/status?digests=1`);
   expect(new Set(Object.values(status.body.digests)).size).toBe(1);
   await b.stop();
-  const want = [...Array.from({ length: N }, (_, i) => [`http:anonymous:k${i}`, `http:anonymous:k${i}#replace`]).flat(), 'http:anonymous:patch-r0'].sort();
+  const want = [
+    ...Array.from({ length: N }, (_, i) => [`http:anonymous:k${i}`, `http:anonymous:k${i}#replace`]).flat(),
+    'http:anonymous:patch-r0',
+  ].sort();
   for (const node of [1, 2, 3]) expect(opIds(dataDir, node).sort()).toEqual(want);
   console.log(`idempotency: ${okOnA}/${N} writes answered ok by A before its SIGKILL; all ${N} retried through B`);
 }, 120_000);

@@ -30,7 +30,12 @@ function swapTree(tree: string): Plugin {
     setup(b) {
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData === 'swapped' || tree === REPO_ROOT) return undefined;
-        const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'swapped' });
+        const r = await b.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: 'swapped',
+        });
         if (r.errors.length) return undefined;
         const rel = relative(REPO_ROOT, r.path);
         if (!/^(client|shared)\/src\//.test(rel)) return undefined;
@@ -70,7 +75,10 @@ try {
       await page.goto(site.url);
       await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 30_000 });
       const l = load();
-      const r = (await page.evaluate(([n]) => (globalThis as any).ackApply(n, 200, 500), [N] as const)) as { writeMs: number; applyMs: number[] };
+      const r = (await page.evaluate(([n]) => (globalThis as any).ackApply(n, 200, 500), [N] as const)) as {
+        writeMs: number;
+        applyMs: number[];
+      };
       const total = r.applyMs.reduce((a, b) => a + b, 0);
       totals.get(tree)!.push(total);
       const sorted = [...r.applyMs].sort((a, b) => a - b);

@@ -298,9 +298,18 @@ const summary = TREES.map((tree) => {
   const mine = runs.filter((r) => r.tree === tree);
   const ms = median(mine.map((r) => r.ms));
   const syncMs = median(mine.map((r) => r.syncMs));
-  return { tree, medianMs: ms, ratio: ms / rawMs, medianConnectMs: median(mine.map((r) => r.connectMs)), medianSyncMs: syncMs, syncRatio: syncMs / rawMs };
+  return {
+    tree,
+    medianMs: ms,
+    ratio: ms / rawMs,
+    medianConnectMs: median(mine.map((r) => r.connectMs)),
+    medianSyncMs: syncMs,
+    syncRatio: syncMs / rawMs,
+  };
 });
 for (const s of summary)
-  log(`${s.tree}: median ${s.medianMs} ms = ${s.ratio.toFixed(1)}x raw ${rawMs} ms; connect ${s.medianConnectMs.toFixed(0)} ms, sync ${s.medianSyncMs.toFixed(0)} ms = ${s.syncRatio.toFixed(1)}x raw`);
+  log(
+    `${s.tree}: median ${s.medianMs} ms = ${s.ratio.toFixed(1)}x raw ${rawMs} ms; connect ${s.medianConnectMs.toFixed(0)} ms, sync ${s.medianSyncMs.toFixed(0)} ms = ${s.syncRatio.toFixed(1)}x raw`,
+  );
 console.log(JSON.stringify({ records: N, mode: MODE, rawMs: raws, summary, runs }, null, 1));
 process.exit(0);

@@ -61,7 +61,12 @@ await Promise.all([
   bundlePage('browser/pouchPage.ts', files.pouch),
   bundlePage('browser/synclinePage.ts', files.syncline),
   bundlePage('../../client/src/worker/worker.ts', files.worker),
-  ...(old ? [bundlePage('browser/synclinePage.ts', files.oldSyncline, undefined, old), bundlePage('../../client/src/worker/worker.ts', files.oldWorker, old)] : []),
+  ...(old
+    ? [
+        bundlePage('browser/synclinePage.ts', files.oldSyncline, undefined, old),
+        bundlePage('../../client/src/worker/worker.ts', files.oldWorker, old),
+      ]
+    : []),
 ]);
 
 function serve(app: string, worker = files.worker): Promise<{ url: string; close(): void }> {
@@ -71,15 +76,21 @@ function serve(app: string, worker = files.worker): Promise<{ url: string; close
     if (req.url === '/worker.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(worker));
     res.writeHead(404).end();
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    r({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, close: () => server.close() });
-  }));
+  return new Promise((r) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      r({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/`, close: () => server.close() });
+    }),
+  );
 }
 
 async function withContext<T>(url: string, fn: (page: Page, ctx: BrowserContext, dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(scratch, 'profile-'));
-  const ctx = await chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    headless: true,
+  });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     await page.goto(url);
@@ -92,7 +103,11 @@ async function withContext<T>(url: string, fn: (page: Page, ctx: BrowserContext,
 
 async function footprint(page: Page, dir: string): Promise<{ usage: number; onDisk: number }> {
   const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-  const onDisk = Number(execFileSync('du', ['-sb', join(dir, 'Default', 'IndexedDB')]).toString().split('\t')[0]);
+  const onDisk = Number(
+    execFileSync('du', ['-sb', join(dir, 'Default', 'IndexedDB')])
+      .toString()
+      .split('\t')[0],
+  );
   return { usage, onDisk };
 }
 
@@ -100,7 +115,9 @@ async function footprint(page: Page, dir: string): Promise<{ usage: number; onDi
 const results: Record<string, { ms: number; rps: number; usage: number; onDisk: number; load: string }[]> = {};
 const record = (name: string, ms: number, f: { usage: number; onDisk: number }, l: string) => {
   (results[name] ??= []).push({ ms, rps: N / (ms / 1000), ...f, load: l });
-  log(`${name}: ${ms.toFixed(0)} ms, ${(N / (ms / 1000)).toFixed(0)} rec/s, storage.estimate ${(f.usage / 2 ** 20).toFixed(1)} MiB, IndexedDB dir ${(f.onDisk / 2 ** 20).toFixed(1)} MiB (load ${l})`);
+  log(
+    `${name}: ${ms.toFixed(0)} ms, ${(N / (ms / 1000)).toFixed(0)} rec/s, storage.estimate ${(f.usage / 2 ** 20).toFixed(1)} MiB, IndexedDB dir ${(f.onDisk / 2 ** 20).toFixed(1)} MiB (load ${l})`,
+  );
 };
 
 type Fn = (...a: unknown[]) => Promise<number>;
@@ -119,7 +136,11 @@ try {
       try {
         await withContext(`http://127.0.0.1:${pouch.info.port}/`, async (page, _ctx, dir) => {
           const l = load();
-          const ms = await page.evaluate(([u, n, c]) => ((globalThis as any).runPouch as Fn)(u, n, c), [`http://127.0.0.1:${pouch.info.port}/db/bench`, N, CHUNK] as const);
+          const ms = await page.evaluate(([u, n, c]) => ((globalThis as any).runPouch as Fn)(u, n, c), [
+            `http://127.0.0.1:${pouch.info.port}/db/bench`,
+            N,
+            CHUNK,
+          ] as const);
           record('pouch', ms, await footprint(page, dir), l);
         });
       } finally {
@@ -137,7 +158,15 @@ try {
         log(`seeded ${N} records`);
         await withContext(site.url, async (page, _ctx, pdir) => {
           const l = load();
-          const run = () => page.evaluate(([u, sp, n, w, how, last]) => ((globalThis as any).runSync as Fn)(u, sp, n, w, how, last), [srv.url, space, N, inWorker, wait, `r${N - 1}`] as const);
+          const run = () =>
+            page.evaluate(([u, sp, n, w, how, last]) => ((globalThis as any).runSync as Fn)(u, sp, n, w, how, last), [
+              srv.url,
+              space,
+              N,
+              inWorker,
+              wait,
+              `r${N - 1}`,
+            ] as const);
           const profiled = profile && !inWorker;
           const ms = profiled ? await profilePage(page, join(scratch, `cpu-${v}`), run) : await run();
           record(v, ms, await footprint(page, pdir), l);

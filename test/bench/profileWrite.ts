@@ -16,7 +16,16 @@ import { measure } from './workloads/writePath.js';
 import { writeRaw } from './workloads/rawSqlite.js';
 import { WRITE_SHAPE } from './workloads/writeShape.js';
 
-const { values } = parseArgs({ options: { 'no-prof': { type: 'boolean' }, 'old-server': { type: 'string' }, mode: { type: 'string' }, writers: { type: 'string' }, records: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    'no-prof': { type: 'boolean' },
+    'old-server': { type: 'string' },
+    mode: { type: 'string' },
+    writers: { type: 'string' },
+    records: { type: 'string' },
+    threads: { type: 'string' },
+  },
+});
 // on,off: each measurement with worker-thread nodes and again with nodes on the main thread (SYNCLINE_SQLITE_THREADS).
 // `old`: the server from another source tree (`old-on`: with its nodes on worker threads) (--old-server PATH/server/src/cli.ts, nodes on its main thread, e.g. an earlier commit
 // unpacked with `git archive`), measured in the same run as this tree's.
@@ -55,7 +64,8 @@ function threadCpu(pid: number): Map<string, number> {
  */
 async function loopDelay(url: string): Promise<{ max: number; p99: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const at = (name: string) => Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  const at = (name: string) =>
+    Number(new RegExp(`^nodejs_eventloop_lag_${name}_seconds(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
   return { max: at('max'), p99: at('p99') };
 }
 
@@ -71,45 +81,61 @@ try {
   const raw = writeRaw(dir, records, WRITE_SHAPE.batch);
   console.log(`raw 3-file SQLite: ${raw.rps.toFixed(0)} records/s, batch p50 ${raw.p50.toFixed(2)} ms`);
   let run = 0;
-  for (const w of writers) for (const th of threads) {
-    // A fresh folder per run (a repeated `th` must not find the last run's records: they would all be duplicates).
-    const sub = join(dir, `w${w}${th}-${run++}`);
-    const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(sub, `${n}.db`)}`).join(',');
-    const old = th === 'old' || th.startsWith('old-');
-    const srv = await startProfiledServer(['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'], profile ? join(sub, 'prof') : '', { SYNCLINE_SQLITE_THREADS: th === 'old' ? 'off' : old ? th.slice(4) : th }, old ? values['old-server'] : undefined);
-    let r;
-    let cpu;
-    try {
-      let c0 = 0;
-      let t0 = new Map<string, number>();
+  for (const w of writers)
+    for (const th of threads) {
+      // A fresh folder per run (a repeated `th` must not find the last run's records: they would all be duplicates).
+      const sub = join(dir, `w${w}${th}-${run++}`);
+      const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(sub, `${n}.db`)}`).join(',');
+      const old = th === 'old' || th.startsWith('old-');
+      const srv = await startProfiledServer(
+        ['--port', '0', '--nodes', nodes, '--ack', mode, '--log-level', 'error'],
+        profile ? join(sub, 'prof') : '',
+        { SYNCLINE_SQLITE_THREADS: th === 'old' ? 'off' : old ? th.slice(4) : th },
+        old ? values['old-server'] : undefined,
+      );
+      let r;
+      let cpu;
       try {
-        // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
-        await measure(srv.url, mode, 16, 1600, `warm${w}`);
-        c0 = cpuMs(srv.pid);
-        t0 = threadCpu(srv.pid);
-        await loopDelay(srv.url); // resets the delay histogram
-        r = await measure(srv.url, mode, w, records, `p${w}`);
-      } catch (err) {
-        // A stalled server disconnects its clients: report it and go on with the next case.
-        const d = await loopDelay(srv.url).catch(() => ({ max: NaN, p99: NaN }));
-        console.log(`\n### ${mode}, ${w} writer(s), node threads ${th}: STOPPED (${(err as Error).message}); event-loop delay max ${d.max.toFixed(0)} ms, p99 ${d.p99.toFixed(0)} ms\n`);
-        continue;
+        let c0 = 0;
+        let t0 = new Map<string, number>();
+        try {
+          // Warm-up first (server JIT, workers' start-up); CPU counted over the measured run only.
+          await measure(srv.url, mode, 16, 1600, `warm${w}`);
+          c0 = cpuMs(srv.pid);
+          t0 = threadCpu(srv.pid);
+          await loopDelay(srv.url); // resets the delay histogram
+          r = await measure(srv.url, mode, w, records, `p${w}`);
+        } catch (err) {
+          // A stalled server disconnects its clients: report it and go on with the next case.
+          const d = await loopDelay(srv.url).catch(() => ({ max: NaN, p99: NaN }));
+          console.log(
+            `\n### ${mode}, ${w} writer(s), node threads ${th}: STOPPED (${(err as Error).message}); event-loop delay max ${d.max.toFixed(0)} ms, p99 ${d.p99.toFixed(0)} ms\n`,
+          );
+          continue;
+        }
+        cpu = cpuMs(srv.pid) - c0;
+        const d = await loopDelay(srv.url);
+        console.log(`event-loop delay during the run: max ${d.max.toFixed(0)} ms, p99 ${d.p99.toFixed(0)} ms`);
+        console.log(`repair counters: ${await repairCounters(srv.url)}`);
+        const t1 = threadCpu(srv.pid);
+        console.log(
+          `per thread CPU ms: ${[...t1]
+            .map(([k, v]) => `${k} ${(v - (t0.get(k) ?? 0)).toFixed(0)}`)
+            .filter((x) => !x.endsWith(' 0'))
+            .join(', ')}`,
+        );
+      } finally {
+        await srv.stop();
       }
-      cpu = cpuMs(srv.pid) - c0;
-      const d = await loopDelay(srv.url);
-      console.log(`event-loop delay during the run: max ${d.max.toFixed(0)} ms, p99 ${d.p99.toFixed(0)} ms`);
-      console.log(`repair counters: ${await repairCounters(srv.url)}`);
-      const t1 = threadCpu(srv.pid);
-      console.log(`per thread CPU ms: ${[...t1].map(([k, v]) => `${k} ${(v - (t0.get(k) ?? 0)).toFixed(0)}`).filter((x) => !x.endsWith(' 0')).join(', ')}`);
-    } finally {
-      await srv.stop();
+      console.log(
+        `\n### ${mode}, ${w} writer(s), node threads ${th}: ${r.rps.toFixed(0)} records/s (${(r.rps / raw.rps).toFixed(2)}× raw), ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; server process CPU ${((cpu * 1000) / records).toFixed(0)} µs per record (user+sys, /proc)\n`,
+      );
+      if (!profile) continue;
+      const cost = writeCost(join(sub, 'prof'));
+      console.log(formatWriteCost(cost, records));
+      console.log(`\nthreads: ${cost.threads.map((t) => `${t.busyMs.toFixed(0)} ms busy of ${t.wallMs.toFixed(0)} ms`).join('; ')}`);
     }
-    console.log(`\n### ${mode}, ${w} writer(s), node threads ${th}: ${r.rps.toFixed(0)} records/s (${(r.rps / raw.rps).toFixed(2)}× raw), ack p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms; server process CPU ${((cpu * 1000) / records).toFixed(0)} µs per record (user+sys, /proc)\n`);
-    if (!profile) continue;
-    const cost = writeCost(join(sub, 'prof'));
-    console.log(formatWriteCost(cost, records));
-    console.log(`\nthreads: ${cost.threads.map((t) => `${t.busyMs.toFixed(0)} ms busy of ${t.wallMs.toFixed(0)} ms`).join('; ')}`);
-  }
 } finally {
-  if (!process.env.KEEP_PROF) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
+  if (!process.env.KEEP_PROF) rmSync(dir, { recursive: true, force: true });
+  else console.log(dir);
 }

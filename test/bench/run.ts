@@ -22,10 +22,12 @@ const repsArg = argv.indexOf('--reps');
 const defaultReps = repsArg >= 0 ? Number(argv[repsArg + 1]) : quick ? 3 : 5;
 const notes = argv.includes('--note') ? [argv[argv.indexOf('--note') + 1] ?? ''] : [];
 
-if (only) for (const name of only) if (name !== 'profile' && !WORKLOADS.some((w) => w.name === name)) {
-  console.error(`unknown workload ${name}; known: ${WORKLOADS.map((w) => w.name).join(', ')}, profile`);
-  process.exit(2);
-}
+if (only)
+  for (const name of only)
+    if (name !== 'profile' && !WORKLOADS.some((w) => w.name === name)) {
+      console.error(`unknown workload ${name}; known: ${WORKLOADS.map((w) => w.name).join(', ')}, profile`);
+      process.exit(2);
+    }
 
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const result: RunResult = {
@@ -56,7 +58,11 @@ for (const w of WORKLOADS) {
       rmSync(dir, { recursive: true, force: true });
     }
     for (const [k, vs] of Object.entries(samples)) result.medians[k] = median(vs);
-    log(`${w.name}: ${Object.entries(samples).map(([k, vs]) => `${k}=${median(vs).toFixed(2)}`).join(' ')}`);
+    log(
+      `${w.name}: ${Object.entries(samples)
+        .map(([k, vs]) => `${k}=${median(vs).toFixed(2)}`)
+        .join(' ')}`,
+    );
   } catch (err) {
     result.failures[w.name] = (err as Error).message.split('\n')[0]!.slice(0, 400);
     log(`${w.name} FAILED: ${(err as Error).stack ?? String(err)}`);

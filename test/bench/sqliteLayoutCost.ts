@@ -67,7 +67,9 @@ for (const name of (process.env.V ?? Object.keys(variants).join(',')).split(',')
   for (let i = 0; i < total; i += batch) write.immediate(i);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
-  console.log(`${name.padEnd(8)} C=${clients} sync=${sync}: ${((ms * 1000) / total).toFixed(2)} µs per record wall, ${((cpu.user + cpu.system) / total).toFixed(2)} µs CPU`);
+  console.log(
+    `${name.padEnd(8)} C=${clients} sync=${sync}: ${((ms * 1000) / total).toFixed(2)} µs per record wall, ${((cpu.user + cpu.system) / total).toFixed(2)} µs CPU`,
+  );
   db.close();
   rmSync(dir, { recursive: true });
 }

@@ -33,7 +33,9 @@ try {
   }
   const bytes = fileBytes(join(dir, 'a.db'));
   console.log(`${records} records (${WRITE_SHAPE.bodyBytes} B body), ${mode}, 16 writers: ${r.rps.toFixed(0)} records/s`);
-  console.log(`node file ${(bytes / 1e6).toFixed(1)} MB for ${(r.jsonBytes / 1e6).toFixed(1)} MB of record JSON: ${(bytes / r.jsonBytes).toFixed(2)}× (raw 3-file SQLite file: ${raw.storageRatio.toFixed(2)}×)`);
+  console.log(
+    `node file ${(bytes / 1e6).toFixed(1)} MB for ${(r.jsonBytes / 1e6).toFixed(1)} MB of record JSON: ${(bytes / r.jsonBytes).toFixed(2)}× (raw 3-file SQLite file: ${raw.storageRatio.toFixed(2)}×)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -52,7 +52,9 @@ export async function measureMode(mode: AckMode, records: number, batch: number,
         while (next < records) {
           const n = Math.min(batch, records - next);
           next += n;
-          const changes = Array.from({ length: n }, (_, j) => maker.put('bench', `${i}-${next}-${j}`, { title: 'benchmark record', n: j, done: false }));
+          const changes = Array.from({ length: n }, (_, j) =>
+            maker.put('bench', `${i}-${next}-${j}`, { title: 'benchmark record', n: j, done: false }),
+          );
           const t0 = performance.now();
           const reply = await request<PushReply>(socket, 'push', { changes, ack: mode }, 30_000);
           latencies.push(performance.now() - t0);
@@ -63,7 +65,17 @@ export async function measureMode(mode: AckMode, records: number, batch: number,
     const seconds = (performance.now() - started) / 1000;
     for (const s of sockets) s.close();
     latencies.sort((a, b) => a - b);
-    return { mode, records, batch, clients, seconds, recordsPerSec: records / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), notOk };
+    return {
+      mode,
+      records,
+      batch,
+      clients,
+      seconds,
+      recordsPerSec: records / seconds,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      notOk,
+    };
   } finally {
     await srv.stop();
   }

@@ -84,7 +84,9 @@ export class ChaosCluster {
   async setMaintenance(nodeId: string, on: boolean): Promise<void> {
     if (on) this.maintenance.add(nodeId);
     else this.maintenance.delete(nodeId);
-    await Promise.all(this.live().map((s) => this.admin(s, on ? 'POST' : 'DELETE', `/admin/nodes/${nodeId}/maintenance`).catch(() => undefined)));
+    await Promise.all(
+      this.live().map((s) => this.admin(s, on ? 'POST' : 'DELETE', `/admin/nodes/${nodeId}/maintenance`).catch(() => undefined)),
+    );
   }
 
   async admin(slot: Slot, method: string, path: string): Promise<unknown> {
@@ -97,7 +99,10 @@ export class ChaosCluster {
     return res.json();
   }
 
-  async status(slot: Slot, digests = false): Promise<{ ready: boolean; nodes: { id: string; state: string }[]; digests?: Record<string, string> }> {
+  async status(
+    slot: Slot,
+    digests = false,
+  ): Promise<{ ready: boolean; nodes: { id: string; state: string }[]; digests?: Record<string, string> }> {
     const res = await fetch(`http://127.0.0.1:${slot.port}/status${digests ? '?digests=1' : ''}`, { signal: AbortSignal.timeout(15_000) });
     return (await res.json()) as never;
   }

@@ -64,7 +64,14 @@ export class EngineWriter {
       engine:
         tuning === 'defaults'
           ? {}
-          : { pollIntervalMs: 200, pullIntervalMs: 1000, backoff: { baseMs: 50, maxMs: 1000 }, retryBaseMs: 50, requestTimeoutMs: 6000, connectTimeoutMs: 3000 },
+          : {
+              pollIntervalMs: 200,
+              pullIntervalMs: 1000,
+              backoff: { baseMs: 50, maxMs: 1000 },
+              retryBaseMs: 50,
+              requestTimeoutMs: 6000,
+              connectTimeoutMs: 3000,
+            },
     });
   }
 

@@ -95,7 +95,8 @@ export class RawWriter {
     if (r.opId !== op.change.opId) throw new Error(`result for ${r.opId} in the slot of ${op.change.opId}`);
     if (r.status === 'ok') {
       const stored = r.hlc ?? op.change.hlc;
-      if (op.state === 'acked' && stored !== op.storedHlc) this.mismatches.push(`${op.change.opId}: first acked with ${op.storedHlc}, re-send answered ${stored}`);
+      if (op.state === 'acked' && stored !== op.storedHlc)
+        this.mismatches.push(`${op.change.opId}: first acked with ${op.storedHlc}, re-send answered ${stored}`);
       if (op.state === 'rejected') this.mismatches.push(`${op.change.opId}: rejected, then ok`);
       op.state = 'acked';
       op.storedHlc ??= stored;
@@ -111,7 +112,10 @@ export class RawWriter {
     const urls = this.servers();
     const url = urls[this.serverIndex++ % urls.length]!;
     const socket = io(url, {
-      transports: ['websocket'], reconnection: false, forceNew: true, timeout: 2000,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      timeout: 2000,
       auth: { clientId: this.name, protocol: PROTOCOL_VERSION },
     });
     const ok = await new Promise<boolean>((resolve) => {

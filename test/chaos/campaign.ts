@@ -85,8 +85,14 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     await Promise.all([faults.run(end, o.faultGapMs ?? [300, 1200]), ...work]);
     harnessErrors.push(...faults.errors);
     const probes = await Promise.all(clients.map((c) => c.latency.stop()));
-    const ackLatency = summarize(probes.flatMap((p) => p.samples), probes.reduce((n, p) => n + p.unacked, 0));
-    const ackLatencyOnline = summarize(probes.flatMap((p) => p.onlineSamples), 0);
+    const ackLatency = summarize(
+      probes.flatMap((p) => p.samples),
+      probes.reduce((n, p) => n + p.unacked, 0),
+    );
+    const ackLatencyOnline = summarize(
+      probes.flatMap((p) => p.onlineSamples),
+      0,
+    );
 
     // Heal and let everything converge.
     const healStart = Date.now();
@@ -95,7 +101,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     await cluster.heal();
     for (const c of clients) c.offline = false;
     await Promise.all([
-      ...clients.map((c) => c.sync.flush({ timeoutMs: Math.max(1000, deadline - Date.now()) }).catch((err: unknown) => harnessErrors.push(`${c.name} flush: ${(err as Error).message}`))),
+      ...clients.map((c) =>
+        c.sync
+          .flush({ timeoutMs: Math.max(1000, deadline - Date.now()) })
+          .catch((err: unknown) => harnessErrors.push(`${c.name} flush: ${(err as Error).message}`)),
+      ),
       ...raw.map((w) => w.drain(deadline)),
     ]);
     await cluster.admin(cluster.servers[0]!, 'POST', '/admin/repair').catch((err: unknown) => harnessErrors.push(`repair: ${String(err)}`));
@@ -113,11 +123,31 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     }
     for (const w of raw)
       for (const op of w.ops.values())
-        writes.push({ id: op.change.id, value: op.change.fields.v as number, status: op.state, opId: op.change.opId, storedHlc: op.storedHlc });
-    const verdict = check(writes, nodes.views, clientViews.values, raw.flatMap((w) => w.mismatches));
+        writes.push({
+          id: op.change.id,
+          value: op.change.fields.v as number,
+          status: op.state,
+          opId: op.change.opId,
+          storedHlc: op.storedHlc,
+        });
+    const verdict = check(
+      writes,
+      nodes.views,
+      clientViews.values,
+      raw.flatMap((w) => w.mismatches),
+    );
     return {
-      ...verdict, mode: o.mode, seed: o.seed, durationMs: o.durationMs,
-      faults: faults.counts, faultTotal: faults.total, nodeConvergenceMs, convergenceMs, harnessErrors, ackLatency, ackLatencyOnline,
+      ...verdict,
+      mode: o.mode,
+      seed: o.seed,
+      durationMs: o.durationMs,
+      faults: faults.counts,
+      faultTotal: faults.total,
+      nodeConvergenceMs,
+      convergenceMs,
+      harnessErrors,
+      ackLatency,
+      ackLatencyOnline,
     };
   } finally {
     for (const w of raw) w.close();

@@ -6,7 +6,12 @@ import { SPACE } from './EngineWriter.js';
 import type { ModelOp } from '../helpers/lwwModel.js';
 
 let stamp = 0;
-function node(values: Record<string, number>, ops: Record<string, string> = {}, extra: Record<string, number> = {}, log = logOf(values)): NodeView {
+function node(
+  values: Record<string, number>,
+  ops: Record<string, string> = {},
+  extra: Record<string, number> = {},
+  log = logOf(values),
+): NodeView {
   const opsPerRecord = new Map(Object.keys(values).map((id) => [id, 1 + (extra[id] ?? 0)]));
   return {
     log,
@@ -20,7 +25,13 @@ function node(values: Record<string, number>, ops: Record<string, string> = {}, 
 /** One put per record, as the op log of a node holding `values`. */
 function logOf(values: Record<string, number>): ModelOp[] {
   return Object.entries(values).map(([id, v]) => ({
-    opId: `w:${id}:${v}`, kind: 'put', space: SPACE, table: 'items', id, hlc: String(++stamp).padStart(6, '0'), fields: { v },
+    opId: `w:${id}:${v}`,
+    kind: 'put',
+    space: SPACE,
+    table: 'items',
+    id,
+    hlc: String(++stamp).padStart(6, '0'),
+    fields: { v },
   }));
 }
 
@@ -33,8 +44,29 @@ const writes: WriteRecord[] = [
 describe('chaos checker', () => {
   it('passes a healthy, converged run', () => {
     const n = node({ a: 1, b: 2 }, { 'k:2': 'S', 'e:1': 'x' });
-    const v = check(writes, { n1: n, n2: n }, { e0: new Map([['a', 1], ['b', 2]]) }, []);
-    expect(v).toMatchObject({ ops: 3, acked: 2, ackedPresent: 2, ackedLost: 0, neverAcked: 1, duplicates: 0, nodeDivergence: 0, clientDivergence: 0, stampMismatches: 0, modelDivergence: 0 });
+    const v = check(
+      writes,
+      { n1: n, n2: n },
+      {
+        e0: new Map([
+          ['a', 1],
+          ['b', 2],
+        ]),
+      },
+      [],
+    );
+    expect(v).toMatchObject({
+      ops: 3,
+      acked: 2,
+      ackedPresent: 2,
+      ackedLost: 0,
+      neverAcked: 1,
+      duplicates: 0,
+      nodeDivergence: 0,
+      clientDivergence: 0,
+      stampMismatches: 0,
+      modelDivergence: 0,
+    });
   });
 
   it('reports lost, duplicated, diverged and re-stamped writes', () => {

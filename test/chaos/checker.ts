@@ -51,8 +51,19 @@ export function check(
   g1: string[],
 ): Verdict {
   const v: Verdict = {
-    ops: writes.length, acked: 0, ackedPresent: 0, ackedLost: 0, neverAcked: 0, rejected: 0,
-    duplicates: 0, nodeDivergence: 0, clientDivergence: 0, stampMismatches: 0, g1Mismatches: g1.length, modelDivergence: 0, problems: [...g1],
+    ops: writes.length,
+    acked: 0,
+    ackedPresent: 0,
+    ackedLost: 0,
+    neverAcked: 0,
+    rejected: 0,
+    duplicates: 0,
+    nodeDivergence: 0,
+    clientDivergence: 0,
+    stampMismatches: 0,
+    g1Mismatches: g1.length,
+    modelDivergence: 0,
+    problems: [...g1],
   };
   const problem = (s: string) => v.problems.length < 50 && v.problems.push(s);
   const nodeList = Object.entries(nodes);
@@ -90,7 +101,9 @@ export function check(
       const sameOps = n.ops.size === first[1].ops.size && [...n.ops.keys()].every((k) => first[1].ops.has(k));
       if (!sameOps || n.statesJson !== first[1].statesJson) {
         v.nodeDivergence++;
-        problem(`${name} differs from ${first[0]} (${n.ops.size} vs ${first[1].ops.size} ops${n.statesJson !== first[1].statesJson ? ', record states differ' : ''})`);
+        problem(
+          `${name} differs from ${first[0]} (${n.ops.size} vs ${first[1].ops.size} ops${n.statesJson !== first[1].statesJson ? ', record states differ' : ''})`,
+        );
       }
     }
   if (first) {
@@ -105,7 +118,10 @@ export function check(
   for (const [, n] of nodeList) model.add(n.log);
   const modelValues = new Map([...model.records('items', SPACE)].map(([id, fields]) => [id, fields.v]));
   const modelKey = valuesKey(modelValues);
-  const replicas: [string, Map<string, unknown>][] = [...nodeList.map(([name, n]): [string, Map<string, unknown>] => [name, n.values]), ...Object.entries(clients)];
+  const replicas: [string, Map<string, unknown>][] = [
+    ...nodeList.map(([name, n]): [string, Map<string, unknown>] => [name, n.values]),
+    ...Object.entries(clients),
+  ];
   for (const [name, values] of replicas)
     if (valuesKey(values) !== modelKey) {
       v.modelDivergence++;

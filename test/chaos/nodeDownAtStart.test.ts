@@ -47,10 +47,14 @@ describe('server start-up with a storage node unavailable', () => {
   });
 
   it('still exits 2 on a malformed --nodes list', async () => {
-    const proc = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', 'server/src/cli.ts', '--port', '0', '--nodes', 'mysql://x/y'], {
-      cwd: REPO_ROOT,
-      stdio: 'ignore',
-    });
+    const proc = spawn(
+      process.execPath,
+      ['--conditions=@syncline/source', '--import', 'tsx', 'server/src/cli.ts', '--port', '0', '--nodes', 'mysql://x/y'],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'ignore',
+      },
+    );
     const code = await new Promise<number | null>((r) => proc.once('exit', r));
     expect(code).toBe(2);
   });

@@ -38,7 +38,10 @@ export function formatTable(reports: CampaignReport[]): string {
   const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const sep = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   const faultLines = reports.map(
-    (r) => `${r.mode}: ${Object.entries(r.faults).map(([k, n]) => `${k} ${n}`).join(', ')}`,
+    (r) =>
+      `${r.mode}: ${Object.entries(r.faults)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
   );
   return [line(rows[0]!), sep, ...rows.slice(1).map(line), '', 'faults injected:', ...faultLines].join('\n');
 }

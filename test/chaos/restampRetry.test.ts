@@ -20,8 +20,13 @@ describe('re-stamped op re-sent', () => {
     const socket = await connectClient(server.url, { clientId: 'skewed' });
     try {
       const change = {
-        kind: 'put', opId: 'skewed:1', space: 's', table: 'items', id: 'r1',
-        hlc: encodeHlc({ ms: Date.now() + 86_400_000, counter: 0, node: 'skewed' }), fields: { v: 1 },
+        kind: 'put',
+        opId: 'skewed:1',
+        space: 's',
+        table: 'items',
+        id: 'r1',
+        hlc: encodeHlc({ ms: Date.now() + 86_400_000, counter: 0, node: 'skewed' }),
+        fields: { v: 1 },
       };
       const first = await request<PushReply>(socket, 'push', { changes: [change] });
       expect(first.results[0]).toMatchObject({ status: 'ok' });

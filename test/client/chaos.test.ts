@@ -75,13 +75,20 @@ describe('randomized convergence against real servers', () => {
     for (const id of ['r0', 'r1']) await live.clients[Math.floor(rand() * 3)]!.db.items.delete(id);
     // ...and r2 ends written, so the replicas hold something to compare whatever the seed
     // (seed 898037 left r2 and r3 deleted: every replica and the model were empty).
-    await live.clients[Math.floor(rand() * 3)]!.db.items.put({ ...((await live.clients[0]!.db.items.get('r2')) ?? { id: 'r2' }), a: 'last' });
+    await live.clients[Math.floor(rand() * 3)]!.db.items.put({
+      ...((await live.clients[0]!.db.items.get('r2')) ?? { id: 'r2' }),
+      a: 'last',
+    });
     for (const c of live.clients) await c.sync.flush({ timeoutMs: 30_000 });
     const expected = async () => snapshot(live.clients[0]!);
-    await waitFor(async () => {
-      const snaps = await Promise.all(live.clients.map(snapshot));
-      return snaps.every((s) => s === snaps[0]);
-    }, 30_000, `clients converge (seed ${seed})`);
+    await waitFor(
+      async () => {
+        const snaps = await Promise.all(live.clients.map(snapshot));
+        return snaps.every((s) => s === snaps[0]);
+      },
+      30_000,
+      `clients converge (seed ${seed})`,
+    );
     const final = await expected();
     expect(final).not.toBe('[]');
     // The drops really happened: clients reconnected (a new transport per connection attempt).

@@ -17,7 +17,7 @@ describe('clients against real servers', () => {
     await b.db.items.update('i2', { title: 'b again' });
     await a.sync.flush({ timeoutMs: 10_000 });
     await b.sync.flush({ timeoutMs: 10_000 });
-    await waitFor(async () => await snapshot(a) === await snapshot(b), 15_000, 'converged').catch(async (e) => {
+    await waitFor(async () => (await snapshot(a)) === (await snapshot(b)), 15_000, 'converged').catch(async (e) => {
       console.log(await snapshot(a), await snapshot(b), a.sync.getStatus(), b.sync.getStatus());
       throw e;
     });

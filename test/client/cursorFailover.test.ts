@@ -51,7 +51,8 @@ describe('cursor on primary failover', () => {
     await waitFor(async () => (await reader.db.items.count()) === RECORDS, 60_000, 'initial sync of 10k records');
 
     // Every node holds the same records before the failover (semi-sync lets the third lag briefly).
-    const status = async () => (await (await fetch(`${url}/status?digests=1`)).json()) as { digests: Record<string, string>; replication: Replication };
+    const status = async () =>
+      (await (await fetch(`${url}/status?digests=1`)).json()) as { digests: Record<string, string>; replication: Replication };
     await waitFor(async () => new Set(Object.values((await status()).digests)).size === 1, 30_000, 'equal node digests');
 
     // Rows the reader stores from now on (each pulled row is one put on `_state` or one entry of a `_pages` row).
@@ -87,7 +88,9 @@ describe('cursor on primary failover', () => {
     await waitFor(async () => (await actual()) === expected, 30_000, 'reader equal to the model after the failover');
 
     const { replication } = await status();
-    console.log(`failover with ${RECORDS} records: the reader stored ${rowsAfterFailover} rows; server: ${replication.resyncRows} rows re-sent in ${replication.resyncs} resync(s)`);
+    console.log(
+      `failover with ${RECORDS} records: the reader stored ${rowsAfterFailover} rows; server: ${replication.resyncRows} rows re-sent in ${replication.resyncs} resync(s)`,
+    );
     // (The server's own poke watcher also pulls with a cursor of the old primary, so `cursorResets` is not the reader's.)
     expect(replication.resyncs).toBeGreaterThanOrEqual(1);
     expect(replication.resyncRows).toBeLessThan(RECORDS / 100);

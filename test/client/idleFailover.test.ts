@@ -37,8 +37,14 @@ describe('idle clients notice a dead server', () => {
       if (signal === 'SIGKILL') await live.servers[0]!.kill('SIGKILL');
       else live.servers[0]!.proc.kill('SIGSTOP');
       const t0 = Date.now();
-      await waitFor(() => a.sync.getStatus().state === 'online' && a.sync.getStatus().server === urls[1], DEADLINE_MS, 'a online on the other server');
-      console.log(`${signal}: idle client online on the other server after ${Date.now() - t0} ms (states: ${[...new Set(states)].join(' → ')})`);
+      await waitFor(
+        () => a.sync.getStatus().state === 'online' && a.sync.getStatus().server === urls[1],
+        DEADLINE_MS,
+        'a online on the other server',
+      );
+      console.log(
+        `${signal}: idle client online on the other server after ${Date.now() - t0} ms (states: ${[...new Set(states)].join(' → ')})`,
+      );
       // It said so on the way: it did not jump from one "online" to the other without leaving the dead one.
       expect(states.some((s) => !s.startsWith('online'))).toBe(true);
 

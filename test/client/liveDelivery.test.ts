@@ -79,7 +79,11 @@ describe('live delivery to Syncline clients', () => {
       .filter((l) => l.event === 'changes')
       .map((l) => (l.payload as ChangesMessage).toSeq)
       .reduce((x, y) => Math.max(x, y), 0);
-    await waitFor(async () => (await b.db.table('_meta').get('cursor:space-1'))?.value.endsWith(`:${tip}`), 5000, `b's cursor at ${tip} (is ${cursor?.value})`);
+    await waitFor(
+      async () => (await b.db.table('_meta').get('cursor:space-1'))?.value.endsWith(`:${tip}`),
+      5000,
+      `b's cursor at ${tip} (is ${cursor?.value})`,
+    );
   });
 
   it('a Yjs update delivered by both the relay and the pull is applied once; a client that opened doc A never gets doc B', async () => {
@@ -106,7 +110,17 @@ describe('live delivery to Syncline clients', () => {
     otherA.doc.getText('t').insert(0, 'only-in-B ');
     await waitFor(() => words(noteB.doc.getText('t').toString()).length === list.length, 10_000, 'B has every word');
     // The relay delivered them; wait for the pull that stores them (docPersistMs) to come back too.
-    await waitFor(async () => (await b.db.table('_docs').where('[space+doc]').equals(['space-1', 'A']).filter((r) => r.origin === 'server').count()) > 0, 5000, 'B stored the doc');
+    await waitFor(
+      async () =>
+        (await b.db
+          .table('_docs')
+          .where('[space+doc]')
+          .equals(['space-1', 'A'])
+          .filter((r) => r.origin === 'server')
+          .count()) > 0,
+      5000,
+      'B stored the doc',
+    );
     expect(logB.some((l) => l.event === 'doc_update')).toBe(true);
     await new Promise((r) => setTimeout(r, 500));
     expect(words(noteB.doc.getText('t').toString())).toEqual(list);
@@ -124,12 +138,24 @@ describe('live delivery to Syncline clients', () => {
   it('a receiver that misses a relayed update pulls the document at once (gap) and applies it before storing', async () => {
     const srv = await spawnServer({ args: ['--poll-poke-ms', '0'] });
     live.servers.push(srv);
-    const engine = { pollIntervalMs: 200, pullIntervalMs: 60_000, docPersistMs: 60_000, backoff: { baseMs: 50, maxMs: 500 }, retryBaseMs: 50 };
+    const engine = {
+      pollIntervalMs: 200,
+      pullIntervalMs: 60_000,
+      docPersistMs: 60_000,
+      backoff: { baseMs: 50, maxMs: 500 },
+      retryBaseMs: 50,
+    };
     const a = track(openClient([srv.url], { engine, spaces: ['space-1'] }));
     const logB: { event: string; payload: unknown }[] = [];
     let dropped = 0;
     // B loses the first relayed update of doc A (as if relayed before its subscription was in place).
-    const b = track(openClient([srv.url], { engine, spaces: ['space-1'], transport: tapped((event) => !(event === 'doc_update' && dropped++ === 0), logB) }));
+    const b = track(
+      openClient([srv.url], {
+        engine,
+        spaces: ['space-1'],
+        transport: tapped((event) => !(event === 'doc_update' && dropped++ === 0), logB),
+      }),
+    );
     const noteA = a.sync.doc('space-1', 'A');
     const noteB = b.sync.doc('space-1', 'A');
     await Promise.all([noteA.whenLoaded, noteB.whenLoaded]);

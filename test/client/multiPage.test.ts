@@ -12,7 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { openClient, startCluster, useCleanup, waitFor } from './realCluster.js';
 
 const live = useCleanup();
-const SLOW_PULL = { pollIntervalMs: 200, pullIntervalMs: 600_000, backoff: { baseMs: 50, maxMs: 500 }, retryBaseMs: 50, requestTimeoutMs: 8000 };
+const SLOW_PULL = {
+  pollIntervalMs: 200,
+  pullIntervalMs: 600_000,
+  backoff: { baseMs: 50, maxMs: 500 },
+  retryBaseMs: 50,
+  requestTimeoutMs: 8000,
+};
 
 describe('multi-page pulls', () => {
   it('a new client gets every record of a space in one pull of many small pages', async () => {

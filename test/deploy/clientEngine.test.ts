@@ -61,7 +61,11 @@ describe('client engines through node and Redis faults', () => {
 
     const t0 = performance.now();
     await Promise.all([ca.sync.flush({ timeoutMs: 30_000 }), cb.sync.flush({ timeoutMs: 30_000 })]);
-    await waitFor(async () => (await snapshot(ca)) === (await snapshot(cb)) && (await ca.db.items.count()) === written.length, 20_000, 'both clients hold every write');
+    await waitFor(
+      async () => (await snapshot(ca)) === (await snapshot(cb)) && (await ca.db.items.count()) === written.length,
+      20_000,
+      'both clients hold every write',
+    );
     console.log(`${written.length} writes; clients converged ${Math.round(performance.now() - t0)} ms after the last one`);
     for (const c of [ca, cb]) expect(c.sync.getStatus()).toMatchObject({ pendingCount: 0, rejectedCount: 0 });
     await expectNodesConverged(nodes, written, 'eng');

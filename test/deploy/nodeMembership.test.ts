@@ -47,7 +47,13 @@ describe('node membership', () => {
     const maker = new ChangeMaker('mixC');
     const victims = wa.acked().slice(0, 10);
     const reply = await request<PushReply>(c, 'push', {
-      changes: [...victims.map((id) => maker.del('mixed', id)), ...wa.acked().slice(10, 20).map((id) => maker.put('mixed', id, { n: -1, by: 'mixC' }))],
+      changes: [
+        ...victims.map((id) => maker.del('mixed', id)),
+        ...wa
+          .acked()
+          .slice(10, 20)
+          .map((id) => maker.put('mixed', id, { n: -1, by: 'mixC' })),
+      ],
     });
     expect(reply.results.every((r) => r.status === 'ok')).toBe(true);
     await Promise.all([wa.stop(), wb.stop()]);
@@ -98,7 +104,11 @@ describe('node membership', () => {
     await withNodes([nodes[1]!], async ([n]) => expect((await recordIds(n!, 'replace')).size).toBeGreaterThanOrEqual(acked.length));
 
     // Repair and node health are visible to operators: ops applied by repair, progress back at 1, node up.
-    const repaired = await Promise.all(servers.map(async (s) => metric(await (await fetch(`${s.url}/metrics`)).text(), 'syncline_replicator_counter', { counter: 'repairedOps' })));
+    const repaired = await Promise.all(
+      servers.map(async (s) =>
+        metric(await (await fetch(`${s.url}/metrics`)).text(), 'syncline_replicator_counter', { counter: 'repairedOps' }),
+      ),
+    );
     expect(repaired.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(300);
     const text = await (await fetch(`${a.url}/metrics`)).text();
     expect(metric(text, 'syncline_node_repair_progress', { node: victimId })).toBe(1);
@@ -107,4 +117,3 @@ describe('node membership', () => {
     expect(st.nodes.find((n) => n.id === victimId)).toMatchObject({ state: 'up', repairing: false });
   });
 });
-

@@ -75,8 +75,14 @@ describe('a PostgreSQL node stopped in immediate mode during writes', () => {
 
     const during = writers.flatMap((w) => w.sentBetween(downAt, restartAt));
     const settled = writers.flatMap((w) => w.sentBetween(downAt + NOTICE_MS, restartAt));
-    const summary = (xs: typeof during) => xs.reduce<Record<string, number>>((m, o) => ((m[`${o.status}:${o.error?.code ?? ''}`] = (m[`${o.status}:${o.error?.code ?? ''}`] ?? 0) + 1), m), {});
-    console.log(`${ack} (node ${victimIndex + 1} down): during the outage ${JSON.stringify(summary(during))}; after notice ${JSON.stringify(summary(settled))}; acked again ${Math.round(backAfter)} ms after restart (${Math.round(upAt - restartAt)} ms pg start)`);
+    const summary = (xs: typeof during) =>
+      xs.reduce<Record<string, number>>(
+        (m, o) => ((m[`${o.status}:${o.error?.code ?? ''}`] = (m[`${o.status}:${o.error?.code ?? ''}`] ?? 0) + 1), m),
+        {},
+      );
+    console.log(
+      `${ack} (node ${victimIndex + 1} down): during the outage ${JSON.stringify(summary(during))}; after notice ${JSON.stringify(summary(settled))}; acked again ${Math.round(backAfter)} ms after restart (${Math.round(upAt - restartAt)} ms pg start)`,
+    );
 
     const acked = writers.flatMap((w) => w.acked());
     const tConv = await expectNodesConverged(nodes, acked, 'crash');

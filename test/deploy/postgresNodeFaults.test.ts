@@ -46,7 +46,10 @@ describe('PostgresNode when its PostgreSQL server dies', () => {
       await pg.start();
       let ok = false;
       for (let i = 0; i < 20 && !ok; i++) {
-        ok = await node.applyBatch([maker.put('s', 'after', { v: i })]).then(() => true, () => false);
+        ok = await node.applyBatch([maker.put('s', 'after', { v: i })]).then(
+          () => true,
+          () => false,
+        );
         if (!ok) await sleep(200);
       }
       expect(ok).toBe(true);

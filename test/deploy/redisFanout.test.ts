@@ -92,4 +92,3 @@ describe('two servers connected only by Redis', () => {
     await expectNodesConverged(nodes, acked, 'board');
   });
 });
-

@@ -21,23 +21,37 @@ describe('observability of acks', () => {
     const [srv] = await dep.startServers(1, { nodes, ack: 'sync', extraArgs: ['--fallback', 'degrade'] });
     const c = await dep.client(srv!, 'obs');
     const maker = new ChangeMaker('obs');
-    const push = (n: number) => request<PushReply>(c, 'push', { changes: Array.from({ length: n }, (_, i) => maker.put('s', `r${maker.nextOpId()}-${i}`, { i })) });
+    const push = (n: number) =>
+      request<PushReply>(c, 'push', { changes: Array.from({ length: n }, (_, i) => maker.put('s', `r${maker.nextOpId()}-${i}`, { i })) });
 
     expect((await push(3)).results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
     expect((await fetch(`${srv!.url}/admin/nodes/n3/maintenance`, { method: 'POST' })).status).toBe(200);
     const degraded = await push(2);
-    expect(degraded.results.map((r) => [r.status, r.degraded])).toEqual([['ok', true], ['ok', true]]);
+    expect(degraded.results.map((r) => [r.status, r.degraded])).toEqual([
+      ['ok', true],
+      ['ok', true],
+    ]);
 
     const metrics = await (await fetch(`${srv!.url}/metrics`)).text();
     expect(metric(metrics, 'syncline_acks_total', { mode: 'sync', outcome: 'ok' })).toBe(5);
     expect(metric(metrics, 'syncline_degraded_acks_total', { mode: 'sync' })).toBe(2);
 
     const status = (await (await fetch(`${srv!.url}/status`)).json()) as Record<string, unknown>;
-    expect(status.nodes).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'n3', state: 'maintenance', lagOps: expect.any(Number), repairProgress: expect.any(Number) })]));
+    expect(status.nodes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: 'n3', state: 'maintenance', lagOps: expect.any(Number), repairProgress: expect.any(Number) }),
+      ]),
+    );
     // The same numbers on the JSON page (the shape is the server's choice; the values must be there).
     const numbers = numericFields(status);
-    expect(numbers.filter(([k, v]) => /degraded/i.test(k) && v === 2), JSON.stringify(status)).not.toEqual([]);
-    expect(numbers.filter(([k, v]) => /ack/i.test(k) && /ok|acked/i.test(k) && v === 5), JSON.stringify(status)).not.toEqual([]);
+    expect(
+      numbers.filter(([k, v]) => /degraded/i.test(k) && v === 2),
+      JSON.stringify(status),
+    ).not.toEqual([]);
+    expect(
+      numbers.filter(([k, v]) => /ack/i.test(k) && /ok|acked/i.test(k) && v === 5),
+      JSON.stringify(status),
+    ).not.toEqual([]);
   });
 });
 

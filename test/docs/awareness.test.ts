@@ -25,7 +25,10 @@ function stored(dataDir: string): { ops: number; docRows: number } {
 }
 
 const names = (c: DocClient) =>
-  [...c.note.awareness.getStates().values()].map((s) => (s.user as { name?: string } | undefined)?.name ?? '?').sort().join(',');
+  [...c.note.awareness.getStates().values()]
+    .map((s) => (s.user as { name?: string } | undefined)?.name ?? '?')
+    .sort()
+    .join(',');
 
 describe('awareness (presence)', () => {
   it('reaches the other client through the server, is never stored, and is withdrawn when a client disconnects', async () => {
@@ -43,7 +46,11 @@ describe('awareness (presence)', () => {
     b.note.awareness.setLocalStateField('user', { name: 'Bob' });
     await waitFor(() => names(a) === 'Ann,Bob' && names(b) === 'Ann,Bob', 10_000, 'each sees both');
     for (let i = 1; i <= 20; i++) a.note.awareness.setLocalStateField('user', { name: 'Ann', cursor: i });
-    await waitFor(() => (b.note.awareness.getStates().get(a.note.doc.clientID)?.user as { cursor?: number })?.cursor === 20, 10_000, 'cursor moves');
+    await waitFor(
+      () => (b.note.awareness.getStates().get(a.note.doc.clientID)?.user as { cursor?: number })?.cursor === 20,
+      10_000,
+      'cursor moves',
+    );
     expect(stored(dataDir)).toEqual(base);
 
     // A's connection ends without a goodbye: the server withdraws A's presence (long before the 30 s timeout).

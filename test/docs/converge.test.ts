@@ -43,7 +43,11 @@ describe('Yjs documents against real servers', () => {
     await a2.close();
     const a3 = await openDocClient([servers[0]!.url], { name: a.name });
     clients.push(a3);
-    await waitFor(() => a3.text() === b.text() && b.text().includes('offline-two') && a3.text().includes('online-bob'), 20_000, 'converged');
+    await waitFor(
+      () => a3.text() === b.text() && b.text().includes('offline-two') && a3.text().includes('online-bob'),
+      20_000,
+      'converged',
+    );
     const text = b.text();
     for (let i = 0; i < 20; i++) {
       expect(text).toContain(`a${i} `);
@@ -70,12 +74,24 @@ describe('Yjs documents against real servers', () => {
       await new Promise((r) => setTimeout(r, 2));
     }
     const typed = performance.now();
-    await waitFor(() => cs.every((c) => c.text() === cs[0]!.text()) && cs[0]!.text().split(' ').length - 1 === N * M, 30_000, 'all converge').catch(async (e) => {
-      for (const c of cs) console.log(c.text().split(' ').length - 1, c.sync.getStatus(), await c.db.table('_outbox').count(), await c.db.table('_docs').count());
+    await waitFor(
+      () => cs.every((c) => c.text() === cs[0]!.text()) && cs[0]!.text().split(' ').length - 1 === N * M,
+      30_000,
+      'all converge',
+    ).catch(async (e) => {
+      for (const c of cs)
+        console.log(
+          c.text().split(' ').length - 1,
+          c.sync.getStatus(),
+          await c.db.table('_outbox').count(),
+          await c.db.table('_docs').count(),
+        );
       throw e;
     });
     const done = performance.now();
-    console.log(`docs: ${N} clients x ${M} edits on 2 servers converged ${Math.round(done - typed)} ms after the last edit (${Math.round(done - t0)} ms from the first)`);
+    console.log(
+      `docs: ${N} clients x ${M} edits on 2 servers converged ${Math.round(done - typed)} ms after the last edit (${Math.round(done - t0)} ms from the first)`,
+    );
     expect(cs[0]!.text().split(' ').length - 1).toBe(N * M);
   }, 90_000);
 });

@@ -38,7 +38,9 @@ export function typeWord(d: DocClient, word: string, rand: () => number): void {
 export function nodeDoc(dataDir: string, node: 1 | 2 | 3): { text: string; rows: number } {
   const db = new Database(`${dataDir}/node${node}.db`, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare(`SELECT update_bytes FROM doc_updates WHERE space = 'space-1' AND doc = 'note' ORDER BY seq`).all() as { update_bytes: Buffer }[];
+    const rows = db.prepare(`SELECT update_bytes FROM doc_updates WHERE space = 'space-1' AND doc = 'note' ORDER BY seq`).all() as {
+      update_bytes: Buffer;
+    }[];
     const doc = new Y.Doc();
     for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.update_bytes));
     return { text: doc.getText('t').toString(), rows: rows.length };

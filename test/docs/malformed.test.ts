@@ -23,7 +23,9 @@ describe('a malformed Yjs update', () => {
     const doc = new Y.Doc();
     doc.getText('t').insert(0, 'intact text');
     const good = Y.encodeStateAsUpdate(doc);
-    const ok = await request<PushReply>(s, 'push', { changes: [{ kind: 'yjs', opId: 'raw:1', space: 'space-1', doc: 'note', update: good }] });
+    const ok = await request<PushReply>(s, 'push', {
+      changes: [{ kind: 'yjs', opId: 'raw:1', space: 'space-1', doc: 'note', update: good }],
+    });
     expect(ok.results[0]).toMatchObject({ status: 'ok' });
     const before = await request<PullReply>(s, 'pull', { space: 'space-1', cursor: null });
     expect(textOf(before)).toBe('intact text');
@@ -45,7 +47,16 @@ describe('a malformed Yjs update', () => {
     // Either the bad ones alone are refused, or the whole push is: never is a bad update stored.
     expect(codes.slice(0, 2)).toEqual(['INVALID_UPDATE', 'INVALID_UPDATE']);
     const after = await request<PullReply>(s, 'pull', { space: 'space-1', cursor: null });
-    expect(after.docs.every((d) => { try { Y.decodeUpdate(new Uint8Array(d.update)); return true; } catch { return false; } })).toBe(true);
+    expect(
+      after.docs.every((d) => {
+        try {
+          Y.decodeUpdate(new Uint8Array(d.update));
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    ).toBe(true);
     expect(textOf(after)).toMatch(/^\+?intact text$/);
     if (codes[2] === 'ok') expect(textOf(after)).toBe('+intact text');
     s.close();

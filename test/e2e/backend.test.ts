@@ -38,7 +38,9 @@ beforeAll(async () => {
   backend = await startBackend({ servers: () => urls, log: (line) => log.push(line) });
   const dataDir = tempDir('syncline-e2e-backend-');
   const args = ['--poll-poke-ms', '300', '--extension', EXTENSION_PATH];
-  servers = await Promise.all(['s1', 's2'].map((id) => spawnServer({ dataDir, args: [...args, '--server-id', id], env: { BOARD_BACKEND_URL: backend.url } })));
+  servers = await Promise.all(
+    ['s1', 's2'].map((id) => spawnServer({ dataDir, args: [...args, '--server-id', id], env: { BOARD_BACKEND_URL: backend.url } })),
+  );
   urls = servers.map((s) => s.url);
   // Pulls every 30 s: whatever shows up sooner came live.
   web = await serveBoard({ config: { servers: urls, engine: { ...TEST_ENGINE, pullIntervalMs: 30_000 } } });
@@ -54,12 +56,27 @@ afterAll(async () => {
 it('welcome card, a live HTTP write, createdBy, and the title rule, in the board', async () => {
   const board = uniqueBoard('backend');
   const page = await new BoardPage(await (await browser.newContext()).newPage()).open(`${web.url}/?board=${board}`);
-  await eventually('the welcome card', () => page.board(), (b) => b[0]!.some((t) => t.startsWith(`Welcome to ${board}`)));
+  await eventually(
+    'the welcome card',
+    () => page.board(),
+    (b) => b[0]!.some((t) => t.startsWith(`Welcome to ${board}`)),
+  );
 
   const admin = new SynclineAdmin({ urls: servers.map((s) => s.url) });
-  const written = await admin.put(board, 'cards', 'from-backend', { id: 'from-backend', space: board, listId: `${board}:list2`, title: 'Posted by the backend', order: 1, editedAt: Date.now() }, { key: `e2e-${board}` });
+  const written = await admin.put(
+    board,
+    'cards',
+    'from-backend',
+    { id: 'from-backend', space: board, listId: `${board}:list2`, title: 'Posted by the backend', order: 1, editedAt: Date.now() },
+    { key: `e2e-${board}` },
+  );
   expect(written.status).toBe('ok');
-  await eventually('the backend card, live', () => page.board(), (b) => b[1]!.includes('Posted by the backend'), 10_000);
+  await eventually(
+    'the backend card, live',
+    () => page.board(),
+    (b) => b[1]!.includes('Posted by the backend'),
+    10_000,
+  );
 
   await page.addCard(2, 'Added in the page');
   const tooLong = `Long ${'x'.repeat(250)}`;
@@ -82,7 +99,11 @@ it('welcome card, a live HTTP write, createdBy, and the title rule, in the board
   expect(cards.find((c) => c.id === 'welcome')?.createdBy).toBe('welcome-bot');
   expect(cards.some((c) => c.title === tooLong)).toBe(false);
 
-  await eventually('the backend logged every card', async () => log.join('\n'), (text) => ['"Welcome to', '"Posted by the backend"', '"Added in the page"'].every((s) => text.includes(s)));
+  await eventually(
+    'the backend logged every card',
+    async () => log.join('\n'),
+    (text) => ['"Welcome to', '"Posted by the backend"', '"Added in the page"'].every((s) => text.includes(s)),
+  );
   expect(log.join('\n')).not.toContain(tooLong);
   await page.screenshot('backend-board');
 }, 120_000);

@@ -32,8 +32,16 @@ describe('server failover in the browser', () => {
       await alice.addCard(1, `During failover ${i}`);
     }
     await killed;
-    await eventually('alice on the other server', () => alice.status(), (s) => s.state === 'online' && s.server === survivor.url);
-    await eventually('bob on the other server', () => bob.status(), (s) => s.state === 'online' && s.server === survivor.url);
+    await eventually(
+      'alice on the other server',
+      () => alice.status(),
+      (s) => s.state === 'online' && s.server === survivor.url,
+    );
+    await eventually(
+      'bob on the other server',
+      () => bob.status(),
+      (s) => s.state === 'online' && s.server === survivor.url,
+    );
     titles.push('After failover');
     await alice.addCard(2, 'After failover');
     await alice.waitSynced();
@@ -41,7 +49,12 @@ describe('server failover in the browser', () => {
     await alice.screenshot('failover-after-kill');
 
     const sorted = (b: string[][]) => b.flat().sort();
-    await eventually('bob has every card exactly once', () => bob.board(), (b) => JSON.stringify(sorted(b)) === JSON.stringify([...titles].sort()), 30_000);
+    await eventually(
+      'bob has every card exactly once',
+      () => bob.board(),
+      (b) => JSON.stringify(sorted(b)) === JSON.stringify([...titles].sort()),
+      30_000,
+    );
     expect(await bob.board()).toEqual(await alice.board());
     expect(await cluster().connectedClients()).toBe(2);
     await bob.screenshot('failover-bob');

@@ -33,7 +33,12 @@ describe('idle pages and a dead server', () => {
     const killedAt = Date.now();
     const moved = await Promise.all(
       [alice, bob].map(async (page, i) => {
-        await eventually(`page ${i} online on the other server`, () => page.status(), (s) => s.state === 'online' && s.server === survivor.url, 3_000);
+        await eventually(
+          `page ${i} online on the other server`,
+          () => page.status(),
+          (s) => s.state === 'online' && s.server === survivor.url,
+          3_000,
+        );
         return Date.now() - killedAt;
       }),
     );
@@ -41,7 +46,12 @@ describe('idle pages and a dead server', () => {
     for (const page of [alice, bob]) expect((await page.status()).error).toBe('');
 
     await alice.addCard(0, 'After the crash');
-    await eventually('bob sees the card', () => bob.board(), (b) => b[0]!.includes('After the crash'), 20_000);
+    await eventually(
+      'bob sees the card',
+      () => bob.board(),
+      (b) => b[0]!.includes('After the crash'),
+      20_000,
+    );
     await alice.screenshot('idle-failover-alice');
   });
 });

@@ -24,9 +24,17 @@ describe('phone viewport with touch', () => {
     expect(listWidth).toBeLessThanOrEqual(390);
 
     await a.addCard(0, 'Tapped in');
-    await eventually('phone B sees it', () => b.board(), (x) => x[0]!.includes('Tapped in'));
+    await eventually(
+      'phone B sees it',
+      () => b.board(),
+      (x) => x[0]!.includes('Tapped in'),
+    );
     await b.editCard('Tapped in', { moves: ['move-next-list'], rename: 'Tapped in, moved by B' });
-    await eventually('phone A sees the move', () => a.board(), (x) => x[1]!.includes('Tapped in, moved by B'));
+    await eventually(
+      'phone A sees the move',
+      () => a.board(),
+      (x) => x[1]!.includes('Tapped in, moved by B'),
+    );
     await a.waitForServiceWorker();
     await a.waitSynced();
     await a.screenshot('phone-a-synced');
@@ -51,15 +59,28 @@ describe('phone viewport with touch', () => {
     const alive = cluster().servers.find((s) => s !== dead)!;
     await dead.kill('SIGKILL');
     await a.addCard(1, 'After the crash');
-    await eventually('phone A shows the other server', () => a.status(), (s) => s.state === 'online' && s.server === alive.url);
+    await eventually(
+      'phone A shows the other server',
+      () => a.status(),
+      (s) => s.state === 'online' && s.server === alive.url,
+    );
     await a.waitSynced();
     expect(await a.page.locator('[data-testid=sync-moved]').innerText()).toBe(`moved from ${new URL(dead.url).host}`);
     await a.screenshot('phone-a-failed-over');
 
     const want = [['Phone offline 1'], ['After the crash'], ['Tapped in, moved by B', 'Phone offline 2']];
     const sorted = (x: string[][]) => JSON.stringify(x.map((l) => [...l].sort()));
-    await eventually('phone B converged', () => b.board(), (x) => sorted(x) === sorted(want), 30_000);
-    await eventually('phone A converged', () => a.board(), (x) => sorted(x) === sorted(want));
+    await eventually(
+      'phone B converged',
+      () => b.board(),
+      (x) => sorted(x) === sorted(want),
+      30_000,
+    );
+    await eventually(
+      'phone A converged',
+      () => a.board(),
+      (x) => sorted(x) === sorted(want),
+    );
     expect(await a.board()).toEqual(await b.board());
     await b.screenshot('phone-b-final');
   });

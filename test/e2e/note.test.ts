@@ -30,7 +30,11 @@ describe('shared note', () => {
     const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await editor(alice.page).waitFor();
     await editor(bob.page).waitFor();
-    await eventually('each sees two people here', async () => [await presence(alice.page), await presence(bob.page)], (n) => n[0] === 2 && n[1] === 2);
+    await eventually(
+      'each sees two people here',
+      async () => [await presence(alice.page), await presence(bob.page)],
+      (n) => n[0] === 2 && n[1] === 2,
+    );
 
     const t0 = Date.now();
     await Promise.all([typeAtEnd(alice.page, ' Alice writes the agenda.'), typeAtEnd(bob.page, ' Bob adds the budget.')]);
@@ -53,7 +57,11 @@ describe('shared note', () => {
     await alice.waitForServiceWorker();
     await editor(alice.page).waitFor();
     await typeAtEnd(alice.page, 'Start.');
-    await eventually('bob has the start', () => noteText(bob.page), (t) => t === 'Start.');
+    await eventually(
+      'bob has the start',
+      () => noteText(bob.page),
+      (t) => t === 'Start.',
+    );
 
     await aliceCtx.setOffline(true);
     await alice.page.waitForFunction(() => !navigator.onLine);

@@ -20,7 +20,11 @@ describe('offline editing and offline reload', () => {
     const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await alice.waitForServiceWorker();
     for (const t of ['Keep me', 'Rename me', 'Move me', 'Delete me', 'Both edit me']) await alice.addCard(0, t);
-    await eventually('bob has the five cards', () => bob.board(), (b) => b[0]!.length === 5);
+    await eventually(
+      'bob has the five cards',
+      () => bob.board(),
+      (b) => b[0]!.length === 5,
+    );
     await alice.waitSynced();
 
     await aliceCtx.setOffline(true);
@@ -48,13 +52,21 @@ describe('offline editing and offline reload', () => {
     expect((await alice.status()).pending).toBeGreaterThan(0);
     // Not reaching a server is shown as connection state, never as a red error (issue 15).
     // Mutation caught: the transport reporting INTERNAL again (the error span fills, connection stays empty).
-    const shown = await eventually('the connection state is shown', () => alice.status(), (s) => s.connection !== '');
+    const shown = await eventually(
+      'the connection state is shown',
+      () => alice.status(),
+      (s) => s.connection !== '',
+    );
     expect(shown.error).toBe('');
     await alice.addCard(1, 'Offline 2 (after reload)');
     await alice.screenshot('offline-after-reload');
     // A fresh load (a new tab, still no network) works too, and shows the same local data.
     const second = await new BoardPage(await aliceCtx.newPage()).open(url);
-    await eventually('the new offline tab shows the local board', () => second.board(), (b) => b[1]!.includes('Offline 2 (after reload)'));
+    await eventually(
+      'the new offline tab shows the local board',
+      () => second.board(),
+      (b) => b[1]!.includes('Offline 2 (after reload)'),
+    );
     expect(await second.board()).toEqual(await alice.board());
     await second.page.close();
 
@@ -65,8 +77,18 @@ describe('offline editing and offline reload', () => {
       ['Move me', 'Bob online'],
     ];
     const sorted = (b: string[][]) => JSON.stringify(b.map((l) => [...l].sort()));
-    await eventually('alice converged', () => alice.board(), (b) => sorted(b) === sorted(want), 30_000);
-    await eventually('bob converged', () => bob.board(), (b) => sorted(b) === sorted(want), 30_000);
+    await eventually(
+      'alice converged',
+      () => alice.board(),
+      (b) => sorted(b) === sorted(want),
+      30_000,
+    );
+    await eventually(
+      'bob converged',
+      () => bob.board(),
+      (b) => sorted(b) === sorted(want),
+      30_000,
+    );
     await alice.waitSynced();
     await bob.waitSynced();
     expect(await alice.board()).toEqual(await bob.board());

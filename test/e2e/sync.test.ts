@@ -19,14 +19,26 @@ describe('board sync between two browser contexts', () => {
     await bob.waitSynced();
 
     await alice.addCard(0, 'Write the spec');
-    await eventually('bob sees the new card', () => bob.board(), (b) => b[0]!.includes('Write the spec'));
+    await eventually(
+      'bob sees the new card',
+      () => bob.board(),
+      (b) => b[0]!.includes('Write the spec'),
+    );
 
     await bob.addCard(0, 'Review the spec');
     await bob.editCard('Write the spec', { rename: 'Write the spec (v2)', moves: ['move-next-list'] });
-    await eventually('alice sees the rename and the move', () => alice.board(), (b) => b[1]!.includes('Write the spec (v2)') && b[0]!.includes('Review the spec'));
+    await eventually(
+      'alice sees the rename and the move',
+      () => alice.board(),
+      (b) => b[1]!.includes('Write the spec (v2)') && b[0]!.includes('Review the spec'),
+    );
 
     await alice.deleteCard('Review the spec');
-    await eventually('bob sees the delete', () => bob.board(), (b) => !b.flat().includes('Review the spec'));
+    await eventually(
+      'bob sees the delete',
+      () => bob.board(),
+      (b) => !b.flat().includes('Review the spec'),
+    );
     await alice.screenshot('sync-alice');
     await bob.screenshot('sync-bob');
     expect(await alice.board()).toEqual(await bob.board());
@@ -38,12 +50,27 @@ describe('board sync between two browser contexts', () => {
     const alice = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await alice.addCard(0, 'Shared card');
-    await eventually('bob has the card', () => bob.board(), (b) => b[0]!.includes('Shared card'));
+    await eventually(
+      'bob has the card',
+      () => bob.board(),
+      (b) => b[0]!.includes('Shared card'),
+    );
 
-    await Promise.all([alice.editCard('Shared card', { rename: 'Renamed by Alice' }), bob.editCard('Shared card', { moves: ['move-next-list', 'move-next-list'] })]);
+    await Promise.all([
+      alice.editCard('Shared card', { rename: 'Renamed by Alice' }),
+      bob.editCard('Shared card', { moves: ['move-next-list', 'move-next-list'] }),
+    ]);
     const want = [[], [], ['Renamed by Alice']];
-    await eventually('alice converged', () => alice.board(), (b) => JSON.stringify(b) === JSON.stringify(want));
-    await eventually('bob converged', () => bob.board(), (b) => JSON.stringify(b) === JSON.stringify(want));
+    await eventually(
+      'alice converged',
+      () => alice.board(),
+      (b) => JSON.stringify(b) === JSON.stringify(want),
+    );
+    await eventually(
+      'bob converged',
+      () => bob.board(),
+      (b) => JSON.stringify(b) === JSON.stringify(want),
+    );
     await alice.waitSynced();
     await bob.waitSynced();
   });
@@ -59,7 +86,12 @@ describe('board sync between two browser contexts', () => {
     const bob = await new BoardPage(await (await cluster().browser.newContext()).newPage()).open(url);
     await bob.waitPulled();
     // The pulled rows are in IndexedDB when lastPullAt is set; rendering follows within a moment.
-    await eventually('bob shows every card', () => bob.board(), (b) => titles.every((t) => b[0]!.includes(t)), 2000);
+    await eventually(
+      'bob shows every card',
+      () => bob.board(),
+      (b) => titles.every((t) => b[0]!.includes(t)),
+      2000,
+    );
     expect(await bob.board()).toEqual(await alice.board());
   });
 });

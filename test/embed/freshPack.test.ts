@@ -45,20 +45,30 @@ beforeAll(async () => {
   const checkout = join(work, 'checkout');
   freshCheckout(checkout);
   mkdirSync(join(work, 'tarballs'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', join(work, 'tarballs'), ...PACKAGES.flatMap((p) => ['-w', `@syncline/${p}`])], {
-    cwd: checkout,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    'npm',
+    ['pack', '--json', '--pack-destination', join(work, 'tarballs'), ...PACKAGES.flatMap((p) => ['-w', `@syncline/${p}`])],
+    {
+      cwd: checkout,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   // npm prints the prepack scripts' output before the JSON.
   const packed = JSON.parse(stdout.slice(stdout.indexOf('\n[') + 1)) as { name: string; filename: string; files: { path: string }[] }[];
   for (const p of packed) tarballs[p.name] = join(work, 'tarballs', p.filename);
-  for (const p of packed) expect(p.files.map((f) => f.path), p.name).toContain('dist/index.js');
+  for (const p of packed)
+    expect(
+      p.files.map((f) => f.path),
+      p.name,
+    ).toContain('dist/index.js');
 
   consumer = join(work, 'consumer');
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // --ignore-scripts: better-sqlite3 would compile from source here (minutes); its binary is copied from the repo below.
-  await run('npm', ['install', ...PACKAGES.map((p) => tarballs[`@syncline/${p}`]!), 'dexie@4', '--ignore-scripts', ...NPM_FLAGS], { cwd: consumer });
+  await run('npm', ['install', ...PACKAGES.map((p) => tarballs[`@syncline/${p}`]!), 'dexie@4', '--ignore-scripts', ...NPM_FLAGS], {
+    cwd: consumer,
+  });
   const want = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')).version;
   const got = JSON.parse(readFileSync(join(consumer, 'node_modules/better-sqlite3/package.json'), 'utf8')).version;
   expect(got, 'the consumer got the better-sqlite3 version the repo built').toBe(want);
@@ -81,7 +91,8 @@ describe('packages packed from a fresh checkout', () => {
   });
 
   it('install without pg, ioredis or the Redis adapter, and a SQLite-only server runs', async () => {
-    for (const pkg of ['pg', 'ioredis', '@socket.io/redis-adapter']) expect(existsSync(join(consumer, 'node_modules', pkg)), pkg).toBe(false);
+    for (const pkg of ['pg', 'ioredis', '@socket.io/redis-adapter'])
+      expect(existsSync(join(consumer, 'node_modules', pkg)), pkg).toBe(false);
     const out = await node(`
       import { createSynclineServer } from '@syncline/server';
       const server = createSynclineServer({ nodes: 'sqlite:data/n1.db,sqlite:data/n2.db,sqlite:data/n3.db', ack: 'sync', port: 0 });

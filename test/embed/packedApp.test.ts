@@ -55,7 +55,8 @@ beforeAll(async () => {
   tarballs = await timed('build+pack', () => packPackages(join(work, 'tarballs')));
 
   appDir = join(work, 'app');
-  for (const f of ['index.html', 'src', 'tsconfig.json', 'vite.config.ts']) cpSync(join(REPO_ROOT, 'examples/minimal', f), join(appDir, f), { recursive: true });
+  for (const f of ['index.html', 'src', 'tsconfig.json', 'vite.config.ts'])
+    cpSync(join(REPO_ROOT, 'examples/minimal', f), join(appDir, f), { recursive: true });
   writeFileSync(join(appDir, 'package.json'), appPackageJson());
   serverDir = join(work, 'server-consumer');
   mkdirSync(serverDir);
@@ -68,7 +69,9 @@ beforeAll(async () => {
     ]),
   );
   await Promise.all([
-    timed('vite build', () => run(process.execPath, [join(appDir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: appDir })),
+    timed('vite build', () =>
+      run(process.execPath, [join(appDir, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: appDir }),
+    ),
     timed('webpack build', () => webpackBuild(appDir)),
   ]);
 }, 300_000);
@@ -79,7 +82,11 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
 });
 
-async function roundTrip(bundler: string, site: { url: string; close(): Promise<void> }, workerPattern: (site: string) => RegExp): Promise<void> {
+async function roundTrip(
+  bundler: string,
+  site: { url: string; close(): Promise<void> },
+  workerPattern: (site: string) => RegExp,
+): Promise<void> {
   let srv: SpawnedServer | null = null;
   let browser: Browser | null = null;
   const space = `embed-${Date.now()}`;
@@ -97,12 +104,20 @@ async function roundTrip(bundler: string, site: { url: string; close(): Promise<
       await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('online'), null, { timeout: 20_000 });
       await page.fill('#text', 'hello from the browser');
       await page.click('button');
-      await page.waitForFunction(() => document.getElementById('notes')?.textContent === 'hello from the browser', null, { timeout: 10_000 });
+      await page.waitForFunction(() => document.getElementById('notes')?.textContent === 'hello from the browser', null, {
+        timeout: 10_000,
+      });
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'online · 0 pending', null, { timeout: 20_000 });
     });
 
     other.version(1).stores({ notes: 'id, at' });
-    const sync = createSyncline(other, { tables: ['notes'], servers: [srv.url], defaultSpace: space, leaderElection: false, engine: { pollIntervalMs: 100 } });
+    const sync = createSyncline(other, {
+      tables: ['notes'],
+      servers: [srv.url],
+      defaultSpace: space,
+      leaderElection: false,
+      engine: { pollIntervalMs: 100 },
+    });
     await waitFor(async () => (await other.table('notes').count()) === 1, 20_000, 'second client got the note');
     expect((await other.table('notes').toArray())[0]).toMatchObject({ text: 'hello from the browser' });
     await other.table('notes').put({ id: 'from-node', text: 'hello from node', at: Date.now() + 1 });
@@ -122,14 +137,14 @@ async function roundTrip(bundler: string, site: { url: string; close(): Promise<
   }
 }
 
-
 describe('embedding from packed tarballs', () => {
   it('the app installed the tarballs, not links into the monorepo', () => {
     const lock = JSON.parse(readFileSync(join(appDir, 'package-lock.json'), 'utf8'));
     expect(lock.packages['node_modules/@syncline/client'].resolved).toMatch(/^file:.*syncline-client-0\.1\.0\.tgz$/);
     expect(lock.packages['node_modules/@syncline/shared'].resolved).toMatch(/^file:.*syncline-shared-0\.1\.0\.tgz$/);
     expect(lock.packages['node_modules/@syncline/client'].link).toBeUndefined();
-    for (const d of ['dist/index.d.ts', 'dist/worker/worker.js', 'dist/react/index.d.ts']) expect(existsSync(join(appDir, 'node_modules/@syncline/client', d))).toBe(true);
+    for (const d of ['dist/index.d.ts', 'dist/worker/worker.js', 'dist/react/index.d.ts'])
+      expect(existsSync(join(appDir, 'node_modules/@syncline/client', d))).toBe(true);
     // Peers come from the app, never a second Dexie inside the library.
     expect(existsSync(join(appDir, 'node_modules/@syncline/client/node_modules/dexie'))).toBe(false);
   });
@@ -144,7 +159,11 @@ describe('embedding from packed tarballs', () => {
 
   it('vite dev server (with the documented optimizeDeps lines): the page syncs from its Worker', async () => {
     const dev = await timed('vite dev start', () => startViteDev(appDir));
-    await roundTrip('vite dev', dev, (site) => new RegExp(`^${site}/node_modules/@syncline/client/dist/worker/worker\\.js\\?worker_file&type=module$`));
+    await roundTrip(
+      'vite dev',
+      dev,
+      (site) => new RegExp(`^${site}/node_modules/@syncline/client/dist/worker/worker\\.js\\?worker_file&type=module$`),
+    );
   }, 120_000);
 
   it('the server tarball installs and its syncline-server bin runs', async () => {

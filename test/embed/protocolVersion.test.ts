@@ -37,7 +37,11 @@ describe('protocol version mismatch', () => {
     const seen: SyncStatus[] = [];
     sync.subscribe((s) => seen.push(s));
     await db.table('items').put({ id: 'a', title: 'kept locally' });
-    await waitFor(() => sync.getStatus().lastError?.code === 'PROTOCOL_VERSION' && sync.getStatus().state === 'offline', 10_000, 'PROTOCOL_VERSION');
+    await waitFor(
+      () => sync.getStatus().lastError?.code === 'PROTOCOL_VERSION' && sync.getStatus().state === 'offline',
+      10_000,
+      'PROTOCOL_VERSION',
+    );
     const err = sync.getStatus().lastError!;
     expect(err.retryable).toBe(false);
     expect(err.message).toMatch(/protocol/);
@@ -58,7 +62,13 @@ describe('protocol version mismatch', () => {
     const { factory, rec } = recordingTransport();
     const db = new Dexie(`pv-ok-${process.pid}-${Date.now()}`);
     db.version(1).stores({ items: 'id' });
-    const sync = createSyncline(db, { tables: ['items'], servers: [srv.url], defaultSpace: 's', leaderElection: false, transport: factory });
+    const sync = createSyncline(db, {
+      tables: ['items'],
+      servers: [srv.url],
+      defaultSpace: 's',
+      leaderElection: false,
+      transport: factory,
+    });
     await waitFor(() => sync.getStatus().state === 'online', 10_000, 'online');
     expect(sync.getStatus().lastError).toBeNull();
     expect(rec.connects).toBe(1);

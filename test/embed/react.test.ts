@@ -41,7 +41,14 @@ let n = 0;
 function app(servers: string[], transport: MemoryNetwork['transport']) {
   const db = new Dexie(`react-${process.pid}-${Date.now()}-${++n}`);
   db.version(1).stores({ cards: 'id' });
-  const sync = createSyncline(db, { tables: ['cards'], servers, transport, defaultSpace: 's1', leaderElection: false, engine: { pollIntervalMs: 50 } });
+  const sync = createSyncline(db, {
+    tables: ['cards'],
+    servers,
+    transport,
+    defaultSpace: 's1',
+    leaderElection: false,
+    engine: { pollIntervalMs: 50 },
+  });
   return { db, sync };
 }
 

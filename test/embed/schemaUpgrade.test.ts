@@ -44,13 +44,22 @@ describe('Dexie schema upgrade', () => {
     const name = `upgrade-${process.pid}-${Date.now()}`;
     // Another writer puts a record on the server, so v1 has a cursor to keep.
     const other = await connectClient(srv.url, { clientId: 'other-writer' });
-    const seeded = await request<PushReply>(other, 'push', { changes: [new ChangeMaker('other-writer').put(SPACE, 'seed', { title: 'seed' }, 'cards')] });
+    const seeded = await request<PushReply>(other, 'push', {
+      changes: [new ChangeMaker('other-writer').put(SPACE, 'seed', { title: 'seed' }, 'cards')],
+    });
     expect(seeded.results[0]?.status).toBe('ok');
 
     // v1: online long enough to pull (cursor saved), then offline writes pile up in the outbox.
     const db1 = openV1(name);
     const v1 = recordingTransport();
-    const sync1 = createSyncline(db1, { tables: ['cards'], servers: [srv.url], defaultSpace: SPACE, leaderElection: false, transport: v1.factory, engine: fast });
+    const sync1 = createSyncline(db1, {
+      tables: ['cards'],
+      servers: [srv.url],
+      defaultSpace: SPACE,
+      leaderElection: false,
+      transport: v1.factory,
+      engine: fast,
+    });
     await waitFor(async () => (await db1.table('cards').get('seed'))?.title === 'seed', 15_000, 'v1 pulled seed');
     await sync1.close();
     for (let i = 0; i < 5; i++) await db1.table('cards').put({ id: `c${i}`, title: `card ${i}`, list: 'todo' });
@@ -64,7 +73,14 @@ describe('Dexie schema upgrade', () => {
     // v2: a new index on the synced table and a new table.
     const db2 = openV2(name);
     const v2 = recordingTransport();
-    const sync2 = createSyncline(db2, { tables: ['cards', 'tags'], servers: [srv.url], defaultSpace: SPACE, leaderElection: false, transport: v2.factory, engine: fast });
+    const sync2 = createSyncline(db2, {
+      tables: ['cards', 'tags'],
+      servers: [srv.url],
+      defaultSpace: SPACE,
+      leaderElection: false,
+      transport: v2.factory,
+      engine: fast,
+    });
     await db2.open();
     expect(db2.verno).toBe(2);
     // The new index works over rows written at v1.

@@ -27,7 +27,15 @@ function app(worker: () => never, extra: Partial<SynclineOptions> = {}) {
   network.listen('mem://a', new FakeServer('srv', store));
   const db = new Dexie(`fallback-${process.pid}-${Date.now()}-${Math.random()}`);
   db.version(1).stores({ cards: 'id' });
-  const sync = createSyncline(db, { tables: ['cards'], servers: ['mem://a'], transport: network.transport, defaultSpace: 's', leaderElection: false, worker, ...extra });
+  const sync = createSyncline(db, {
+    tables: ['cards'],
+    servers: ['mem://a'],
+    transport: network.transport,
+    defaultSpace: 's',
+    leaderElection: false,
+    worker,
+    ...extra,
+  });
   return { db, sync, store };
 }
 
@@ -51,9 +59,12 @@ describe('worker fallback', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const logged: string[] = [];
     const logger = { warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
-    const { db, sync } = app(() => {
-      throw new TypeError('Module scripts are not supported in workers');
-    }, { logger });
+    const { db, sync } = app(
+      () => {
+        throw new TypeError('Module scripts are not supported in workers');
+      },
+      { logger },
+    );
     await waitFor(() => sync.getStatus().state === 'online', 5000, 'online through the fallback');
     // Mutation caught: createSyncline writing to console instead of options.logger.
     expect(logged).toEqual([expect.stringMatching(/Worker did not start/)]);

@@ -28,7 +28,14 @@ export interface NodeFile {
   records: FileRecord[];
 }
 
-interface LogRow { op_id: string; op: string | null; space: string | null; tbl: string | null; id: string | null; state: string | null }
+interface LogRow {
+  op_id: string;
+  op: string | null;
+  space: string | null;
+  tbl: string | null;
+  id: string | null;
+  state: string | null;
+}
 
 export function readNodeFile(path: string): NodeFile {
   const db = new Database(path, { readonly: true, fileMustExist: true });

@@ -51,9 +51,7 @@ export interface PgInstance {
 export function pgBinDir(): string {
   if (process.env.PG_BIN_DIR) return process.env.PG_BIN_DIR;
   const base = '/usr/lib/postgresql';
-  const versions = existsSync(base)
-    ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
-    : [];
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))) : [];
   versions.sort((a, b) => Number(b) - Number(a));
   if (!versions[0]) throw new Error(`no PostgreSQL server binaries under ${base} (set PG_BIN_DIR)`);
   return join(base, versions[0], 'bin');
@@ -77,7 +75,6 @@ async function pg(bin: string, args: string[], cwd: string): Promise<string> {
     throw new Error(`${bin} ${args.join(' ')} failed: ${e.stderr || e.stdout || e.message}`, { cause: err });
   }
 }
-
 
 let rootDir: Promise<string> | undefined;
 let templateDir: Promise<string> | undefined;
@@ -131,7 +128,10 @@ const PG_HBA = `local all all trust\nhost all all 127.0.0.1/32 trust\n`;
 function template(): Promise<string> {
   templateDir ??= (async () => {
     const version = pgBinDir().split('/').at(-2) ?? 'x';
-    const tag = createHash('sha256').update(version + POSTGRESQL_CONF + PG_HBA).digest('hex').slice(0, 10);
+    const tag = createHash('sha256')
+      .update(version + POSTGRESQL_CONF + PG_HBA)
+      .digest('hex')
+      .slice(0, 10);
     const final = join(tmpdir(), `syncline-pgtemplate-${version}-${tag}`);
     if (existsSync(join(final, 'PG_VERSION'))) return final;
     const work = await ownedTempDir(`${ROOT_PREFIX}tmpl-`);
@@ -153,7 +153,11 @@ function template(): Promise<string> {
 class Instance implements PgInstance {
   running = false;
   private disposed = false;
-  constructor(readonly port: number, readonly dataDir: string, private readonly sockDir: string) {}
+  constructor(
+    readonly port: number,
+    readonly dataDir: string,
+    private readonly sockDir: string,
+  ) {}
 
   get url(): string {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
@@ -167,8 +171,11 @@ class Instance implements PgInstance {
   async start(): Promise<void> {
     if (this.running) return;
     live.add(this);
-    await pg('pg_ctl', ['start', '-w', '-t', '30', '-D', this.dataDir, '-l', `${this.dataDir}.log`,
-      '-o', `-p ${this.port} -k ${this.sockDir}`], this.sockDir);
+    await pg(
+      'pg_ctl',
+      ['start', '-w', '-t', '30', '-D', this.dataDir, '-l', `${this.dataDir}.log`, '-o', `-p ${this.port} -k ${this.sockDir}`],
+      this.sockDir,
+    );
     this.running = true;
   }
 

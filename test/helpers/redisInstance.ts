@@ -33,7 +33,6 @@ export interface RedisInstance {
   dispose(): Promise<void>;
 }
 
-
 /** Resolves once the server answers PING with PONG. */
 function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -67,10 +66,26 @@ class Instance implements RedisInstance {
 
   async start(): Promise<void> {
     if (this.child) return;
-    const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-      '--protected-mode', 'yes', '--daemonize', 'no', '--loglevel', 'warning',
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--protected-mode',
+        'yes',
+        '--daemonize',
+        'no',
+        '--loglevel',
+        'warning',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.log = '';
     child.stdout?.on('data', (d: Buffer) => (this.log += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.log += d.toString()));

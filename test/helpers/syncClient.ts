@@ -48,7 +48,12 @@ export function request<T = unknown>(socket: Socket, event: string, payload: unk
 }
 
 /** Resolves with the next `event` message, or rejects after `timeoutMs`. */
-export function nextEvent<T = unknown>(socket: Socket, event: string, timeoutMs = 5000, filter: (msg: T) => boolean = () => true): Promise<T> {
+export function nextEvent<T = unknown>(
+  socket: Socket,
+  event: string,
+  timeoutMs = 5000,
+  filter: (msg: T) => boolean = () => true,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.off(event, on);
@@ -69,7 +74,11 @@ export function nextEvent<T = unknown>(socket: Socket, event: string, timeoutMs 
  * live delivery (`changes`, the committed rows) or a `poke` (the first
  * write of a space on a server, failover, the seq watcher). Rejects after `timeoutMs`.
  */
-export function nextDelivery(socket: Socket, space: string, timeoutMs = 5000): Promise<{ event: 'poke' | 'changes'; msg: { space: string } }> {
+export function nextDelivery(
+  socket: Socket,
+  space: string,
+  timeoutMs = 5000,
+): Promise<{ event: 'poke' | 'changes'; msg: { space: string } }> {
   return new Promise((resolve, reject) => {
     const offAll = () => {
       clearTimeout(timer);

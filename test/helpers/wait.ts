@@ -4,7 +4,12 @@
  */
 
 /** Polls `check` until it returns true; the error names what was awaited. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition', intervalMs = 25): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+  intervalMs = 25,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -13,7 +18,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
 }
 
 /** Polls `read` until `ok` holds for its value, and returns it; the error names what was awaited and the last value seen. */
-export async function eventually<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000, intervalMs = 150): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 20_000,
+  intervalMs = 150,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const last = await read();

@@ -44,14 +44,19 @@ describe('authorization from app rules', () => {
     const frozen = await socketTo(base, boundClientId('frozen', 'd'), await hsToken({ sub: 'frozen' }));
     sockets.push(s, frozen);
     const m = new SecMaker(boundClientId('ann', 'd'));
-    const reply = (await s.emitWithAck('push', { changes: [m.put('user-ann', 'a', { v: 1 }), m.put('user-bob', 'b', { v: 1 }), m.put('lobby', 'c', { v: 1 })] })) as PushReply;
+    const reply = (await s.emitWithAck('push', {
+      changes: [m.put('user-ann', 'a', { v: 1 }), m.put('user-bob', 'b', { v: 1 }), m.put('lobby', 'c', { v: 1 })],
+    })) as PushReply;
     expect(reply.results.map((r) => r.error?.code ?? r.status)).toEqual(['ok', 'FORBIDDEN', 'FORBIDDEN']);
     expect(((await s.emitWithAck('pull', { space: 'lobby' })) as PullReply).space).toBe('lobby');
     expect(((await s.emitWithAck('pull', { space: 'user-bob' })) as ErrorReply).error.code).toBe('FORBIDDEN');
     expect(asked).toContain('ann:user-bob:write');
     expect(asked).toContain('ann:lobby:read');
     // The roles function allows `user-frozen`, the app extension still denies it.
-    expect(((await frozen.emitWithAck('pull', { space: 'user-frozen' })) as ErrorReply).error).toMatchObject({ code: 'FORBIDDEN', message: 'frozen by the app' });
+    expect(((await frozen.emitWithAck('pull', { space: 'user-frozen' })) as ErrorReply).error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'frozen by the app',
+    });
   });
 
   it('refuses to start with no key or with both keys, and a short HS256 secret', async () => {

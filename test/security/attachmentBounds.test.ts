@@ -40,7 +40,13 @@ function engineOpen(url: string): Promise<WebSocket> {
 async function flood(ws: WebSocket): Promise<boolean> {
   const closed = new Promise<boolean>((r) => ws.once('close', () => r(true)));
   ws.on('error', () => undefined);
-  const placeholders = Array.from({ length: 400 }, (_, num) => ({ kind: 'yjs', opId: `x:${num}`, space: 's', doc: 'd', update: { _placeholder: true, num } }));
+  const placeholders = Array.from({ length: 400 }, (_, num) => ({
+    kind: 'yjs',
+    opId: `x:${num}`,
+    space: 's',
+    doc: 'd',
+    update: { _placeholder: true, num },
+  }));
   ws.send(`45400-["push",${JSON.stringify({ changes: placeholders })}]`);
   const frame = Buffer.alloc(4 * MB - 4096, 7);
   for (let i = 0; i < 60 && ws.readyState === ws.OPEN; i++) {
@@ -62,7 +68,10 @@ async function attack(open: () => Promise<WebSocket>): Promise<{ closed: boolean
 }
 
 async function stillServes(): Promise<void> {
-  const s = await connectClient(srv.url, { clientId: boundClientId('ok', 'd'), token: await hsToken({ sub: 'ok', spaces: { s: 'read' } }) });
+  const s = await connectClient(srv.url, {
+    clientId: boundClientId('ok', 'd'),
+    token: await hsToken({ sub: 'ok', spaces: { s: 'read' } }),
+  });
   expect(await request(s, 'pull', { space: 's' })).toMatchObject({ space: 's' });
   s.close();
 }

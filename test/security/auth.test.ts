@@ -77,7 +77,10 @@ describe('handshake authentication', () => {
       const other = await rsaIssuer();
       expect(await refused(srv.url, { token: await other.sign({ spaces }) })).toMatchObject({ code: 'UNAUTHORIZED' });
       expect(await refused(srv.url, { token: await hsToken({ spaces }) })).toMatchObject({ code: 'UNAUTHORIZED' });
-      expect(await refused(srv.url, { token: await rsa.sign({ spaces }, -10) })).toMatchObject({ code: 'UNAUTHORIZED', message: 'token expired' });
+      expect(await refused(srv.url, { token: await rsa.sign({ spaces }, -10) })).toMatchObject({
+        code: 'UNAUTHORIZED',
+        message: 'token expired',
+      });
     }
   });
 

@@ -43,12 +43,31 @@ describe('per-space roles', () => {
     const reader = await as('rd', { a: 'read' });
     const outsider = await as('out', { other: 'write' });
 
-    expect(codes(await request<PushReply>(outsider.s, 'push', { changes: outsider.m.every('a', 'out') }))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
-    expect(codes(await request<PushReply>(reader.s, 'push', { changes: reader.m.every('a', 'rd') }))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
-    expect(codes(await request<PushReply>(writer.s, 'push', { changes: writer.m.every('r', 'w-in-r') }))).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect(codes(await request<PushReply>(outsider.s, 'push', { changes: outsider.m.every('a', 'out') }))).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
+    expect(codes(await request<PushReply>(reader.s, 'push', { changes: reader.m.every('a', 'rd') }))).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
+    expect(codes(await request<PushReply>(writer.s, 'push', { changes: writer.m.every('r', 'w-in-r') }))).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
     // A mixed batch: only the allowed space is written.
     const mixed = [...writer.m.every('a', 'w'), ...writer.m.every('nope', 'w-nope')];
-    expect(codes(await request<PushReply>(writer.s, 'push', { changes: mixed }))).toEqual(['ok', 'ok', 'ok', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+    expect(codes(await request<PushReply>(writer.s, 'push', { changes: mixed }))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ]);
 
     const pulled = await request<PullReply>(writer.s, 'pull', { space: 'a' });
     expect(ids(pulled)).toEqual(['w-d', 'w-doc', 'w-p']);
@@ -109,11 +128,13 @@ describe('per-space roles', () => {
     const { s, m } = await as('w5', { '*': 'read', mine: 'write', locked: 'read' });
     expect((await request<PullReply>(s, 'pull', { space: 'anything' })).space).toBe('anything');
     expect(await request<SubscribeReply>(s, 'subscribe', { spaces: ['anything', 'mine'] })).toEqual({ spaces: ['anything', 'mine'] });
-    expect(codes(await request<PushReply>(s, 'push', { changes: [m.put('anything', 'x', { v: 1 }), m.put('mine', 'x', { v: 1 }), m.put('locked', 'x', { v: 1 })] }))).toEqual([
-      'FORBIDDEN',
-      'ok',
-      'FORBIDDEN',
-    ]);
+    expect(
+      codes(
+        await request<PushReply>(s, 'push', {
+          changes: [m.put('anything', 'x', { v: 1 }), m.put('mine', 'x', { v: 1 }), m.put('locked', 'x', { v: 1 })],
+        }),
+      ),
+    ).toEqual(['FORBIDDEN', 'ok', 'FORBIDDEN']);
     const admin = await as('w6', { '*': 'write' });
     expect(codes(await request<PushReply>(admin.s, 'push', { changes: [admin.m.put('anything', 'y', { v: 1 })] }))).toEqual(['ok']);
   });
@@ -128,7 +149,10 @@ describe('per-space roles', () => {
     const { s } = await as('w8', { a: 'write' });
     const victim = new SecMaker(boundClientId('victim', 'd'));
     const reply = await request<PushReply>(s, 'push', { changes: [victim.put('a', 'steal', { v: 1 })] });
-    expect(reply.results[0]).toMatchObject({ status: 'rejected', error: { code: 'IDENTITY_MISMATCH', message: expect.stringMatching(/does not belong/) } });
+    expect(reply.results[0]).toMatchObject({
+      status: 'rejected',
+      error: { code: 'IDENTITY_MISMATCH', message: expect.stringMatching(/does not belong/) },
+    });
     // The victim's op id is still free: its own push is applied.
     const v = await as('victim', { a: 'write' });
     const mine = { ...victim.put('a', 'mine', { v: 2 }), opId: `${victim.clientId}:1` };

@@ -36,7 +36,9 @@ let fuzzToken: string;
 
 beforeAll(async () => {
   // High rate limit: the fuzzer should reach the handlers, not the bucket (limits.test.ts covers that).
-  srv = await spawnServer({ args: ['--auth-secret', SECRET, '--ack', 'async', '--rate-limit', '100000', '--rate-burst', '100000', '--poll-poke-ms', '100'] });
+  srv = await spawnServer({
+    args: ['--auth-secret', SECRET, '--ack', 'async', '--rate-limit', '100000', '--rate-burst', '100000', '--poll-poke-ms', '100'],
+  });
   // Tokens without `sub` (service-style), so the fixed client ids need no subject binding.
   fuzzToken = await hsToken({ spaces: { f1: 'write', f2: 'read' } });
   good = await connectClient(srv.url, { clientId: 'good', token: await hsToken({ spaces: { good: 'write' } }) });
@@ -74,7 +76,8 @@ function send(s: Socket, c: FuzzCase): Promise<{ reply?: unknown; timedOut?: boo
   });
 }
 
-const describeCase = (c: FuzzCase) => JSON.stringify(c, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v))?.slice(0, 600);
+const describeCase = (c: FuzzCase) =>
+  JSON.stringify(c, (_k, v: unknown) => (v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v))?.slice(0, 600);
 
 describe('protocol fuzz (real server process)', () => {
   it(`answers ${CASES} random and mutated messages with typed replies and never crashes`, async () => {
@@ -101,7 +104,9 @@ describe('protocol fuzz (real server process)', () => {
     );
     await alive();
     expect(n).toBeGreaterThanOrEqual(Math.min(CASES, MIN_CASES));
-    console.log(`[fuzz] ${n} cases in ${Date.now() - t0} ms; replies by code: ${JSON.stringify(Object.fromEntries(seenCodes))}; bystander rounds: ${bystander.rounds}`);
+    console.log(
+      `[fuzz] ${n} cases in ${Date.now() - t0} ms; replies by code: ${JSON.stringify(Object.fromEntries(seenCodes))}; bystander rounds: ${bystander.rounds}`,
+    );
     // The fuzzer reached the handlers, not only the schema.
     expect(seenCodes.get('ok') ?? 0).toBeGreaterThan(n / 10);
     expect(seenCodes.get('INVALID_MESSAGE') ?? 0).toBeGreaterThan(n / 10);

@@ -74,10 +74,22 @@ describe('input edge cases', () => {
   it('refuses a future iat and a lifetime past --max-token-lifetime-s', async () => {
     const now = Math.floor(Date.now() / 1000);
     const sign = (iat: number, exp: number) =>
-      new SignJWT({ spaces: { a: 'read' } }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(iat).setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
-    expect(await refused(srv.url, { clientId: 'svc1', token: await sign(now + 3600, now + 4000) })).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/iat/) });
-    expect(await refused(srv.url, { clientId: 'svc2', token: await sign(now, 32503680000) })).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringMatching(/lifetime/) });
-    expect(await refused(srv.url, { clientId: 'svc3', token: await hsToken({ spaces: {} }, { ttlSec: 7200 }) })).toMatchObject({ code: 'UNAUTHORIZED' });
+      new SignJWT({ spaces: { a: 'read' } })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(iat)
+        .setExpirationTime(exp)
+        .sign(new TextEncoder().encode(SECRET));
+    expect(await refused(srv.url, { clientId: 'svc1', token: await sign(now + 3600, now + 4000) })).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/iat/),
+    });
+    expect(await refused(srv.url, { clientId: 'svc2', token: await sign(now, 32503680000) })).toMatchObject({
+      code: 'UNAUTHORIZED',
+      message: expect.stringMatching(/lifetime/),
+    });
+    expect(await refused(srv.url, { clientId: 'svc3', token: await hsToken({ spaces: {} }, { ttlSec: 7200 }) })).toMatchObject({
+      code: 'UNAUTHORIZED',
+    });
     const ok = await connectClient(srv.url, { clientId: 'svc4', token: await sign(now + 2, now + 3000) });
     ok.close();
   });

@@ -16,7 +16,22 @@ import { sleep } from './support/connect.js';
 let srv: SpawnedServer;
 let bystander: Socket;
 const good = new SecMaker('good');
-const LIMITS = ['--max-batch', '5', '--max-record-bytes', '2000', '--max-message-bytes', '100000', '--max-subscriptions', '3', '--rate-limit', '50', '--rate-burst', '50', '--max-json-depth', '10'];
+const LIMITS = [
+  '--max-batch',
+  '5',
+  '--max-record-bytes',
+  '2000',
+  '--max-message-bytes',
+  '100000',
+  '--max-subscriptions',
+  '3',
+  '--rate-limit',
+  '50',
+  '--rate-burst',
+  '50',
+  '--max-json-depth',
+  '10',
+];
 
 beforeAll(async () => {
   srv = await spawnServer({ args: [...LIMITS, '--max-clock-skew-ms', '60000'] });
@@ -53,7 +68,11 @@ describe('configured limits', () => {
     const s = await connect('lim');
     const m = new SecMaker('lim');
     const six = Array.from({ length: 6 }, (_, i) => m.put('s', `k${i}`, { i }));
-    expect(errorOf(await request(s, 'push', { changes: six }))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', retryable: false, details: { maxBatch: 5 } });
+    expect(errorOf(await request(s, 'push', { changes: six }))).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      retryable: false,
+      details: { maxBatch: 5 },
+    });
 
     const big = m.put('s', 'big', { text: 'x'.repeat(2500) });
     const bigDoc = { kind: 'yjs', opId: m.nextOpId(), space: 's', doc: 'd', update: yjsUpdate('y'.repeat(2500)) };
@@ -122,7 +141,15 @@ describe('hostile content', () => {
   it('re-stamps a far-future HLC so it cannot win later writes', async () => {
     const s = await connect('future');
     const future = new Hlc('future', { now: () => Date.now() + 365 * 86_400_000 });
-    const change = { kind: 'put', opId: 'future:1', space: 'skew', table: 't', id: 'r', hlc: future.now(), fields: { v: 'from the future' } };
+    const change = {
+      kind: 'put',
+      opId: 'future:1',
+      space: 'skew',
+      table: 't',
+      id: 'r',
+      hlc: future.now(),
+      fields: { v: 'from the future' },
+    };
     const reply = await request<PushReply>(s, 'push', { changes: [change] });
     expect(reply.results[0]).toMatchObject({ status: 'ok', hlc: expect.any(String) });
     expect(reply.results[0]!.hlc).not.toBe(change.hlc);

@@ -60,9 +60,13 @@ describe('seq watcher under load', () => {
     times.sort((a, b) => a - b);
     const p99 = times[Math.floor(times.length * 0.99)]!;
     const metrics = await fetch(`${srv.url}/metrics`).then((r) => r.text());
-    console.log(`/healthz over ${times.length} requests: p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`);
-    const lag = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(metrics)![1]) * 1000;
-    console.log(`server event-loop delay over the same window: p99 ${lag('nodejs_eventloop_lag_p99_seconds').toFixed(1)} ms, max ${lag('nodejs_eventloop_lag_max_seconds').toFixed(1)} ms`);
+    console.log(
+      `/healthz over ${times.length} requests: p50 ${times[Math.floor(times.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms`,
+    );
+    const lag = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)![1]) * 1000;
+    console.log(
+      `server event-loop delay over the same window: p99 ${lag('nodejs_eventloop_lag_p99_seconds').toFixed(1)} ms, max ${lag('nodejs_eventloop_lag_max_seconds').toFixed(1)} ms`,
+    );
     // The server's own loop delay is the claim: /healthz timing from this process also pays for the
     // 600 client sockets here and for the shared machine (p99 > 100 ms with the watcher off, too).
     expect(lag('nodejs_eventloop_lag_p99_seconds')).toBeLessThan(100);

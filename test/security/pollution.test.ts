@@ -12,7 +12,12 @@ import { startInProcess, socketTo } from './support/inProcess.js';
 
 let server: SynclineServer;
 let s: Socket;
-const protoKeys = () => [Object.getOwnPropertyNames(Object.prototype), Object.getOwnPropertyNames(Array.prototype), Object.getOwnPropertyNames(Function.prototype)].map((k) => k.sort().join());
+const protoKeys = () =>
+  [
+    Object.getOwnPropertyNames(Object.prototype),
+    Object.getOwnPropertyNames(Array.prototype),
+    Object.getOwnPropertyNames(Function.prototype),
+  ].map((k) => k.sort().join());
 let before: string[];
 
 beforeAll(async () => {

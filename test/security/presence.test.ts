@@ -65,8 +65,14 @@ describe('presence', () => {
     const alice = await as('alice');
     const mallory = await as('mallory');
 
-    expect(await request(alice, 'awareness', { space: 'p', doc: 'd', update: awarenessUpdate(5, { user: 'alice' }) })).toEqual({ ok: true });
-    const spoof = await request<{ error: { code: string } }>(mallory, 'awareness', { space: 'p', doc: 'd', update: awarenessUpdate(5, { user: 'not alice' }) });
+    expect(await request(alice, 'awareness', { space: 'p', doc: 'd', update: awarenessUpdate(5, { user: 'alice' }) })).toEqual({
+      ok: true,
+    });
+    const spoof = await request<{ error: { code: string } }>(mallory, 'awareness', {
+      space: 'p',
+      doc: 'd',
+      update: awarenessUpdate(5, { user: 'not alice' }),
+    });
     expect(spoof.error.code).toBe('IDENTITY_MISMATCH');
     await sleep(200);
     expect(seen).toHaveLength(1);
@@ -93,9 +99,13 @@ describe('presence', () => {
     const until = Date.now() + 60_000;
     while (Date.now() < until && flooder.connected) {
       for (let i = 0; i < 20; i++) {
-        flooder.emit('awareness', { space: 'p', doc: `d${next % 50}`, update: manyClients(next, 8_000) }, (r: { error?: { code: string } }) => {
-          if (r?.error) refusals.push(r.error.code);
-        });
+        flooder.emit(
+          'awareness',
+          { space: 'p', doc: `d${next % 50}`, update: manyClients(next, 8_000) },
+          (r: { error?: { code: string } }) => {
+            if (r?.error) refusals.push(r.error.code);
+          },
+        );
         next += 8_000;
       }
       await sleep(100); // ~200 messages/s: under the rate limit, so every one reaches the handler
@@ -113,7 +123,19 @@ describe('presence', () => {
     expect((await fetch(`${srv.url}/healthz`)).status).toBe(200);
     const w = await as('writer', 'write');
     const id = boundClientId('writer', 'd');
-    const reply = await request<PushReply>(w, 'push', { changes: [{ kind: 'put', opId: `${id}:1`, space: 'p', table: 't', id: 'x', hlc: `${String(Date.now()).padStart(15, '0')}-000000-${id}`, fields: { ok: true } }] });
+    const reply = await request<PushReply>(w, 'push', {
+      changes: [
+        {
+          kind: 'put',
+          opId: `${id}:1`,
+          space: 'p',
+          table: 't',
+          id: 'x',
+          hlc: `${String(Date.now()).padStart(15, '0')}-000000-${id}`,
+          fields: { ok: true },
+        },
+      ],
+    });
     expect(reply.results[0]!.status).toBe('ok');
     w.close();
   }, 100_000);

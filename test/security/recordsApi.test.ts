@@ -40,7 +40,11 @@ afterAll(async () => {
 async function call(method: string, path: string, opts: { token?: string; body?: string; headers?: Record<string, string> } = {}) {
   const res = await fetch(`${srv.url}${path}`, {
     method,
-    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...opts.headers },
+    headers: {
+      ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers,
+    },
     body: opts.body,
   });
   const text = await res.text();
@@ -98,19 +102,38 @@ describe('records API bad input', () => {
     typed(await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'x'.repeat(200_000) })), 413, 'PAYLOAD_TOO_LARGE');
     typed(await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'x'.repeat(64 * 1024 - 100) })), 413, 'PAYLOAD_TOO_LARGE');
     typed(await put('/v1/spaces/s/records/cards/b1', '{"__proto__": {"title": "x"}}'), 400, 'INVALID_MESSAGE');
-    typed(await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'a', deep: JSON.parse('['.repeat(100) + ']'.repeat(100)) })), 400, 'INVALID_MESSAGE');
+    typed(
+      await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'a', deep: JSON.parse('['.repeat(100) + ']'.repeat(100)) })),
+      400,
+      'INVALID_MESSAGE',
+    );
     typed(await put('/v1/spaces/s/records/nope/b1', JSON.stringify({ title: 'a' })), 404, 'NOT_FOUND');
     typed(await call('GET', '/v1/spaces/s/records/nope', { token: reader }), 404, 'NOT_FOUND');
     typed(await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'a', color: 'red' })), 422, 'VALIDATION_FAILED');
     typed(await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: '' })), 422, 'VALIDATION_FAILED');
     typed(await call('PATCH', '/v1/spaces/s/records/cards/b1', { token: service, body: '{}' }), 400, 'INVALID_MESSAGE');
-    typed(await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'a' }), { 'idempotency-key': 'has space' }), 400, 'INVALID_MESSAGE');
+    typed(
+      await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'a' }), { 'idempotency-key': 'has space' }),
+      400,
+      'INVALID_MESSAGE',
+    );
     typed(await put('/v1/spaces/s/records/cards/b1', JSON.stringify({ title: 'a' }), { 'idempotency-key': 'x#y' }), 400, 'INVALID_MESSAGE');
     typed(await put('/v1/spaces/s/records/cards/b1?ack=fast', JSON.stringify({ title: 'a' })), 400, 'INVALID_MESSAGE');
     for (const cursor of ['bad', 'n1:-1', 'n1:1e99', ':', 'x'.repeat(600)]) {
       typed(await call('GET', `/v1/spaces/s/changes?cursor=${encodeURIComponent(cursor)}`, { token: reader }), 400, 'INVALID_MESSAGE');
-      typed(await call('GET', `/v1/spaces/s/changes?cursor=${encodeURIComponent(cursor)}`, { token: reader, headers: { accept: 'text/event-stream' } }), 400, 'INVALID_MESSAGE');
-      typed(await call('GET', `/v1/spaces/s/records/cards?cursor=${encodeURIComponent(cursor)}`, { token: reader }), 400, 'INVALID_MESSAGE');
+      typed(
+        await call('GET', `/v1/spaces/s/changes?cursor=${encodeURIComponent(cursor)}`, {
+          token: reader,
+          headers: { accept: 'text/event-stream' },
+        }),
+        400,
+        'INVALID_MESSAGE',
+      );
+      typed(
+        await call('GET', `/v1/spaces/s/records/cards?cursor=${encodeURIComponent(cursor)}`, { token: reader }),
+        400,
+        'INVALID_MESSAGE',
+      );
     }
     typed(await call('GET', '/v1/spaces/s/changes?limit=0', { token: reader }), 400, 'INVALID_MESSAGE');
     typed(await call('GET', '/v1/spaces/s/changes?wait=999', { token: reader }), 400, 'INVALID_MESSAGE');

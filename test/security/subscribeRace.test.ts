@@ -22,8 +22,13 @@ afterAll(async () => {
 
 describe('subscription limit', () => {
   it('holds under 300 concurrent subscribes', async () => {
-    const s = await connectClient(srv.url, { clientId: boundClientId('sub', 'd'), token: await hsToken({ sub: 'sub', spaces: { '*': 'read' } }) });
-    const replies = await Promise.all(Array.from({ length: 300 }, (_, i) => request<SubscribeReply | { error: { code: string } }>(s, 'subscribe', { spaces: [`sp${i}`] })));
+    const s = await connectClient(srv.url, {
+      clientId: boundClientId('sub', 'd'),
+      token: await hsToken({ sub: 'sub', spaces: { '*': 'read' } }),
+    });
+    const replies = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => request<SubscribeReply | { error: { code: string } }>(s, 'subscribe', { spaces: [`sp${i}`] })),
+    );
     const accepted = replies.filter((r) => 'spaces' in r).length;
     expect(accepted).toBe(100);
     expect(replies.filter((r) => 'error' in r && r.error.code === 'INVALID_MESSAGE')).toHaveLength(200);

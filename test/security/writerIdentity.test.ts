@@ -30,7 +30,11 @@ afterAll(async () => {
   await srv?.kill('SIGKILL');
 });
 
-async function as(sub: string | undefined, spaces: Record<string, 'read' | 'write'>, clientId: string): Promise<{ s: Socket; m: SecMaker }> {
+async function as(
+  sub: string | undefined,
+  spaces: Record<string, 'read' | 'write'>,
+  clientId: string,
+): Promise<{ s: Socket; m: SecMaker }> {
   const s = await connectClient(srv.url, { clientId, token: await hsToken({ ...(sub ? { sub } : {}), spaces }) });
   sockets.push(s);
   return { s, m: new SecMaker(clientId) };
@@ -74,7 +78,11 @@ describe('writer identity', () => {
     const sameStamp = { ...eve.m.put('S', 'r', { v: 'zzz eve' }), hlc: first.hlc };
     const tieWinner = { ...eve.m.put('S', 'r', { v: 'eve wins ties' }), hlc: encodeHlc({ ms: Date.now(), counter: 0, node: '\uffff' }) };
     const honest = eve.m.put('S', 'e', { v: 'fine' });
-    expect(codes(await request<PushReply>(eve.s, 'push', { changes: [sameStamp, tieWinner, honest] }))).toEqual(['IDENTITY_MISMATCH', 'IDENTITY_MISMATCH', 'ok']);
+    expect(codes(await request<PushReply>(eve.s, 'push', { changes: [sameStamp, tieWinner, honest] }))).toEqual([
+      'IDENTITY_MISMATCH',
+      'IDENTITY_MISMATCH',
+      'ok',
+    ]);
     const pulled = await request<PullReply>(victim.s, 'pull', { space: 'S' });
     const r = pulled.records.find((x) => x.id === 'r')!;
     expect(materialize(r.state)).toEqual({ v: 'victim' });

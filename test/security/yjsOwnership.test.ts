@@ -37,7 +37,9 @@ class Writer {
     readonly clientId: string,
   ) {}
   async push(doc: string, update: Uint8Array): Promise<string> {
-    const reply = await request<PushReply>(this.s, 'push', { changes: [{ kind: 'yjs', opId: `${this.clientId}:${Date.now()}${++this.n}`, space: 'S', doc, update }] });
+    const reply = await request<PushReply>(this.s, 'push', {
+      changes: [{ kind: 'yjs', opId: `${this.clientId}:${Date.now()}${++this.n}`, space: 'S', doc, update }],
+    });
     const r = reply.results[0]!;
     return r.status === 'ok' ? 'ok' : r.error!.code;
   }
@@ -68,7 +70,12 @@ describe('Yjs clientID ownership', () => {
   it('F1: refuses structs under a clientID another identity owns, durably', async () => {
     const victim = await as('victim');
     const vdoc = new Y.Doc();
-    expect(await victim.push('note', edit(vdoc, (t) => t.insert(0, 'hello')))).toBe('ok');
+    expect(
+      await victim.push(
+        'note',
+        edit(vdoc, (t) => t.insert(0, 'hello')),
+      ),
+    ).toBe('ok');
 
     // The attacker pulls the document and forges an update under the victim's clientID at its next clocks.
     const mallory = await as('mallory');
@@ -82,14 +89,29 @@ describe('Yjs clientID ownership', () => {
     expect(await mallory.push('note', forge())).toBe('IDENTITY_MISMATCH');
 
     // The victim's next edit (same ids the forgery used) is stored and seen by others.
-    expect(await victim.push('note', edit(vdoc, (t) => t.insert(5, ' world')))).toBe('ok');
+    expect(
+      await victim.push(
+        'note',
+        edit(vdoc, (t) => t.insert(5, ' world')),
+      ),
+    ).toBe('ok');
     expect(await serverText(mallory, 'note')).toBe('hello world');
 
     // The attacker's own edits, deleting the victim's text included, are fine.
     const own = new Y.Doc();
     Y.applyUpdate(own, Y.encodeStateAsUpdate(vdoc));
-    expect(await mallory.push('note', edit(own, (t) => t.delete(0, 6)))).toBe('ok');
-    expect(await mallory.push('note', edit(own, (t) => t.insert(0, 'hi ')))).toBe('ok');
+    expect(
+      await mallory.push(
+        'note',
+        edit(own, (t) => t.delete(0, 6)),
+      ),
+    ).toBe('ok');
+    expect(
+      await mallory.push(
+        'note',
+        edit(own, (t) => t.insert(0, 'hi ')),
+      ),
+    ).toBe('ok');
     expect(await serverText(victim, 'note')).toBe('hi world');
 
     // Durable: a fresh server process on the same storage still knows the owner.
@@ -98,6 +120,11 @@ describe('Yjs clientID ownership', () => {
     const again = await as('mallory');
     expect(await again.push('note', forge())).toBe('IDENTITY_MISMATCH');
     const victim2 = await as('victim');
-    expect(await victim2.push('note', edit(vdoc, (t) => t.insert(0, '> ')))).toBe('ok');
+    expect(
+      await victim2.push(
+        'note',
+        edit(vdoc, (t) => t.insert(0, '> ')),
+      ),
+    ).toBe('ok');
   });
 });

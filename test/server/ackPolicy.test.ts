@@ -24,7 +24,8 @@ describe('ack mode per write', () => {
     const c = await connectClient(srv.url, { clientId: 'pol' });
     sockets.push(c);
     const maker = new ChangeMaker('pol');
-    const push = (ack?: string) => request<PushReply>(c, 'push', { changes: [maker.put('s', `r${maker.nextOpId()}`, { v: 1 })], ...(ack ? { ack } : {}) });
+    const push = (ack?: string) =>
+      request<PushReply>(c, 'push', { changes: [maker.put('s', `r${maker.nextOpId()}`, { v: 1 })], ...(ack ? { ack } : {}) });
 
     expect((await push()).ack).toBe('async');
     expect((await push('semi-sync')).ack).toBe('semi-sync');

@@ -56,7 +56,17 @@ describe('bad input', () => {
 
   it('answers wrong shapes with INVALID_MESSAGE on every event', async () => {
     const s = await connectClient(srv.url, { clientId: 'bad1' });
-    const junk: unknown[] = [undefined, null, 42, 'push', [], { changes: [] }, { changes: [{ kind: 'put' }] }, { changes: 'x' }, { space: 5 }];
+    const junk: unknown[] = [
+      undefined,
+      null,
+      42,
+      'push',
+      [],
+      { changes: [] },
+      { changes: [{ kind: 'put' }] },
+      { changes: 'x' },
+      { space: 5 },
+    ];
     for (const event of ['push', 'pull', 'subscribe', 'unsubscribe']) {
       for (const payload of junk) {
         const reply = await request<ErrorReply & Partial<PushReply>>(s, event, payload);
@@ -71,7 +81,15 @@ describe('bad input', () => {
     expect(opError(await request<PushReply>(s, 'push', { changes: [extra] }))).toBe('INVALID_MESSAGE');
     expect((await request<ErrorReply>(s, 'pull', { space: 's', cursor: 'garbage' })).error.code).toBe('INVALID_MESSAGE');
     // Binary where JSON is expected, and JSON where binary is expected.
-    const bin = { kind: 'put', opId: 'bad1:1', space: 's', table: 't', id: 'i', hlc: maker.clock.now(), fields: { b: new Uint8Array([1, 2]) } };
+    const bin = {
+      kind: 'put',
+      opId: 'bad1:1',
+      space: 's',
+      table: 't',
+      id: 'i',
+      hlc: maker.clock.now(),
+      fields: { b: new Uint8Array([1, 2]) },
+    };
     expect(opError(await request<PushReply>(s, 'push', { changes: [bin] }))).toBe('INVALID_MESSAGE');
     const yjs = { kind: 'yjs', opId: 'bad1:2', space: 's', doc: 'd', update: [1, 2, 3] };
     expect(opError(await request<PushReply>(s, 'push', { changes: [yjs] }))).toBe('INVALID_MESSAGE');

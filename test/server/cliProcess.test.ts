@@ -47,17 +47,25 @@ function serverPids(needle: string): number[] {
 
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
   }
 }
 
 async function startBin(dataDir: string) {
-  const proc = spawn(process.execPath, [BIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'info'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, '--port', '0', '--data-dir', dataDir, '--log-level', 'info'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(proc.pid!);
   let out = '';
-  const exited = new Promise<{ code: number | null; signal: string | null }>((res) => proc.once('exit', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((res) =>
+    proc.once('exit', (code, signal) => res({ code, signal })),
+  );
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`no listening line:\n${out}`)), 30_000);
     const onData = (c: Buffer) => {

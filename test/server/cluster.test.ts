@@ -42,7 +42,12 @@ const sockets: Socket[] = [];
 let shared: Cluster | undefined;
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.close();
-  await Promise.all(started.splice(0).filter((c) => c !== shared).map(dispose));
+  await Promise.all(
+    started
+      .splice(0)
+      .filter((c) => c !== shared)
+      .map(dispose),
+  );
 });
 afterAll(async () => {
   if (shared) await dispose(shared);
@@ -66,10 +71,14 @@ function killQuietly(pid: number | undefined): void {
 async function startCluster(extra: string[] = []): Promise<Cluster> {
   const dataDir = tempDir('syncline-cluster-');
   const args = ['--processes', '2', '--port', '0', '--data-dir', dataDir, '--poll-poke-ms', '0', '--log-level', 'warn', ...extra];
-  const proc = spawn(process.execPath, ['--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=@syncline/source', '--import', 'tsx', join(REPO_ROOT, 'server/src/cli.ts'), ...args],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));

@@ -36,7 +36,9 @@ describe('HTTP endpoints', () => {
     const srv = await start(['--server-id', 'http-a']);
     expect(await getJson(`${srv.url}/healthz`)).toMatchObject({ status: 200, body: { alive: true, serverId: 'http-a' } });
     expect(await getJson(`${srv.url}/readyz`)).toMatchObject({ status: 200, body: { ready: true, mode: 'semi-sync' } });
-    const status = await getJson<{ nodes: { id: string }[]; digests: Record<string, string>; protocol: number }>(`${srv.url}/status?digests=1`);
+    const status = await getJson<{ nodes: { id: string }[]; digests: Record<string, string>; protocol: number }>(
+      `${srv.url}/status?digests=1`,
+    );
     expect(status.body.protocol).toBe(PROTOCOL_VERSION);
     expect(status.body.nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3']);
     expect(Object.keys(status.body.digests)).toEqual(['n1', 'n2', 'n3']);
@@ -91,7 +93,10 @@ describe('HTTP endpoints', () => {
     const maker = new ChangeMaker('dg');
     expect((await fetch(`${srv.url}/admin/nodes/n2/maintenance`, { method: 'POST' })).status).toBe(200);
     const reply = await request<PushReply>(client, 'push', { changes: [maker.put('s', 'a', { v: 1 }), maker.put('s', 'b', { v: 2 })] });
-    expect(reply.results.map((r) => [r.status, r.degraded])).toEqual([['ok', true], ['ok', true]]);
+    expect(reply.results.map((r) => [r.status, r.degraded])).toEqual([
+      ['ok', true],
+      ['ok', true],
+    ]);
     const metrics = await (await fetch(`${srv.url}/metrics`)).text();
     expect(metrics).toMatch(/syncline_degraded_acks_total\{[^}]*mode="sync"[^}]*\} 2/);
     client.close();

@@ -14,7 +14,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Socket } from 'socket.io-client';
-import { boundClientId, materialize, type AwarenessMessage, type ChangesMessage, type DocUpdateMessage, type ErrorReply, type PullReply, type PushReply } from '@syncline/shared';
+import {
+  boundClientId,
+  materialize,
+  type AwarenessMessage,
+  type ChangesMessage,
+  type DocUpdateMessage,
+  type ErrorReply,
+  type PullReply,
+  type PushReply,
+} from '@syncline/shared';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,7 +117,11 @@ describe('live delivery across two servers (Redis adapter)', () => {
     for (let i = 1; i < got.length; i++) expect(got[i]!.fromSeq).toBe(got[i - 1]!.toSeq);
     expect(new Set(got.map((m) => m.node)).size).toBe(1);
     // What was delivered is what a pull from the message's start returns.
-    const pulled = await request<PullReply>(sub.s, 'pull', { space, cursor: `${got[0]!.node}:${got[0]!.fromSeq}`, only: { records: true } });
+    const pulled = await request<PullReply>(sub.s, 'pull', {
+      space,
+      cursor: `${got[0]!.node}:${got[0]!.fromSeq}`,
+      only: { records: true },
+    });
     expect(pulled.records.map((r) => [r.id, r.seq])).toEqual(got.flatMap((m) => m.records.map((r) => [r.id, r.seq])));
     expect(pulled.docs).toEqual([]);
   });
@@ -126,7 +139,9 @@ describe('live delivery across two servers (Redis adapter)', () => {
     for (const x of [writer, onA, onB, other]) seen.set(x.s, collect<DocUpdateMessage>(x.s, 'doc_update'));
     // Warm the adapter up with doc B, then count.
     for (let i = 0; i < 50 && seen.get(other.s)!.length === 0; i++) {
-      await request<PushReply>(writer.s, 'push', { changes: [{ kind: 'yjs', opId: writer.m.nextOpId(), space, doc: 'B', update: yjsUpdate(`b${i}`) }] });
+      await request<PushReply>(writer.s, 'push', {
+        changes: [{ kind: 'yjs', opId: writer.m.nextOpId(), space, doc: 'B', update: yjsUpdate(`b${i}`) }],
+      });
       await sleep(100);
     }
     expect(seen.get(other.s)!.length).toBeGreaterThan(0);
@@ -181,9 +196,15 @@ describe('live delivery across two servers (Redis adapter)', () => {
     const controlHeard = new Set<string>();
     for (const e of events) control.s.on(e, () => controlHeard.add(e));
     await warmUp(writer, control.s, space);
-    await request<PushReply>(writer.s, 'push', { changes: [...writer.m.every(space, 'x'), { kind: 'yjs', opId: writer.m.nextOpId(), space, doc: 'd', update: yjsUpdate('secret') }] });
+    await request<PushReply>(writer.s, 'push', {
+      changes: [...writer.m.every(space, 'x'), { kind: 'yjs', opId: writer.m.nextOpId(), space, doc: 'd', update: yjsUpdate('secret') }],
+    });
     await request(writer.s, 'awareness', { space, doc: 'd', update: awarenessUpdate(7) });
-    await until(() => ['changes', 'doc_update', 'awareness'].every((e) => controlHeard.has(e)), 5000, 'the reader with the role hears every event');
+    await until(
+      () => ['changes', 'doc_update', 'awareness'].every((e) => controlHeard.has(e)),
+      5000,
+      'the reader with the role hears every event',
+    );
     await sleep(300);
     expect(heard).toEqual([]);
   });
@@ -210,11 +231,19 @@ describe('live delivery across two servers (Redis adapter)', () => {
       }
       await request(w.s, 'subscribe', { spaces: [space] });
       await warmUp(w, readers[1]!, space);
-      await request<PushReply>(w.s, 'push', { changes: [w.m.put(space, 'before', { v: 1 }), { kind: 'yjs', opId: w.m.nextOpId(), space, doc: 'd', update: yjsUpdate('before') }] });
-      await until(() => got.every((g) => g.includes('changes') && g.includes('doc_update')), 5000, 'both readers get data before the revocation');
+      await request<PushReply>(w.s, 'push', {
+        changes: [w.m.put(space, 'before', { v: 1 }), { kind: 'yjs', opId: w.m.nextOpId(), space, doc: 'd', update: yjsUpdate('before') }],
+      });
+      await until(
+        () => got.every((g) => g.includes('changes') && g.includes('doc_update')),
+        5000,
+        'both readers get data before the revocation',
+      );
       writeFileSync(flag, 'rva\nrvb\n');
       for (const g of got) g.length = 0;
-      await request<PushReply>(w.s, 'push', { changes: [w.m.put(space, 'after', { v: 2 }), { kind: 'yjs', opId: w.m.nextOpId(), space, doc: 'd', update: yjsUpdate('after') }] });
+      await request<PushReply>(w.s, 'push', {
+        changes: [w.m.put(space, 'after', { v: 2 }), { kind: 'yjs', opId: w.m.nextOpId(), space, doc: 'd', update: yjsUpdate('after') }],
+      });
       await request<PushReply>(w.s, 'push', { changes: [w.m.put(space, 'after2', { v: 3 })] });
       await sleep(700);
       expect(got).toEqual([[], []]);

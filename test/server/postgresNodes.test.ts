@@ -36,8 +36,13 @@ describe('server over SQLite + PostgreSQL nodes', () => {
     expect(reply.results.every((r) => r.status === 'ok')).toBe(true);
     const pulled = await request<PullReply>(c, 'pull', { space: 'mix', limit: 1000 });
     expect(pulled.records.length).toBe(30);
-    const status = await getJson<{ nodes: { id: string; state: string }[]; digests: Record<string, string> }>(`${srv.url}/status?digests=1`);
-    expect(status.body.nodes.map((n) => [n.id, n.state])).toEqual([['lite', 'up'], ['pg', 'up']]);
+    const status = await getJson<{ nodes: { id: string; state: string }[]; digests: Record<string, string> }>(
+      `${srv.url}/status?digests=1`,
+    );
+    expect(status.body.nodes.map((n) => [n.id, n.state])).toEqual([
+      ['lite', 'up'],
+      ['pg', 'up'],
+    ]);
     expect(status.body.digests.pg).toBe(status.body.digests.lite);
     c.close();
   });

@@ -39,7 +39,10 @@ describe('Redis fan-out', () => {
     // The adapter subscribes asynchronously after start; retry the first poke briefly.
     let poked = false;
     for (let i = 0; i < 20 && !poked; i++) {
-      const p = nextDelivery(onB, 'r', 500).then(() => true, () => false);
+      const p = nextDelivery(onB, 'r', 500).then(
+        () => true,
+        () => false,
+      );
       await request<PushReply>(onA, 'push', { changes: [maker.put('r', `warm${i}`, { i })] });
       poked = await p;
     }
@@ -56,7 +59,10 @@ describe('Redis fan-out', () => {
     let again = false;
     const until = Date.now() + 15_000;
     while (!again && Date.now() < until) {
-      const p = nextDelivery(onB, 'r', 500).then(() => true, () => false);
+      const p = nextDelivery(onB, 'r', 500).then(
+        () => true,
+        () => false,
+      );
       await request<PushReply>(onA, 'push', { changes: [maker.put('r', maker.nextOpId(), { v: 2 })] });
       again = await p;
     }

@@ -37,7 +37,11 @@ describe('push / pull / subscribe round trip', () => {
     expect(await request(reader, 'subscribe', { spaces: ['team'] })).toEqual({ spaces: ['team'] });
     const poked = nextEvent(reader, 'poke');
     const maker = new ChangeMaker('w1');
-    const changes = [maker.put('team', 'a', { title: 'A' }), maker.put('team', 'b', { title: 'B' }), maker.put('other', 'c', { title: 'C' })];
+    const changes = [
+      maker.put('team', 'a', { title: 'A' }),
+      maker.put('team', 'b', { title: 'B' }),
+      maker.put('other', 'c', { title: 'C' }),
+    ];
     const reply = await request<PushReply>(writer, 'push', { changes });
     expect(reply.ack).toBe('semi-sync');
     expect(reply.results.map((r) => [r.opId, r.status])).toEqual(changes.map((c) => [c.opId, 'ok']));

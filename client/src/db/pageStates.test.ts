@@ -12,12 +12,22 @@ import { synclineStores } from './internalStores.js';
 
 // No servers reachable: the rows are applied by hand, as a pull would. The same name twice: two connections
 // to one database (two tabs).
-const offline = (name = uniqueName('pg')) => openApp(name, { servers: ['mem://nowhere'], startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }) });
+const offline = (name = uniqueName('pg')) =>
+  openApp(name, {
+    servers: ['mem://nowhere'],
+    startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }),
+  });
 type Db = ReturnType<typeof offline>['db'];
 
 const server = new Hlc('srv');
 function put(id: string, fields: Record<string, string | number | boolean>, hlc = server.now()): RecordRow {
-  return { space: 's1', table: 'cards', id, seq: 1, state: changeToState({ kind: 'put', opId: `w:${hlc}`, space: 's1', table: 'cards', id, hlc, fields }) };
+  return {
+    space: 's1',
+    table: 'cards',
+    id,
+    seq: 1,
+    state: changeToState({ kind: 'put', opId: `w:${hlc}`, space: 's1', table: 'cards', id, hlc, fields }),
+  };
 }
 const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => put(`c${from + i}`, { title: `t${from + i}`, done: false }));
 const pages = (db: Db) => db.table<PageRow, number>('_pages').toArray();
@@ -41,7 +51,10 @@ describe('_pages: compact states of pulled records, one row per page', () => {
     expect(page!.keys).toEqual(rows.map((r) => pageKey('cards', r.id)));
     expect(await db.cards.count()).toBe(40);
     // Read back, each is the state the server sent.
-    const states = await loadStates(db, rows.map((r) => ['cards', r.id]));
+    const states = await loadStates(
+      db,
+      rows.map((r) => ['cards', r.id]),
+    );
     states.forEach((st, i) => {
       expect(st!.server).toEqual(rows[i]!.state);
       expect(st!.state).toEqual(rows[i]!.state);
@@ -113,7 +126,12 @@ describe('_pages: compact states of pulled records, one row per page', () => {
     const t0 = server.now();
     await db.cards.update('c1', { title: 'local title' }); // pending, stamped after t0
     // A later (large) page: an older title, a newer `done`, and other records.
-    await applyServerRows(db, 'me', ['cards', 'notes'], [put('c1', { title: 'server title' }, t0), put('c1', { done: true }), ...many(20, 30)]);
+    await applyServerRows(
+      db,
+      'me',
+      ['cards', 'notes'],
+      [put('c1', { title: 'server title' }, t0), put('c1', { done: true }), ...many(20, 30)],
+    );
     expect(await db.cards.get('c1')).toEqual({ id: 'c1', title: 'local title', done: true });
     const row = await stateRow(db, 'c1');
     expect(row!.server.fields.title!.v).toBe('server title');
@@ -157,7 +175,10 @@ describe('PageIndex: which page may hold a record, in memory per connection', ()
     const x = put('x', { title: 'x' });
     await applyServerRows(b.db, 'me', ['cards', 'notes'], [newer, x]);
     expect((await pages(a.db)).map((p) => p.keys.length)).toEqual([19, 2]);
-    const [c0, gotX] = await loadStates(a.db, [['cards', 'c0'], ['cards', 'x']]);
+    const [c0, gotX] = await loadStates(a.db, [
+      ['cards', 'c0'],
+      ['cards', 'x'],
+    ]);
     expect(c0!.server).toEqual(newer.state);
     expect(gotX!.server).toEqual(x.state);
     // A local write through A's middleware sees x's page state: the op holds the changed field only.
@@ -188,7 +209,10 @@ describe('PageIndex: which page may hold a record, in memory per connection', ()
     // The next pages reuse the aborted ids.
     await applyServerRows(db, 'me', ['cards', 'notes'], many(5, 40));
     await applyServerRows(db, 'me', ['cards', 'notes'], many(5, 45));
-    const [c0, c1] = await loadStates(db, [['cards', 'c0'], ['cards', 'c1']]);
+    const [c0, c1] = await loadStates(db, [
+      ['cards', 'c0'],
+      ['cards', 'c1'],
+    ]);
     expect(c0!.server).toEqual(before!.server);
     expect(c1!.server.fields.title!.v).toBe('t1');
     await sync.close();
@@ -203,14 +227,25 @@ describe('PageIndex: which page may hold a record, in memory per connection', ()
     const first = many(3);
     await applyServerRows(a.db, 'me', ['cards', 'notes'], first);
     await applyServerRows(a.db, 'me', ['cards', 'notes'], many(2, 10));
-    expect((await loadStates(a.db, [['cards', 'c0'], ['cards', 'c10']])).every((st) => st !== undefined)).toBe(true);
+    expect(
+      (
+        await loadStates(a.db, [
+          ['cards', 'c0'],
+          ['cards', 'c10'],
+        ])
+      ).every((st) => st !== undefined),
+    ).toBe(true);
     // B (another tab) writes c0 locally (its entry leaves page 1) and deletes c10 and c11 (page 2 emptied, deleted).
     await b.db.cards.update('c0', { done: true });
     await b.db.cards.bulkDelete(['c10', 'c11']);
     expect((await pages(a.db)).map((p) => p.keys)).toEqual([[pageKey('cards', 'c1'), pageKey('cards', 'c2')]]);
     // Without the `_state` rows B wrote, the pointers A holds lead nowhere.
     await a.db.table('_state').clear();
-    const [c0, c1, c10] = await loadStates(a.db, [['cards', 'c0'], ['cards', 'c1'], ['cards', 'c10']]);
+    const [c0, c1, c10] = await loadStates(a.db, [
+      ['cards', 'c0'],
+      ['cards', 'c1'],
+      ['cards', 'c10'],
+    ]);
     expect(c0).toBeUndefined();
     expect(c1!.server).toEqual(first[1]!.state);
     expect(c10).toBeUndefined();
@@ -237,7 +272,9 @@ describe('PageIndex: which page may hold a record, in memory per connection', ()
         ...down,
         table: (n) => {
           const t = down.table(n);
-          return n !== '_state' ? t : { ...t, getMany: (r) => later(t.getMany(r)), query: (r) => later(t.query(r)), count: (r) => later(t.count(r)) };
+          return n !== '_state'
+            ? t
+            : { ...t, getMany: (r) => later(t.getMany(r)), query: (r) => later(t.query(r)), count: (r) => later(t.count(r)) };
         },
       }),
     });
@@ -266,14 +303,21 @@ describe('PageIndex: which page may hold a record, in memory per connection', ()
     const old = new Dexie(name);
     old.version(1).stores({ cards: 'id, title', notes: 'id', local: 'id', ...synclineStores, _pages: '++id, *keys, space' });
     const rows = many(3);
-    await old.table('cards').bulkPut(rows.map((r) => materialize(r.state) as Record<string, unknown>).map((v, i) => ({ ...v, id: rows[i]!.id })));
-    await old.table('_pages').add({ space: 's1', keys: rows.map((r) => pageKey('cards', r.id)), t: rows.map((r) => r.state.fields.title!.t), k: [0, 0, 0] });
+    await old
+      .table('cards')
+      .bulkPut(rows.map((r) => materialize(r.state) as Record<string, unknown>).map((v, i) => ({ ...v, id: rows[i]!.id })));
+    await old
+      .table('_pages')
+      .add({ space: 's1', keys: rows.map((r) => pageKey('cards', r.id)), t: rows.map((r) => r.state.fields.title!.t), k: [0, 0, 0] });
     expect(old.backendDB().transaction('_pages').objectStore('_pages').indexNames.contains('keys')).toBe(true);
     old.close();
     const { db, sync } = offline(name);
     await db.open();
     expect(db.backendDB().transaction('_pages').objectStore('_pages').indexNames.contains('keys')).toBe(true);
-    const states = await loadStates(db, rows.map((r) => ['cards', r.id]));
+    const states = await loadStates(
+      db,
+      rows.map((r) => ['cards', r.id]),
+    );
     states.forEach((st, i) => expect(st!.server).toEqual(rows[i]!.state));
     // A later page takes c0 over; the old page keeps c1 and c2.
     const newer = put('c0', { title: 'c0 v2', done: true });

@@ -188,7 +188,11 @@ type States = (StoredStateRow | undefined)[];
  * issued in the caller's Dexie zone (a request issued after a native await
  * can find the zone gone: "reading 'mode'" in Dexie's cache middleware).
  */
-export function readStoredStates(core: DBCore, trans: DBCoreTransaction, keys: readonly [string, string][]): Promise<(Found | undefined)[]> {
+export function readStoredStates(
+  core: DBCore,
+  trans: DBCoreTransaction,
+  keys: readonly [string, string][],
+): Promise<(Found | undefined)[]> {
   const state = core.table(STATE);
   const pages = core.table(PAGES);
   const out: (Found | undefined)[] = new Array(keys.length).fill(undefined);
@@ -200,7 +204,9 @@ export function readStoredStates(core: DBCore, trans: DBCoreTransaction, keys: r
     n === 0
       ? Dexie.Promise.resolve([])
       : n <= keys.length
-        ? Dexie.Promise.resolve(state.query({ trans, values: true, query: { index: state.schema.primaryKey, range: ANY } })).then((r) => matchAll(r, keys))
+        ? Dexie.Promise.resolve(state.query({ trans, values: true, query: { index: state.schema.primaryKey, range: ANY } })).then((r) =>
+            matchAll(r, keys),
+          )
         : Dexie.Promise.resolve(state.getMany({ trans, keys: all }) as Promise<States>);
   // Few keys: their `_state` rows at once; many: the count first.
   const first: PromiseLike<States | number> =

@@ -86,7 +86,14 @@ export async function expandStates(
   const out = rows.slice() as (StateRow | undefined)[];
   if (byTable.size === 0) return out;
   const tables = [...byTable];
-  const apps = await Promise.all(tables.map(([table, at]) => getMany(table, at.map((i) => rows[i]!.id))));
+  const apps = await Promise.all(
+    tables.map(([table, at]) =>
+      getMany(
+        table,
+        at.map((i) => rows[i]!.id),
+      ),
+    ),
+  );
   tables.forEach(([table, at], n) => {
     const pk = primaryKeyOf(table);
     at.forEach((i, j) => {
@@ -134,7 +141,11 @@ export function loadSpaceStates(db: Dexie, space: string): Promise<StateRow[]> {
     const all: StoredStateRow[] = rows.slice();
     const inState = new Set(rows.map((r) => pageKey(r.table, r.id)));
     for (const p of pages) for (const row of pageEntries(p)) if (!inState.has(pageKey(row.table, row.id))) all.push(row);
-    const full = await expandStates(all, (table, ids) => db.table(table).bulkGet(ids), (table) => primaryKeyOf(db, table));
+    const full = await expandStates(
+      all,
+      (table, ids) => db.table(table).bulkGet(ids),
+      (table) => primaryKeyOf(db, table),
+    );
     return full.filter((r): r is StateRow => r !== undefined);
   });
 }

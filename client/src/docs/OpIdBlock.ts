@@ -12,7 +12,11 @@ import { META } from '../db/internalStores.js';
 import { MetaKeys, randomClientId } from '../db/meta.js';
 import type { MetaRow } from '../db/rows.js';
 
-export async function reserveOpIds(db: Dexie, n: number, preferredClientId?: string): Promise<{ clientId: string; from: number; to: number }> {
+export async function reserveOpIds(
+  db: Dexie,
+  n: number,
+  preferredClientId?: string,
+): Promise<{ clientId: string; from: number; to: number }> {
   return db.transaction('rw', [META], async () => {
     const meta = db.table<MetaRow, string>(META);
     const [idRow, counterRow] = await meta.bulkGet([MetaKeys.clientId, MetaKeys.counter]);

@@ -27,7 +27,8 @@ export function docsTable(db: Dexie) {
 export function toBytes(x: unknown): Uint8Array {
   if (x instanceof ArrayBuffer) return new Uint8Array(x);
   if (!ArrayBuffer.isView(x)) throw new TypeError('Syncline: a document update is not binary data');
-  if (x.byteOffset !== 0 || x.byteLength !== x.buffer.byteLength) return new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength));
+  if (x.byteOffset !== 0 || x.byteLength !== x.buffer.byteLength)
+    return new Uint8Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength));
   return x instanceof Uint8Array && x.constructor === Uint8Array ? x : new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
 }
 

@@ -80,26 +80,28 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
   let readAgain: Promise<void> | null = null;
   const readNew = (): Promise<void> => {
     if (readAgain) return readAgain;
-    const next = (reading = reading.then(async () => {
-      if (readAgain === next) readAgain = null;
-      if (destroyed) return;
-      const rows = await readDocRows(db, space, docId, lastId);
-      const fresh = rows.filter((r) => !own.has(r.id!));
-      for (const r of rows) {
-        lastId = Math.max(lastId, r.id!);
-        own.delete(r.id!);
-      }
-      if (fresh.length === 0 || destroyed) return;
-      // While the document holds pending structs every applyUpdate merges them with what it
-      // brings: then one merged update, one apply. Otherwise one Yjs transaction (observers fire
-      // once) without merging first: merging decodes and re-encodes every update only for
-      // applyUpdate to decode the result again.
-      if (fresh.length > 1 && pending()) Y.applyUpdate(doc, Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
-      else doc.transact(() => fresh.forEach((r) => Y.applyUpdate(doc, r.update, REMOTE_ORIGIN)), REMOTE_ORIGIN);
-    }).catch((err: unknown) => {
-      // The next hint or poll tries again from the same row id.
-      (opts.logger ?? consoleLogger).warn('Syncline: reading document updates failed', err);
-    }));
+    const next = (reading = reading
+      .then(async () => {
+        if (readAgain === next) readAgain = null;
+        if (destroyed) return;
+        const rows = await readDocRows(db, space, docId, lastId);
+        const fresh = rows.filter((r) => !own.has(r.id!));
+        for (const r of rows) {
+          lastId = Math.max(lastId, r.id!);
+          own.delete(r.id!);
+        }
+        if (fresh.length === 0 || destroyed) return;
+        // While the document holds pending structs every applyUpdate merges them with what it
+        // brings: then one merged update, one apply. Otherwise one Yjs transaction (observers fire
+        // once) without merging first: merging decodes and re-encodes every update only for
+        // applyUpdate to decode the result again.
+        if (fresh.length > 1 && pending()) Y.applyUpdate(doc, Y.mergeUpdates(fresh.map((r) => r.update)), REMOTE_ORIGIN);
+        else doc.transact(() => fresh.forEach((r) => Y.applyUpdate(doc, r.update, REMOTE_ORIGIN)), REMOTE_ORIGIN);
+      })
+      .catch((err: unknown) => {
+        // The next hint or poll tries again from the same row id.
+        (opts.logger ?? consoleLogger).warn('Syncline: reading document updates failed', err);
+      }));
     readAgain = next;
     return next;
   };
@@ -132,34 +134,36 @@ export function openDoc(db: Dexie, space: string, docId: string, opts: OpenDocOp
       if (!stored) storing--;
       stored = true;
     };
-    writing = writing.then(async () => {
-      // Taken when the previous write is done, not when this one was scheduled: edits made
-      // while a write is in flight merge into one row and one op instead of queueing one each.
-      let update = eager;
-      if (!update) {
-        if (queued.length === 0) return;
-        const batch = queued;
-        queued = [];
-        update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
-      }
-      try {
-        const row = await recordLocalUpdate(db, space, docId, update, opts, opId);
-        own.add(row.rowId);
-        if (opId && row.opId !== opId) ids?.discard(); // the client id was rebound
-      } catch (err) {
-        // Not stored: keep the edit queued and try again, never drop it.
-        queued.unshift(update);
-        if (!destroyed) flushTimer ??= setTimeout(() => void writeQueued(), 500);
-        (opts.logger ?? consoleLogger).warn('Syncline: storing a document update failed; will retry', err);
-        return;
-      }
-      opts.notify();
-      channel.post({ type: 'docs', space, doc: docId });
-      // Stored: the next edit may go eagerly while a compaction runs (the compaction is not an
-      // edit in flight; the next store still waits for it on this chain).
-      storeDone();
-      if (++writes % 20 === 0) await compactLocalDoc(db, space, docId, maxRows).catch(() => false);
-    }).finally(storeDone);
+    writing = writing
+      .then(async () => {
+        // Taken when the previous write is done, not when this one was scheduled: edits made
+        // while a write is in flight merge into one row and one op instead of queueing one each.
+        let update = eager;
+        if (!update) {
+          if (queued.length === 0) return;
+          const batch = queued;
+          queued = [];
+          update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch);
+        }
+        try {
+          const row = await recordLocalUpdate(db, space, docId, update, opts, opId);
+          own.add(row.rowId);
+          if (opId && row.opId !== opId) ids?.discard(); // the client id was rebound
+        } catch (err) {
+          // Not stored: keep the edit queued and try again, never drop it.
+          queued.unshift(update);
+          if (!destroyed) flushTimer ??= setTimeout(() => void writeQueued(), 500);
+          (opts.logger ?? consoleLogger).warn('Syncline: storing a document update failed; will retry', err);
+          return;
+        }
+        opts.notify();
+        channel.post({ type: 'docs', space, doc: docId });
+        // Stored: the next edit may go eagerly while a compaction runs (the compaction is not an
+        // edit in flight; the next store still waits for it on this chain).
+        storeDone();
+        if (++writes % 20 === 0) await compactLocalDoc(db, space, docId, maxRows).catch(() => false);
+      })
+      .finally(storeDone);
     return writing;
   };
 

@@ -4,7 +4,19 @@ import type { OutboxRow } from '../db/rows.js';
 import { EagerPush } from './EagerPush.js';
 
 const change = (n: number): Change => ({ kind: 'yjs', opId: `c:${n}`, space: 's', doc: 'd', update: new Uint8Array([n]) });
-const row = (n: number): OutboxRow => ({ seq: n, opId: `c:${n}`, kind: 'yjs', space: 's', table: '_docs', id: 'd', hlc: '', status: 'pending', keep: 'accepted', createdAt: 0, attempts: 0 });
+const row = (n: number): OutboxRow => ({
+  seq: n,
+  opId: `c:${n}`,
+  kind: 'yjs',
+  space: 's',
+  table: '_docs',
+  id: 'd',
+  hlc: '',
+  status: 'pending',
+  keep: 'accepted',
+  createdAt: 0,
+  attempts: 0,
+});
 
 function harness(maxInFlight = 8) {
   const replies = new Map<string, { resolve(r: PushReply): void; reject(e: Error): void }>();

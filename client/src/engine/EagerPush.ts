@@ -57,25 +57,28 @@ export class EagerPush {
     }
     this.inFlight.add(change.opId);
     this.stats.sent++;
-    return this.opts.send(change, ack).then(
-      (reply) => {
-        const r = reply.results.find((x) => x.opId === change.opId);
-        if (r?.status !== 'ok') {
+    return this.opts
+      .send(change, ack)
+      .then(
+        (reply) => {
+          const r = reply.results.find((x) => x.opId === change.opId);
+          if (r?.status !== 'ok') {
+            this.stats.fallbacks++;
+            return;
+          }
+          this.answered.set(change.opId, { result: r, ack: reply.ack });
+          // A reply whose row never shows up (its store failed; the edit was recorded anew) is forgotten eventually.
+          if (this.answered.size > MAX_ANSWERED) this.answered.delete(this.answered.keys().next().value!);
+        },
+        () => {
           this.stats.fallbacks++;
-          return;
-        }
-        this.answered.set(change.opId, { result: r, ack: reply.ack });
-        // A reply whose row never shows up (its store failed; the edit was recorded anew) is forgotten eventually.
-        if (this.answered.size > MAX_ANSWERED) this.answered.delete(this.answered.keys().next().value!);
-      },
-      () => {
-        this.stats.fallbacks++;
-      },
-    ).then(() => {
-      this.inFlight.delete(change.opId);
-      this.opts.settled();
-      return true;
-    });
+        },
+      )
+      .then(() => {
+        this.inFlight.delete(change.opId);
+        this.opts.settled();
+        return true;
+      });
   }
 
   /**

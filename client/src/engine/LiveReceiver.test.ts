@@ -12,7 +12,13 @@ function row(id: string, seq: number, title: string): RecordRow {
   const state = changeToState({ kind: 'put', opId: `w:${seq}`, space: 's', table: 'cards', id, hlc: clock.now(), fields: { title } });
   return { space: 's', table: 'cards', id, state, seq };
 }
-const msg = (fromSeq: number, toSeq: number, records: RecordRow[], node = 'n1'): ChangesMessage => ({ space: 's', node, fromSeq, toSeq, records });
+const msg = (fromSeq: number, toSeq: number, records: RecordRow[], node = 'n1'): ChangesMessage => ({
+  space: 's',
+  node,
+  fromSeq,
+  toSeq,
+  records,
+});
 
 async function setup() {
   const db = new Dexie(uniqueName('live'));

@@ -3,7 +3,16 @@
  * Every message is structured-cloned and delivered on a later macrotask,
  * so tests see the same asynchrony as a socket, deterministically.
  */
-import { SyncError, isErrorReply, toSyncError, type Handshake, type RequestEvent, type RequestMap, type ServerMessages, type Welcome } from '@syncline/shared';
+import {
+  SyncError,
+  isErrorReply,
+  toSyncError,
+  type Handshake,
+  type RequestEvent,
+  type RequestMap,
+  type ServerMessages,
+  type Welcome,
+} from '@syncline/shared';
 import type { FakeConnection, FakeServer } from '../testing/FakeServer.js';
 import type { SessionEvent, Transport } from './Transport.js';
 

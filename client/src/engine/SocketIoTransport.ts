@@ -97,7 +97,9 @@ export class SocketIoTransport implements Transport {
     return new Promise<RequestMap[E]['reply']>((resolve, reject) => {
       // Socket.IO's typing cannot follow a generic event name through `timeout()`; this method's
       // signature (RequestMap) is what checks callers.
-      const timed = socket.timeout(timeoutMs) as unknown as { emit(event: E, payload: unknown, ack: (err: Error | null, reply: unknown) => void): void };
+      const timed = socket.timeout(timeoutMs) as unknown as {
+        emit(event: E, payload: unknown, ack: (err: Error | null, reply: unknown) => void): void;
+      };
       timed.emit(event, payload, (err: Error | null, reply: unknown) => {
         if (err) reject(new SyncError('TIMEOUT', `${event}: no ack in ${timeoutMs} ms`));
         else if (isErrorReply(reply)) reject(SyncError.fromWire(reply.error));

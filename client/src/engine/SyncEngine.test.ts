@@ -29,7 +29,8 @@ describe('SyncEngine over the in-memory transport', () => {
     await a.sync.flush();
     await waitFor(async () => (await b.db.cards.get('c1'))?.title === 'v1');
     // Hold b's writes back so its change stays pending while a's older-stamped change is pulled.
-    servers[0]!.fault = (ch) => (ch.opId.startsWith('cb:') ? { kind: 'reject', error: { code: 'RATE_LIMITED', message: 'later', retryable: true } } : undefined);
+    servers[0]!.fault = (ch) =>
+      ch.opId.startsWith('cb:') ? { kind: 'reject', error: { code: 'RATE_LIMITED', message: 'later', retryable: true } } : undefined;
     await a.db.cards.update('c1', { title: 'a-edit' });
     await b.db.cards.update('c1', { done: true });
     await a.sync.flush();
@@ -70,7 +71,10 @@ describe('SyncEngine over the in-memory transport', () => {
     const a = openApp(uniqueName('a'), { servers: urls, transport: network.transport, clientId: 'ca' });
     await a.db.cards.put({ id: 'c1', title: 'ok' });
     await a.sync.flush();
-    servers[0]!.fault = (ch) => (ch.kind === 'put' && ch.fields.title === 'bad' ? { kind: 'reject', error: { code: 'FORBIDDEN', message: 'no role', retryable: false } } : undefined);
+    servers[0]!.fault = (ch) =>
+      ch.kind === 'put' && ch.fields.title === 'bad'
+        ? { kind: 'reject', error: { code: 'FORBIDDEN', message: 'no role', retryable: false } }
+        : undefined;
     await a.db.cards.update('c1', { title: 'bad' });
     await expect(a.sync.flush({ timeoutMs: 5000 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await waitFor(() => a.sync.getStatus().rejectedCount === 1, 2000, 'status rejectedCount');

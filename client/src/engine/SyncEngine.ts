@@ -34,7 +34,13 @@ const UNPROVEN_MIN_SPACING_MS = 2000;
 const PROTOCOL_RECHECK_MS = 60 * 60 * 1000;
 
 export class SyncEngine {
-  readonly status = new ObservableValue<EngineStatus>({ state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null });
+  readonly status = new ObservableValue<EngineStatus>({
+    state: 'offline',
+    server: null,
+    serverId: null,
+    lastPullAt: null,
+    lastError: null,
+  });
   private readonly rotation: ServerRotation;
   private readonly spaces: Set<string>;
   private readonly sleeper = new Signal();
@@ -175,7 +181,8 @@ export class SyncEngine {
         versionRefusals = 0;
         if (this.stopped) session.stop();
         end = await session.run(await this.storedSpaces());
-        if (end.kind === 'closed') this.status.update({ lastError: new SyncError('DISCONNECTED', `connection to ${url} lost: ${end.reason}`).toWire() });
+        if (end.kind === 'closed')
+          this.status.update({ lastError: new SyncError('DISCONNECTED', `connection to ${url} lost: ${end.reason}`).toWire() });
       } catch (err) {
         const e = toSyncError(err);
         versionRefusals = e.code === 'PROTOCOL_VERSION' ? versionRefusals + 1 : 0;

@@ -15,7 +15,10 @@ import { applyServerRows } from './applyServerRows.js';
 type App = ReturnType<typeof openApp>;
 const outbox = (a: App) => a.db.table<OutboxRow, number>('_outbox');
 async function scanned(a: App) {
-  return { pending: await outbox(a).where('status').equals('pending').count(), accepted: await outbox(a).where('status').equals('accepted').count() };
+  return {
+    pending: await outbox(a).where('status').equals('pending').count(),
+    accepted: await outbox(a).where('status').equals('accepted').count(),
+  };
 }
 async function kept(a: App) {
   const s = await readOutboxStats(a.db);
@@ -78,7 +81,8 @@ describe('catch-up', () => {
     const server = servers[0]!;
     server.up = false;
     server.holdReplication = true;
-    server.fault = (c) => (c.id.endsWith('-bad') ? { kind: 'reject', error: { code: 'FORBIDDEN', message: 'no', retryable: false } } : undefined);
+    server.fault = (c) =>
+      c.id.endsWith('-bad') ? { kind: 'reject', error: { code: 'FORBIDDEN', message: 'no', retryable: false } } : undefined;
     const a = openApp(uniqueName('catchup'), {
       servers: urls,
       transport: () => network.transport(),
@@ -121,8 +125,20 @@ describe('catch-up', () => {
     await a.db.open();
     await a.db.cards.put({ id: 'mine', title: 'local' });
     const [op] = await outbox(a).toArray();
-    const echo: RecordRow = { space: 's1', table: 'cards', id: 'mine', seq: 1, state: { fields: { id: { t: op!.hlc, v: 'mine' }, title: { t: op!.hlc, v: 'local' } } } };
-    const foreign: RecordRow = { space: 's1', table: 'cards', id: 'theirs', seq: 2, state: { fields: { id: { t: '0000000000001:0000:zz', v: 'theirs' }, title: { t: '0000000000001:0000:zz', v: 'remote' } } } };
+    const echo: RecordRow = {
+      space: 's1',
+      table: 'cards',
+      id: 'mine',
+      seq: 1,
+      state: { fields: { id: { t: op!.hlc, v: 'mine' }, title: { t: op!.hlc, v: 'local' } } },
+    };
+    const foreign: RecordRow = {
+      space: 's1',
+      table: 'cards',
+      id: 'theirs',
+      seq: 2,
+      state: { fields: { id: { t: '0000000000001:0000:zz', v: 'theirs' }, title: { t: '0000000000001:0000:zz', v: 'remote' } } },
+    };
     const before = await a.db.table<StateRow, [string, string]>('_state').get(['cards', 'mine']);
     await applyServerRows(a.db, 'cc', ['cards', 'notes'], [echo, foreign], undefined, [], { has: (t) => t === op!.hlc });
     // Skipped: the stored row is untouched (still the pending local write, server view empty) …
@@ -152,10 +168,14 @@ describe('catch-up', () => {
     const [w1, w2, w3] = await outbox(a).toArray();
     expect([w1!.id, w2!.id, w3!.id]).toEqual(['c1', 'c1', 'c2']);
     // The first batch of a catch-up holds the first edit of c1 and c2's only one.
-    await applyPushResults(a.db, [w1!, w3!], [
-      { opId: w1!.opId, status: 'ok' },
-      { opId: w3!.opId, status: 'ok' },
-    ]);
+    await applyPushResults(
+      a.db,
+      [w1!, w3!],
+      [
+        { opId: w1!.opId, status: 'ok' },
+        { opId: w3!.opId, status: 'ok' },
+      ],
+    );
     expect((await a.db.cards.get('c1'))?.title).toBe('v2');
     const [c1] = await loadStates(a.db, [['cards', 'c1']]);
     expect(c1!.server.fields.title!.v).toBe('v1');

@@ -62,7 +62,14 @@ describe('backoff and rotation', () => {
       onClose: () => {},
       close: () => {},
     });
-    const engine = new SyncEngine({ db, tables: ['cards'], servers: ['u1', 'u2'], transport: failing, backoff: { baseMs: 100, maxMs: 400 }, random: () => 1 });
+    const engine = new SyncEngine({
+      db,
+      tables: ['cards'],
+      servers: ['u1', 'u2'],
+      transport: failing,
+      backoff: { baseMs: 100, maxMs: 400 },
+      random: () => 1,
+    });
     const t0 = Date.now();
     engine.start();
     for (let i = 0; i < 40 && attempts.length < 8; i++) await vi.advanceTimersByTimeAsync(50);
@@ -100,7 +107,12 @@ describe('failover between servers', () => {
 
   it('drain moves to the next server at once and re-pulls there', async () => {
     const { network, servers, urls } = fakeCluster(2);
-    const a = openApp(uniqueName('a'), { servers: urls, transport: network.transport, clientId: 'ca', engine: { backoff: { baseMs: 5000, maxMs: 5000 }, pollIntervalMs: 100 } });
+    const a = openApp(uniqueName('a'), {
+      servers: urls,
+      transport: network.transport,
+      clientId: 'ca',
+      engine: { backoff: { baseMs: 5000, maxMs: 5000 }, pollIntervalMs: 100 },
+    });
     const b = openApp(uniqueName('b'), { servers: [urls[1]!], transport: network.transport, clientId: 'cb' });
     await waitFor(() => a.sync.getStatus().state === 'online');
     servers[0]!.drain();

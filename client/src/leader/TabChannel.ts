@@ -5,10 +5,7 @@
  */
 import type { EngineStatus } from '../status/SyncStatus.js';
 
-export type TabMessage =
-  | { type: 'outbox' }
-  | { type: 'spaces'; spaces: string[] }
-  | { type: 'status'; status: EngineStatus };
+export type TabMessage = { type: 'outbox' } | { type: 'spaces'; spaces: string[] } | { type: 'status'; status: EngineStatus };
 
 export class TabChannel {
   private readonly bc: BroadcastChannel | null;

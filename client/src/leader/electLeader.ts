@@ -21,11 +21,7 @@ export interface Election {
 
 type LocksLike = { request(name: string, cb: () => Promise<void>): Promise<void> };
 
-export function electLeader(
-  dbName: string,
-  onChange: (leader: boolean) => void,
-  opts: LeaderOptions = {},
-): Election {
+export function electLeader(dbName: string, onChange: (leader: boolean) => void, opts: LeaderOptions = {}): Election {
   const locks = (globalThis.navigator as unknown as { locks?: LocksLike } | undefined)?.locks;
   if (locks && !opts.noWebLocks) return lockElection(locks, dbName, onChange);
   return heartbeatElection(dbName, onChange, opts);
@@ -74,13 +70,16 @@ function heartbeatElection(dbName: string, onChange: (leader: boolean) => void, 
   };
   const start = Date.now();
   bc.postMessage({ type: 'probe', id });
-  const timer = setInterval(() => {
-    if (leader) bc.postMessage({ type: 'beat', id });
-    else if (Date.now() - Math.max(lastHeard, start) >= timeoutMs) {
-      set(true);
-      bc.postMessage({ type: 'beat', id });
-    }
-  }, Math.min(heartbeatMs, timeoutMs / 2));
+  const timer = setInterval(
+    () => {
+      if (leader) bc.postMessage({ type: 'beat', id });
+      else if (Date.now() - Math.max(lastHeard, start) >= timeoutMs) {
+        set(true);
+        bc.postMessage({ type: 'beat', id });
+      }
+    },
+    Math.min(heartbeatMs, timeoutMs / 2),
+  );
   (timer as unknown as { unref?: () => void }).unref?.();
   (bc as unknown as { unref?: () => void }).unref?.();
   return {

@@ -7,7 +7,11 @@ import type { OutboxRow, StateRow } from '../db/rows.js';
 import { markFromServer } from './transactionFlags.js';
 
 // No servers reachable: these tests look only at what the middleware records.
-const offline = () => openApp(uniqueName('mw'), { servers: ['mem://nowhere'], startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }) });
+const offline = () =>
+  openApp(uniqueName('mw'), {
+    servers: ['mem://nowhere'],
+    startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }),
+  });
 
 const outboxOf = (db: ReturnType<typeof offline>['db']) => db.table<OutboxRow, number>('_outbox').toArray();
 
@@ -57,7 +61,12 @@ describe('outbox middleware', () => {
     await db.cards.clear();
     const rows = await outboxOf(db);
     expect(rows.filter((r) => r.kind === 'put')).toHaveLength(4);
-    expect(rows.filter((r) => r.kind === 'delete').map((r) => r.id).sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(
+      rows
+        .filter((r) => r.kind === 'delete')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
     expect(new Set(rows.map((r) => r.opId)).size).toBe(rows.length);
     db.close();
   });
@@ -105,7 +114,9 @@ describe('outbox middleware', () => {
   it("an app write locks `_outbox`; Syncline's own pull transactions (naming `_state`) do not", async () => {
     const { db } = offline();
     const scopeOf = (stores: string[]) =>
-      db.transaction('rw', stores, () => [...((Dexie.currentTransaction as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStoreNames)]);
+      db.transaction('rw', stores, () => [
+        ...(Dexie.currentTransaction as unknown as { idbtrans: IDBTransaction }).idbtrans.objectStoreNames,
+      ]);
     expect(await scopeOf(['_state', '_meta', 'cards'])).not.toContain('_outbox');
     expect(await scopeOf(['cards'])).toEqual(expect.arrayContaining(['_outbox', '_state', '_meta', 'cards']));
     db.close();

@@ -13,14 +13,7 @@
  * per-key failures decide what is recorded), then the outbox rows, states
  * and context in one go — three waits per write instead of seven.
  */
-import type {
-  DBCore,
-  DBCoreMutateRequest,
-  DBCoreMutateResponse,
-  DBCoreTable,
-  DBCoreTransaction,
-  Middleware,
-} from 'dexie';
+import type { DBCore, DBCoreMutateRequest, DBCoreMutateResponse, DBCoreTable, DBCoreTransaction, Middleware } from 'dexie';
 import type { AckMode } from '@syncline/shared';
 import { INTERNAL_TABLES, META, OUTBOX, PAGES, STATE } from '../db/internalStores.js';
 import type { StateRow } from '../db/rows.js';

@@ -16,11 +16,7 @@ export interface WriteContext {
   save(): Promise<unknown>;
 }
 
-export async function loadWriteContext(
-  meta: DBCoreTable,
-  trans: DBCoreTransaction,
-  preferredClientId?: string,
-): Promise<WriteContext> {
+export async function loadWriteContext(meta: DBCoreTable, trans: DBCoreTransaction, preferredClientId?: string): Promise<WriteContext> {
   const [idRow, counterRow, hlcRow] = (await meta.getMany({
     trans,
     keys: [MetaKeys.clientId, MetaKeys.counter, MetaKeys.hlc],

@@ -46,7 +46,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 let writes = 0;
 let lastPrune = 0;
 
-export async function write<T>(db: Dexie, syncedTables: string[], fn: () => T | Promise<T>, opts: WriteOptions = {}): Promise<WriteHandle<T>> {
+export async function write<T>(
+  db: Dexie,
+  syncedTables: string[],
+  fn: () => T | Promise<T>,
+  opts: WriteOptions = {},
+): Promise<WriteHandle<T>> {
   const writeId = `w${Date.now().toString(36)}-${(++writes).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const track = { writeId, opIds: [] as string[] };
   // Kept until replicated by default, so `replicated` settles even across reconnects (the server
@@ -98,4 +103,3 @@ async function prune(db: Dexie): Promise<void> {
     .delete()
     .catch(() => undefined);
 }
-

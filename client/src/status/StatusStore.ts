@@ -12,7 +12,14 @@ import { initialStatus, type EngineStatus, type SyncStatus } from './SyncStatus.
 
 export class StatusStore {
   private engineStatus: EngineStatus = { state: 'offline', server: null, serverId: null, lastPullAt: null, lastError: null };
-  private stats: OutboxStats = { pendingCount: 0, awaitingReplicationCount: 0, oldestPendingAt: null, rejectedCount: 0, degradedAckCount: 0, cappedAckCount: 0 };
+  private stats: OutboxStats = {
+    pendingCount: 0,
+    awaitingReplicationCount: 0,
+    oldestPendingAt: null,
+    rejectedCount: 0,
+    degradedAckCount: 0,
+    cappedAckCount: 0,
+  };
   private leader = false;
   private statsError: WireError | null = null;
   private readonly status = new ObservableValue<SyncStatus>(initialStatus());
@@ -69,7 +76,11 @@ export class StatusStore {
       },
       // The counts stop updating: say so in the status (lastError) and the log, not silently.
       error: (err: unknown) => {
-        this.statsError = { code: 'INTERNAL', message: `reading the outbox counts failed: ${(err as Error)?.message ?? String(err)}`, retryable: false };
+        this.statsError = {
+          code: 'INTERNAL',
+          message: `reading the outbox counts failed: ${(err as Error)?.message ?? String(err)}`,
+          retryable: false,
+        };
         this.logger.error('Syncline: the status query failed; pending counts are no longer updated', err);
         this.refresh();
       },

@@ -7,13 +7,20 @@ import { readOutboxStats } from './readOutboxStats.js';
 import { OUTBOX_COUNTS_KEY } from './outboxCounters.js';
 
 // No servers reachable: push results are applied by hand, as the engine would.
-const offline = () => openApp(uniqueName('cnt'), { servers: ['mem://nowhere'], startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }) });
+const offline = () =>
+  openApp(uniqueName('cnt'), {
+    servers: ['mem://nowhere'],
+    startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }),
+  });
 
 type Db = ReturnType<typeof offline>['db'];
 const outbox = (db: Db) => db.table<OutboxRow, number>('_outbox');
 /** The counts by scanning the outbox, to compare with the kept ones. */
 async function scanned(db: Db) {
-  return { pending: await outbox(db).where('status').equals('pending').count(), accepted: await outbox(db).where('status').equals('accepted').count() };
+  return {
+    pending: await outbox(db).where('status').equals('pending').count(),
+    accepted: await outbox(db).where('status').equals('accepted').count(),
+  };
 }
 async function kept(db: Db) {
   const s = await readOutboxStats(db);
@@ -31,11 +38,15 @@ describe('outbox counters', () => {
     expect(await kept(db)).toEqual(await scanned(db));
     const rows = await outbox(db).toArray();
     const [a, b, c, d] = rows;
-    await applyPushResults(db, [a!, b!, d!], [
-      { opId: a!.opId, status: 'ok' },
-      { opId: b!.opId, status: 'rejected', error: { code: 'FORBIDDEN', message: 'no', retryable: false } },
-      { opId: d!.opId, status: 'ok' },
-    ]);
+    await applyPushResults(
+      db,
+      [a!, b!, d!],
+      [
+        { opId: a!.opId, status: 'ok' },
+        { opId: b!.opId, status: 'rejected', error: { code: 'FORBIDDEN', message: 'no', retryable: false } },
+        { opId: d!.opId, status: 'ok' },
+      ],
+    );
     expect(await kept(db)).toEqual({ pending: 1, accepted: 1 });
     expect(await kept(db)).toEqual(await scanned(db));
     await applyReplicated(db, [d!.opId]);

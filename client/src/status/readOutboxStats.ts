@@ -31,5 +31,12 @@ export async function readOutboxStats(db: Dexie): Promise<OutboxStats> {
   };
   const { pending: pendingCount, accepted: awaitingReplicationCount } = counts;
   const { degraded, capped } = readAckCounts(acks);
-  return { pendingCount, awaitingReplicationCount, oldestPendingAt: oldest?.createdAt ?? null, rejectedCount, degradedAckCount: degraded, cappedAckCount: capped };
+  return {
+    pendingCount,
+    awaitingReplicationCount,
+    oldestPendingAt: oldest?.createdAt ?? null,
+    rejectedCount,
+    degradedAckCount: degraded,
+    cappedAckCount: capped,
+  };
 }

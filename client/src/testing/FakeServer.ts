@@ -24,9 +24,7 @@ export interface FakeConnection {
 }
 
 /** What to do with one incoming change instead of the normal path. */
-export type Fault =
-  | { kind: 'indeterminate'; apply: boolean }
-  | { kind: 'reject'; error: WireError };
+export type Fault = { kind: 'indeterminate'; apply: boolean } | { kind: 'reject'; error: WireError };
 
 export class FakeServer {
   readonly connections = new Set<FakeConnection>();

@@ -45,7 +45,8 @@ export const welcomeCard = (space: string) => ({
 export async function startBackend(opts: BackendOptions): Promise<Backend> {
   const log = opts.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   let admin: SynclineAdmin | undefined;
-  const client = () => (admin ??= new SynclineAdmin({ urls: typeof opts.servers === 'function' ? opts.servers() : opts.servers, token: opts.token }));
+  const client = () =>
+    (admin ??= new SynclineAdmin({ urls: typeof opts.servers === 'function' ? opts.servers() : opts.servers, token: opts.token }));
   const stop = new AbortController();
   const cursors = new Map<string, string | undefined>();
   const seen: FeedItem[] = [];

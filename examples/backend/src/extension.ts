@@ -28,12 +28,19 @@ export function checkCard(change: Change, ctx: ConnectionContext): Change | void
   const { fields } = change;
   if ('title' in fields) {
     const title = fields.title;
-    if (typeof title !== 'string' || title.trim() === '') throw new SyncError('VALIDATION_FAILED', 'a card needs a title', { field: 'title', reason: 'TITLE_EMPTY' });
-    if (title.length > MAX_TITLE) throw new SyncError('VALIDATION_FAILED', `a card title has at most ${MAX_TITLE} characters`, { field: 'title', reason: 'TITLE_TOO_LONG', max: MAX_TITLE });
+    if (typeof title !== 'string' || title.trim() === '')
+      throw new SyncError('VALIDATION_FAILED', 'a card needs a title', { field: 'title', reason: 'TITLE_EMPTY' });
+    if (title.length > MAX_TITLE)
+      throw new SyncError('VALIDATION_FAILED', `a card title has at most ${MAX_TITLE} characters`, {
+        field: 'title',
+        reason: 'TITLE_TOO_LONG',
+        max: MAX_TITLE,
+      });
   }
   if (ctx.clientId.startsWith('http:')) return; // the app's own backend (service role) is trusted with createdBy
   const creating = 'id' in fields; // a client's first put of a record carries every field, the key too
-  if ('createdBy' in fields && !creating) throw new SyncError('VALIDATION_FAILED', 'createdBy is set by the server', { field: 'createdBy', reason: 'READ_ONLY' });
+  if ('createdBy' in fields && !creating)
+    throw new SyncError('VALIDATION_FAILED', 'createdBy is set by the server', { field: 'createdBy', reason: 'READ_ONLY' });
   if (creating) return { ...change, fields: { ...fields, createdBy: identity(ctx) } };
 }
 
@@ -43,7 +50,12 @@ function tellBackend(space: string): void {
   const url = process.env.BOARD_BACKEND_URL;
   if (!url || told.has(space)) return;
   told.add(space);
-  fetch(`${url}/hooks/board-opened`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ space }), signal: AbortSignal.timeout(5000) })
+  fetch(`${url}/hooks/board-opened`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ space }),
+    signal: AbortSignal.timeout(5000),
+  })
     .then((res) => {
       if (!res.ok) told.delete(space);
     })

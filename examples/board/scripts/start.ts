@@ -37,7 +37,8 @@ let stopping = false;
 
 async function main(): Promise<void> {
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`SYNCLINE_PORT must be a port, got ${env.SYNCLINE_PORT}`);
-  if (!Number.isInteger(processes) || processes < 1) throw new Error(`SYNCLINE_PROCESSES must be a positive integer, got ${env.SYNCLINE_PROCESSES}`);
+  if (!Number.isInteger(processes) || processes < 1)
+    throw new Error(`SYNCLINE_PROCESSES must be a positive integer, got ${env.SYNCLINE_PROCESSES}`);
   await ensureBuilt({ log: say });
   // First, so the servers' extension can tell it about new boards; it learns the server URLs once they listen.
   let serverUrls: string[] = [];

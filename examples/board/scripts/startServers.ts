@@ -59,7 +59,11 @@ export function startServers(opts: ClusterOptions): Promise<LocalCluster> {
   args.push('--server-id', 's', '--data-dir', dataDir, '--nodes', nodes.join(','));
   if (opts.ack) args.push('--ack', opts.ack);
   args.push(...(opts.extraArgs ?? []));
-  const primary = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
+  const primary = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
   const exited = new Promise<number | null>((res) => primary.once('exit', (code) => res(code)));
   const servers: ClusterServer[] = [];
   return new Promise((resolveStart, reject) => {

@@ -25,7 +25,9 @@ export async function loadConfig(): Promise<BoardConfig> {
   } catch (err) {
     const saved = localStorage.getItem(KEY);
     if (saved) return parse(JSON.parse(saved));
-    throw new Error(`No server list: /config.json could not be loaded (${(err as Error).message}) and none was saved before.`, { cause: err });
+    throw new Error(`No server list: /config.json could not be loaded (${(err as Error).message}) and none was saved before.`, {
+      cause: err,
+    });
   }
 }
 

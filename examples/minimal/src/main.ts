@@ -3,7 +3,11 @@
 import { Dexie, liveQuery, type Table } from 'dexie';
 import { createSyncline } from '@syncline/client';
 
-interface Note { id: string; text: string; at: number }
+interface Note {
+  id: string;
+  text: string;
+  at: number;
+}
 const params = new URLSearchParams(location.search);
 const space = params.get('space') ?? 'demo';
 

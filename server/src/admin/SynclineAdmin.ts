@@ -121,7 +121,14 @@ export class SynclineAdmin {
     }
   }
 
-  private async write(method: string, space: string, table: string, id: string, body: Record<string, Json> | undefined, o: WriteOptions): Promise<WriteAnswer> {
+  private async write(
+    method: string,
+    space: string,
+    table: string,
+    id: string,
+    body: Record<string, Json> | undefined,
+    o: WriteOptions,
+  ): Promise<WriteAnswer> {
     const key = o.key ?? randomUUID();
     const path = `${recordPath(space, table)}/${enc(id)}${o.ack ? `?ack=${o.ack}` : ''}`;
     return this.request<WriteAnswer>(method, path, body, { 'idempotency-key': key });
@@ -138,7 +145,11 @@ export class SynclineAdmin {
         const token = typeof this.opts.token === 'function' ? await this.opts.token() : this.opts.token;
         res = await (this.opts.fetch ?? fetch)(`${url}${path}`, {
           method,
-          headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          headers: {
+            ...headers,
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
         });

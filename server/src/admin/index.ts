@@ -8,4 +8,14 @@
  * await admin.patch('team-1', 'cards', 'c1', { title: 'Renamed' }, { key: 'rename-c1-1' });
  * ```
  */
-export { SynclineAdmin, AdminError, type AdminOptions, type WriteOptions, type WriteAnswer, type RecordItem, type RecordPage, type FeedItem, type FeedPage } from './SynclineAdmin.js';
+export {
+  SynclineAdmin,
+  AdminError,
+  type AdminOptions,
+  type WriteOptions,
+  type WriteAnswer,
+  type RecordItem,
+  type RecordPage,
+  type FeedItem,
+  type FeedPage,
+} from './SynclineAdmin.js';

@@ -37,7 +37,9 @@ export function authExtension(verifier: TokenVerifier): Extension {
     async onAuthorize({ ctx, space, action }) {
       const { claims } = authOf(ctx);
       const allowed =
-        roles === 'claim' ? isSpacesClaim(claims.spaces) && roleAllows(roleOf(claims.spaces, space), action) : await roles({ claims, space, action });
+        roles === 'claim'
+          ? isSpacesClaim(claims.spaces) && roleAllows(roleOf(claims.spaces, space), action)
+          : await roles({ claims, space, action });
       if (!allowed) throw new SyncError('FORBIDDEN', `no ${action} role in space ${space.slice(0, 256)}`);
     },
   };

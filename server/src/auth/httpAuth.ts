@@ -36,6 +36,9 @@ export function sendAuthError(res: Response, err: unknown): void {
 
 export function adminGuard(verifier: TokenVerifier | undefined, adminToken: string | undefined) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    checkAdmin(req, verifier, adminToken).then(() => next(), (err: unknown) => sendAuthError(res, err));
+    checkAdmin(req, verifier, adminToken).then(
+      () => next(),
+      (err: unknown) => sendAuthError(res, err),
+    );
   };
 }

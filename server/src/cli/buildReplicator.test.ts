@@ -10,7 +10,13 @@ import { buildNodes, buildReplicator } from './buildReplicator.js';
 import { parseCli } from './parseCli.js';
 
 const put = (n: number): Change => ({
-  kind: 'put', opId: `c1:${n}`, space: 's', table: 't', id: `r${n}`, hlc: encodeHlc({ ms: Date.now(), counter: n, node: 'c1' }), fields: { v: n },
+  kind: 'put',
+  opId: `c1:${n}`,
+  space: 's',
+  table: 't',
+  id: `r${n}`,
+  hlc: encodeHlc({ ms: Date.now(), counter: n, node: 'c1' }),
+  fields: { v: n },
 });
 
 let cleanup: (() => Promise<void>)[] = [];

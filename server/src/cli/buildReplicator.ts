@@ -29,7 +29,9 @@ export async function buildNodes(
       node.open().catch((err: unknown) => {
         // A driver that is not installed is a setup error, not a node that is down.
         if (err instanceof MissingDependencyError) throw err;
-        warn(`storage node ${node.id} could not be opened, starting with it down (retried every health round): ${(err as Error)?.message ?? String(err)}`);
+        warn(
+          `storage node ${node.id} could not be opened, starting with it down (retried every health round): ${(err as Error)?.message ?? String(err)}`,
+        );
       }),
     ),
   );

@@ -24,7 +24,10 @@ export async function loadExtensions(paths: readonly string[], cwd = process.cwd
     if (typeof value === 'function') value = await (value as () => unknown)();
     const list = Array.isArray(value) ? value : [value];
     for (const ext of list) {
-      if (ext === null || typeof ext !== 'object') throw new ExtensionLoadError(`${path}: the default export must be an Extension object, an array of them, or a function returning one`);
+      if (ext === null || typeof ext !== 'object')
+        throw new ExtensionLoadError(
+          `${path}: the default export must be an Extension object, an array of them, or a function returning one`,
+        );
       out.push({ name: path, ...(ext as Extension) });
     }
   }

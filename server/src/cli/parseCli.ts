@@ -29,28 +29,145 @@ function limitFlag(name: string, key: LimitKey, help: string): CliFlag[] {
 }
 
 export const FLAGS: CliFlag[] = [
-  { name: 'port', env: 'SYNCLINE_PORT', type: 'string', arg: 'N', def: '4000', help: 'TCP port; 0 picks a free one (the real port is printed)' },
+  {
+    name: 'port',
+    env: 'SYNCLINE_PORT',
+    type: 'string',
+    arg: 'N',
+    def: '4000',
+    help: 'TCP port; 0 picks a free one (the real port is printed)',
+  },
   { name: 'host', env: 'SYNCLINE_HOST', type: 'string', arg: 'ADDR', def: '127.0.0.1', help: 'interface to bind' },
-  { name: 'nodes', env: 'SYNCLINE_NODES', type: 'string', arg: 'SPECS', help: 'comma list of storage nodes, primary first: sqlite:PATH or postgres://… (default: three SQLite files in the data dir)' },
+  {
+    name: 'nodes',
+    env: 'SYNCLINE_NODES',
+    type: 'string',
+    arg: 'SPECS',
+    help: 'comma list of storage nodes, primary first: sqlite:PATH or postgres://… (default: three SQLite files in the data dir)',
+  },
   { name: 'ack', env: 'SYNCLINE_ACK', type: 'string', arg: 'MODE', def: 'semi-sync', help: 'default ack mode: sync | semi-sync | async' },
-  { name: 'semi-sync-replicas', env: 'SYNCLINE_SEMI_SYNC_REPLICAS', type: 'string', arg: 'K', def: '1', help: 'replicas that must commit besides the primary in semi-sync' },
-  { name: 'max-ack', env: 'SYNCLINE_MAX_ACK', type: 'string', arg: 'MODE', help: 'strongest ack mode a client may request per write; stronger requests get this one (default: no cap)' },
-  { name: 'fallback', env: 'SYNCLINE_FALLBACK', type: 'string', arg: 'WHAT', def: 'reject', help: 'too few nodes for the mode: reject (NOT_ENOUGH_REPLICAS) | degrade (ack degraded once the primary committed)' },
-  { name: 'processes', env: 'SYNCLINE_PROCESSES', type: 'string', arg: 'N', def: '1', help: 'worker processes on this host (node:cluster), worker i on --port + i, same --nodes; see Processes below' },
-  { name: 'redis', env: 'SYNCLINE_REDIS', type: 'string', arg: 'URL', help: 'Redis URL for cross-server fan-out (@socket.io/redis-adapter)' },
+  {
+    name: 'semi-sync-replicas',
+    env: 'SYNCLINE_SEMI_SYNC_REPLICAS',
+    type: 'string',
+    arg: 'K',
+    def: '1',
+    help: 'replicas that must commit besides the primary in semi-sync',
+  },
+  {
+    name: 'max-ack',
+    env: 'SYNCLINE_MAX_ACK',
+    type: 'string',
+    arg: 'MODE',
+    help: 'strongest ack mode a client may request per write; stronger requests get this one (default: no cap)',
+  },
+  {
+    name: 'fallback',
+    env: 'SYNCLINE_FALLBACK',
+    type: 'string',
+    arg: 'WHAT',
+    def: 'reject',
+    help: 'too few nodes for the mode: reject (NOT_ENOUGH_REPLICAS) | degrade (ack degraded once the primary committed)',
+  },
+  {
+    name: 'processes',
+    env: 'SYNCLINE_PROCESSES',
+    type: 'string',
+    arg: 'N',
+    def: '1',
+    help: 'worker processes on this host (node:cluster), worker i on --port + i, same --nodes; see Processes below',
+  },
+  {
+    name: 'redis',
+    env: 'SYNCLINE_REDIS',
+    type: 'string',
+    arg: 'URL',
+    help: 'Redis URL for cross-server fan-out (@socket.io/redis-adapter)',
+  },
   { name: 'data-dir', env: 'SYNCLINE_DATA_DIR', type: 'string', arg: 'DIR', def: './.data', help: 'folder of the default SQLite nodes' },
-  { name: 'server-id', env: 'SYNCLINE_SERVER_ID', type: 'string', arg: 'ID', help: 'id in logs, metrics, welcome and re-stamped HLCs (default: random)' },
-  { name: 'write-timeout-ms', env: 'SYNCLINE_WRITE_TIMEOUT_MS', type: 'string', arg: 'MS', def: '5000', help: 'a write not acked by then is answered indeterminate' },
-  { name: 'max-clock-skew-ms', env: 'SYNCLINE_MAX_CLOCK_SKEW_MS', type: 'string', arg: 'MS', def: '60000', help: 'HLC stamps further ahead of the server clock are re-stamped' },
-  { name: 'poll-poke-ms', env: 'SYNCLINE_POLL_POKE_MS', type: 'string', arg: 'MS', def: '1000', help: 'interval of the seq watcher poking rooms for writes made by other processes; 0 = off' },
-  { name: 'allowed-origins', env: 'SYNCLINE_ALLOWED_ORIGINS', type: 'string', arg: 'LIST', help: 'origins (comma list, or *) a browser page may open a WebSocket from; default: any with token auth, else loopback pages and the server host only' },
-  { name: 'admin-token', env: 'SYNCLINE_ADMIN_TOKEN', type: 'string', arg: 'TOKEN', help: 'enables /admin/* with Authorization: Bearer TOKEN (without it /admin/* exists only on loopback)' },
-  { name: 'auth-secret', env: 'SYNCLINE_AUTH_SECRET', type: 'string', arg: 'SECRET', help: 'verify client tokens (JWT) with this HS256 shared secret (>= 32 bytes); prefer the env variable' },
-  { name: 'auth-jwks', env: 'SYNCLINE_AUTH_JWKS', type: 'string', arg: 'URL|PATH', help: 'verify client tokens with a JWKS: https URL (fetched, cached) or a JSON file' },
+  {
+    name: 'server-id',
+    env: 'SYNCLINE_SERVER_ID',
+    type: 'string',
+    arg: 'ID',
+    help: 'id in logs, metrics, welcome and re-stamped HLCs (default: random)',
+  },
+  {
+    name: 'write-timeout-ms',
+    env: 'SYNCLINE_WRITE_TIMEOUT_MS',
+    type: 'string',
+    arg: 'MS',
+    def: '5000',
+    help: 'a write not acked by then is answered indeterminate',
+  },
+  {
+    name: 'max-clock-skew-ms',
+    env: 'SYNCLINE_MAX_CLOCK_SKEW_MS',
+    type: 'string',
+    arg: 'MS',
+    def: '60000',
+    help: 'HLC stamps further ahead of the server clock are re-stamped',
+  },
+  {
+    name: 'poll-poke-ms',
+    env: 'SYNCLINE_POLL_POKE_MS',
+    type: 'string',
+    arg: 'MS',
+    def: '1000',
+    help: 'interval of the seq watcher poking rooms for writes made by other processes; 0 = off',
+  },
+  {
+    name: 'allowed-origins',
+    env: 'SYNCLINE_ALLOWED_ORIGINS',
+    type: 'string',
+    arg: 'LIST',
+    help: 'origins (comma list, or *) a browser page may open a WebSocket from; default: any with token auth, else loopback pages and the server host only',
+  },
+  {
+    name: 'admin-token',
+    env: 'SYNCLINE_ADMIN_TOKEN',
+    type: 'string',
+    arg: 'TOKEN',
+    help: 'enables /admin/* with Authorization: Bearer TOKEN (without it /admin/* exists only on loopback)',
+  },
+  {
+    name: 'auth-secret',
+    env: 'SYNCLINE_AUTH_SECRET',
+    type: 'string',
+    arg: 'SECRET',
+    help: 'verify client tokens (JWT) with this HS256 shared secret (>= 32 bytes); prefer the env variable',
+  },
+  {
+    name: 'auth-jwks',
+    env: 'SYNCLINE_AUTH_JWKS',
+    type: 'string',
+    arg: 'URL|PATH',
+    help: 'verify client tokens with a JWKS: https URL (fetched, cached) or a JSON file',
+  },
   { name: 'auth-issuer', env: 'SYNCLINE_AUTH_ISSUER', type: 'string', arg: 'ISS', help: 'required token issuer (iss); comma list allowed' },
-  { name: 'auth-audience', env: 'SYNCLINE_AUTH_AUDIENCE', type: 'string', arg: 'AUD', help: 'required token audience (aud); comma list allowed' },
-  { name: 'max-token-lifetime-s', env: 'SYNCLINE_MAX_TOKEN_LIFETIME_S', type: 'string', arg: 'S', def: '86400', help: 'refuse tokens whose exp lies further than S seconds after their iat (or now); 0 = no maximum' },
-  { name: 'auth-clock-tolerance-s', env: 'SYNCLINE_AUTH_CLOCK_TOLERANCE_S', type: 'string', arg: 'S', def: '30', help: 'tolerated clock difference with the token issuer (exp/nbf)' },
+  {
+    name: 'auth-audience',
+    env: 'SYNCLINE_AUTH_AUDIENCE',
+    type: 'string',
+    arg: 'AUD',
+    help: 'required token audience (aud); comma list allowed',
+  },
+  {
+    name: 'max-token-lifetime-s',
+    env: 'SYNCLINE_MAX_TOKEN_LIFETIME_S',
+    type: 'string',
+    arg: 'S',
+    def: '86400',
+    help: 'refuse tokens whose exp lies further than S seconds after their iat (or now); 0 = no maximum',
+  },
+  {
+    name: 'auth-clock-tolerance-s',
+    env: 'SYNCLINE_AUTH_CLOCK_TOLERANCE_S',
+    type: 'string',
+    arg: 'S',
+    def: '30',
+    help: 'tolerated clock difference with the token issuer (exp/nbf)',
+  },
   ...limitFlag('max-batch', 'maxBatch', 'changes per push'),
   ...limitFlag('max-record-bytes', 'maxRecordBytes', 'bytes per change (JSON size; yjs/awareness update size)'),
   ...limitFlag('max-message-bytes', 'maxMessageBytes', 'bytes per Socket.IO message (larger: connection closed)'),
@@ -59,8 +176,21 @@ export const FLAGS: CliFlag[] = [
   ...limitFlag('rate-limit', 'messagesPerSec', 'messages per second per connection (token bucket; 0 = off)'),
   ...limitFlag('rate-burst', 'messageBurst', 'messages a connection may send at once above the rate'),
   ...limitFlag('max-json-depth', 'maxJsonDepth', 'deepest object/array nesting in a message'),
-  { name: 'extension', env: 'SYNCLINE_EXTENSION', type: 'string', arg: 'PATHS', help: 'comma list of ES modules whose default export is a server Extension (e.g. a validateChange hook; docs/backend.md)' },
-  { name: 'log-level', env: 'SYNCLINE_LOG_LEVEL', type: 'string', arg: 'LEVEL', def: 'info', help: 'pino level: fatal | error | warn | info | debug | trace | silent' },
+  {
+    name: 'extension',
+    env: 'SYNCLINE_EXTENSION',
+    type: 'string',
+    arg: 'PATHS',
+    help: 'comma list of ES modules whose default export is a server Extension (e.g. a validateChange hook; docs/backend.md)',
+  },
+  {
+    name: 'log-level',
+    env: 'SYNCLINE_LOG_LEVEL',
+    type: 'string',
+    arg: 'LEVEL',
+    def: 'info',
+    help: 'pino level: fatal | error | warn | info | debug | trace | silent',
+  },
   { name: 'help', env: '', type: 'boolean', help: 'print this help' },
 ];
 
@@ -109,7 +239,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     return e !== undefined && e !== '' ? e : flag.def;
   };
   const dataDir = get('data-dir')!;
-  const nodes = get('nodes')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [1, 2, 3].map((i) => `sqlite:${dataDir}/node${i}.db`);
+  const nodes =
+    get('nodes')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [1, 2, 3].map((i) => `sqlite:${dataDir}/node${i}.db`);
   if (nodes.length === 0) throw new UsageError('--nodes needs at least one node spec');
   const port = int('port', get('port'), 0, 65535);
   const processes = int('processes', get('processes'), 1, 64);
@@ -135,16 +269,25 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     auth: authConfig(get),
     limits: Object.fromEntries(LIMIT_FLAGS.map(([flag, key]) => [key, int(flag, get(flag), 0, 2 ** 31 - 1)])) as Limits,
     logLevel: get('log-level')!,
-    extensions: get('extension')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+    extensions:
+      get('extension')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [],
   };
 }
 
 function authConfig(get: (name: string) => string | undefined): AuthOptions | undefined {
   const secret = get('auth-secret');
   const jwks = get('auth-jwks');
-  const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    v
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   if (secret === undefined && jwks === undefined) {
-    if (get('auth-issuer') !== undefined || get('auth-audience') !== undefined) throw new UsageError('--auth-issuer/--auth-audience need --auth-secret or --auth-jwks');
+    if (get('auth-issuer') !== undefined || get('auth-audience') !== undefined)
+      throw new UsageError('--auth-issuer/--auth-audience need --auth-secret or --auth-jwks');
     return undefined;
   }
   if (secret !== undefined && jwks !== undefined) throw new UsageError('give one of --auth-secret or --auth-jwks, not both');
@@ -161,12 +304,16 @@ function authConfig(get: (name: string) => string | undefined): AuthOptions | un
 function origins(raw: string | undefined): string[] | '*' | undefined {
   if (raw === undefined) return undefined;
   if (raw.trim() === '*') return '*';
-  return raw.split(',').map((x) => x.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function int(name: string, raw: string | undefined, min: number, max: number): number {
   const n = Number(raw);
-  if (raw === undefined || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, got ${raw}`);
+  if (raw === undefined || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got ${raw}`);
   return n;
 }
 

@@ -36,6 +36,8 @@ export function runPrimary(cfg: CliConfig): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   const ports = cfg.port === 0 ? 'free ports' : `ports ${cfg.port}..${cfg.port + cfg.processes - 1}`;
-  say(`syncline-server primary pid ${process.pid}: ${cfg.processes} workers on ${ports}, fan-out ${cfg.redis ? 'redis' : 'cluster adapter'}; a worker that dies is restarted on its port`);
+  say(
+    `syncline-server primary pid ${process.pid}: ${cfg.processes} workers on ${ports}, fan-out ${cfg.redis ? 'redis' : 'cluster adapter'}; a worker that dies is restarted on its port`,
+  );
   primary.start();
 }

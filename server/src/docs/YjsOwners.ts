@@ -40,7 +40,11 @@ export class YjsOwners {
     for (const client of clients) {
       const owner = await this.ownerOf(JSON.stringify([change.space, change.doc, client]), identity);
       if (owner !== identity) {
-        return new SyncError('IDENTITY_MISMATCH', `Yjs clientID ${client} of document ${change.doc.slice(0, 256)} belongs to another writer`, { yjsClientId: client });
+        return new SyncError(
+          'IDENTITY_MISMATCH',
+          `Yjs clientID ${client} of document ${change.doc.slice(0, 256)} belongs to another writer`,
+          { yjsClientId: client },
+        );
       }
     }
     return undefined;
@@ -86,7 +90,8 @@ export function nodeOwnerStore(nodes: readonly StorageNode[]): OwnerStore {
     },
     async set(key, owner) {
       const done = await Promise.allSettled(nodes.map((n) => bounded(n.setMeta(key, owner))));
-      if (!done.some((d) => d.status === 'fulfilled')) throw new SyncError('STORAGE_ERROR', 'no storage node could record the Yjs clientID owner');
+      if (!done.some((d) => d.status === 'fulfilled'))
+        throw new SyncError('STORAGE_ERROR', 'no storage node could record the Yjs clientID owner');
     },
   };
 }

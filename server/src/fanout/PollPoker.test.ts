@@ -13,7 +13,13 @@ function fakeLog() {
         const after = cursor ? Number(cursor.split(':')[1]) : 0;
         const top = seqs.get(space) ?? 0;
         const last = Math.min(top, after + limit);
-        const records = Array.from({ length: last - after }, (_, i) => ({ space, table: 't', id: String(after + i), state: { fields: {} }, seq: after + i + 1 }));
+        const records = Array.from({ length: last - after }, (_, i) => ({
+          space,
+          table: 't',
+          id: String(after + i),
+          state: { fields: {} },
+          seq: after + i + 1,
+        }));
         return { records, docs: [], cursor: `n:${last}`, hasMore: last < top };
       },
     },

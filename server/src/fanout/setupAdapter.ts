@@ -27,7 +27,8 @@ import { requireOptional } from '../optionalDependency.js';
 const FEATURE = 'the Redis adapter (--redis)';
 type RedisCtor = new (url: string, options: RedisOptions) => Redis;
 const loadRedis = () => requireOptional<{ Redis: RedisCtor }>('ioredis', FEATURE).Redis;
-const loadRedisAdapter = () => requireOptional<{ createAdapter: typeof CreateRedisAdapter }>('@socket.io/redis-adapter', FEATURE).createAdapter;
+const loadRedisAdapter = () =>
+  requireOptional<{ createAdapter: typeof CreateRedisAdapter }>('@socket.io/redis-adapter', FEATURE).createAdapter;
 
 export interface AdapterHandle {
   kind: 'none' | 'cluster' | 'redis';

@@ -55,12 +55,15 @@ export function adminRequestGuard(openOnLoopback: boolean) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const refuse = (status: number, err: SyncError) => void res.status(status).json({ error: err.toWire() });
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `${req.protocol}://${req.headers.host}`) return refuse(403, new SyncError('FORBIDDEN', 'cross-origin admin request'));
+    if (origin !== undefined && origin !== `${req.protocol}://${req.headers.host}`)
+      return refuse(403, new SyncError('FORBIDDEN', 'cross-origin admin request'));
     const site = req.headers['sec-fetch-site'];
     if (site === 'cross-site' || site === 'same-site') return refuse(403, new SyncError('FORBIDDEN', 'cross-site admin request'));
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is('application/json')) return refuse(415, new SyncError('INVALID_MESSAGE', 'admin requests take no body or a JSON one'));
-    if (openOnLoopback && !isLoopbackName(hostnameOf(req.headers.host))) return refuse(403, new SyncError('FORBIDDEN', 'admin API without a token answers only loopback host names'));
+    if (hasBody && !req.is('application/json'))
+      return refuse(415, new SyncError('INVALID_MESSAGE', 'admin requests take no body or a JSON one'));
+    if (openOnLoopback && !isLoopbackName(hostnameOf(req.headers.host)))
+      return refuse(403, new SyncError('FORBIDDEN', 'admin API without a token answers only loopback host names'));
     next();
   };
 }

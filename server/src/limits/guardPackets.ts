@@ -28,7 +28,12 @@ export interface PacketLimits {
  */
 const FLOOD_FACTOR = 10;
 
-export function guardPackets(socket: Socket, limits: PacketLimits, known: ReadonlySet<string>, onRefused: (event: string, code: WireError['code']) => void = () => {}): void {
+export function guardPackets(
+  socket: Socket,
+  limits: PacketLimits,
+  known: ReadonlySet<string>,
+  onRefused: (event: string, code: WireError['code']) => void = () => {},
+): void {
   const on = limits.messagesPerSec > 0;
   const burst = Math.max(1, limits.messageBurst);
   const bucket = on ? new TokenBucket(limits.messagesPerSec, burst) : undefined;

@@ -16,7 +16,8 @@ export function checkJsonShape(payload: unknown, maxDepth: number): void {
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
     if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) continue;
-    if (depth > maxDepth) throw new SyncError('INVALID_MESSAGE', `message nested deeper than ${maxDepth} levels`, { maxJsonDepth: maxDepth });
+    if (depth > maxDepth)
+      throw new SyncError('INVALID_MESSAGE', `message nested deeper than ${maxDepth} levels`, { maxJsonDepth: maxDepth });
     if (Array.isArray(value)) {
       for (const v of value) stack.push([v, depth + 1]);
       continue;

@@ -43,7 +43,12 @@ describe('RecordTails: a space nobody listens to', () => {
     const { replicator, commit } = fakePrimary();
     let listening = true;
     const sent: { event: string; payload: unknown }[] = [];
-    const tails = new RecordTails({ replicator, pageSize: 2, hasListeners: () => listening, emit: (_s, event, payload) => sent.push({ event, payload }) });
+    const tails = new RecordTails({
+      replicator,
+      pageSize: 2,
+      hasListeners: () => listening,
+      emit: (_s, event, payload) => sent.push({ event, payload }),
+    });
     commit();
     tails.committed('s');
     await settle();

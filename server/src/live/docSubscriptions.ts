@@ -25,7 +25,12 @@ function docsOf(socket: Socket, space: string): string[] {
   return out;
 }
 
-export async function handleSubscribeDocs(ctx: ServerContext, conn: ConnectionContext, socket: Socket, payload: unknown): Promise<SubscribeDocsReply> {
+export async function handleSubscribeDocs(
+  ctx: ServerContext,
+  conn: ConnectionContext,
+  socket: Socket,
+  payload: unknown,
+): Promise<SubscribeDocsReply> {
   const { space, docs } = SubscribeDocsRequestSchema.parse(payload);
   const rooms = [...new Set(docs.map((d) => docRoom(space, d)))].filter((r) => !socket.rooms.has(r));
   const held = [...socket.rooms].filter(isDocRoom).length;

@@ -23,7 +23,12 @@ export class ServerMetrics {
     this.registry.setDefaultLabels({ server: serverId });
     collectDefaultMetrics({ register: this.registry });
     this.acks = new Counter({ name: 'syncline_acks_total', help: 'Op outcomes by ack mode', labelNames: ['mode', 'outcome'], registers });
-    this.degraded = new Counter({ name: 'syncline_degraded_acks_total', help: 'Ops acked under the degrade fallback (G2)', labelNames: ['mode'], registers });
+    this.degraded = new Counter({
+      name: 'syncline_degraded_acks_total',
+      help: 'Ops acked under the degrade fallback (G2)',
+      labelNames: ['mode'],
+      registers,
+    });
     this.pushLatency = new Histogram({
       name: 'syncline_push_duration_seconds',
       help: 'Time from receiving a push to its reply',
@@ -31,7 +36,12 @@ export class ServerMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.requestErrors = new Counter({ name: 'syncline_request_errors_total', help: 'Requests answered with an error', labelNames: ['event', 'code'], registers });
+    this.requestErrors = new Counter({
+      name: 'syncline_request_errors_total',
+      help: 'Requests answered with an error',
+      labelNames: ['event', 'code'],
+      registers,
+    });
     this.restamped = new Counter({ name: 'syncline_restamped_ops_total', help: 'Ops re-stamped for clock skew', registers });
     this.connectedClients = new Gauge({ name: 'syncline_connected_clients', help: 'Connected Socket.IO clients', registers });
     new Gauge({

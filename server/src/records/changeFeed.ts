@@ -13,7 +13,16 @@ import type { ServerContext } from '../socket/ServerContext.js';
 import { decodeCursor, encodeCursor } from '../replication/cursor.js';
 
 export type FeedItem =
-  | { kind: 'record'; space: string; table: string; id: string; seq: number; cursor: string; deleted: boolean; record: Record<string, Json> | null }
+  | {
+      kind: 'record';
+      space: string;
+      table: string;
+      id: string;
+      seq: number;
+      cursor: string;
+      deleted: boolean;
+      record: Record<string, Json> | null;
+    }
   | { kind: 'doc'; space: string; doc: string; seq: number; cursor: string; update: string };
 
 export interface FeedPage {
@@ -32,7 +41,14 @@ export async function feedPage(ctx: ServerContext, space: string, cursor: string
       const record = materialize(r.state);
       return { kind: 'record', space, table: r.table, id: r.id, seq: r.seq, cursor: at(r.seq), deleted: record === null, record };
     }),
-    ...page.docs.map((d): FeedItem => ({ kind: 'doc', space, doc: d.doc, seq: d.seq, cursor: at(d.seq), update: Buffer.from(d.update).toString('base64') })),
+    ...page.docs.map((d): FeedItem => ({
+      kind: 'doc',
+      space,
+      doc: d.doc,
+      seq: d.seq,
+      cursor: at(d.seq),
+      update: Buffer.from(d.update).toString('base64'),
+    })),
   ].sort((a, b) => a.seq - b.seq);
   return { changes, cursor: page.cursor, hasMore: page.hasMore };
 }
@@ -44,7 +60,14 @@ export const FEED_POLL_MS = 250;
  * Long-poll: the first non-empty page after `cursor`, or an empty one once
  * `waitMs` passed (or the server started draining / `stop()` says so).
  */
-export async function waitForPage(ctx: ServerContext, space: string, cursor: string | null, limit: number, waitMs: number, stop: () => boolean = () => false): Promise<FeedPage> {
+export async function waitForPage(
+  ctx: ServerContext,
+  space: string,
+  cursor: string | null,
+  limit: number,
+  waitMs: number,
+  stop: () => boolean = () => false,
+): Promise<FeedPage> {
   const until = Date.now() + waitMs;
   for (;;) {
     const page = await feedPage(ctx, space, cursor, limit);

@@ -30,7 +30,12 @@ export async function serveFeed(ctx: ServerContext, req: Request, res: Response)
   }
   // The first page before any header: a bad cursor is still a typed 400.
   const first = await feedPage(ctx, space, cursor, limit);
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   res.write('retry: 1000\n\n');
   let closed = false;
   req.on('close', () => (closed = true));

@@ -38,7 +38,8 @@ export function httpStatusOf(code: ErrorCode): number {
 function fromBodyParser(err: unknown): SyncError | undefined {
   const e = err as { type?: unknown; status?: unknown; limit?: unknown } | null;
   if (!e || typeof e.type !== 'string' || typeof e.status !== 'number') return undefined;
-  if (e.type === 'entity.too.large') return new SyncError('PAYLOAD_TOO_LARGE', `request body over ${String(e.limit)} bytes`, { limit: e.limit });
+  if (e.type === 'entity.too.large')
+    return new SyncError('PAYLOAD_TOO_LARGE', `request body over ${String(e.limit)} bytes`, { limit: e.limit });
   if (e.type === 'entity.parse.failed') return new SyncError('INVALID_MESSAGE', 'request body is not valid JSON');
   if (e.status >= 400 && e.status < 500) return new SyncError('INVALID_MESSAGE', `unreadable request body (${e.type})`);
   return undefined;

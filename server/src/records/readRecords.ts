@@ -46,7 +46,13 @@ export async function getRecord(ctx: ServerContext, space: string, table: string
  * previous page; absent: from the start). Scans at most a few pull pages,
  * so a page may hold fewer records while `hasMore` is still true.
  */
-export async function listRecords(ctx: ServerContext, space: string, table: string, cursor: string | null, limit: number): Promise<RecordPage> {
+export async function listRecords(
+  ctx: ServerContext,
+  space: string,
+  table: string,
+  cursor: string | null,
+  limit: number,
+): Promise<RecordPage> {
   const records: RecordItem[] = [];
   const pageSize = ctx.opts.limits.maxPullLimit;
   for (let scanned = 0; scanned < 10; scanned++) {

@@ -8,7 +8,9 @@ export const TableParams = z.object({ space: name, table: name });
 export const RecordParams = z.object({ space: name, table: name, id: name });
 
 /** What an Idempotency-Key may hold: no whitespace, and no `#` (reserved for the ops one request expands to). */
-export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9._~:@+=/-]{1,255}$/, 'Idempotency-Key must be 1-255 characters of A-Z a-z 0-9 . _ ~ : @ + = / -');
+export const IdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9._~:@+=/-]{1,255}$/, 'Idempotency-Key must be 1-255 characters of A-Z a-z 0-9 . _ ~ : @ + = / -');
 
 export const WriteQuery = z.object({ ack: AckModeSchema.optional() });
 

@@ -62,7 +62,9 @@ export async function writeRecord(ctx: ServerContext, conn: ConnectionContext, w
   const key = w.key ?? randomUUID();
   const opId = `${conn.clientId}:${key}`;
   const changes = changesOf(w, opId, () => ctx.clock.now());
-  const out = await ctx.inflight.run(() => writeChanges(ctx, conn, changes, { ack: w.ack, action: 'service', atomic: true, stampNode: null }));
+  const out = await ctx.inflight.run(() =>
+    writeChanges(ctx, conn, changes, { ack: w.ack, action: 'service', atomic: true, stampNode: null }),
+  );
   out.afterReply();
   liveAfterWrite(ctx, changes, out.results);
   return { ...answerOf(out.results, out.written, out.ack, opId), key };

@@ -55,7 +55,12 @@ export class ReplicationEvents {
   }
 
   maintenance(node: string, on: boolean): void {
-    this.line('info', `maintenance:${node}:${on}`, { node }, on ? 'storage node into maintenance' : 'storage node out of maintenance (repair follows)');
+    this.line(
+      'info',
+      `maintenance:${node}:${on}`,
+      { node },
+      on ? 'storage node into maintenance' : 'storage node out of maintenance (repair follows)',
+    );
   }
 
   repairStarted(node: string): void {
@@ -63,7 +68,12 @@ export class ReplicationEvents {
   }
 
   repairFinished(node: string, ops: number, durationMs: number, ok: boolean): void {
-    this.line(ok ? 'info' : 'warn', `repair-end:${node}`, { node, ops, durationMs, ok }, ok ? 'repair finished' : 'repair stopped (a node failed)');
+    this.line(
+      ok ? 'info' : 'warn',
+      `repair-end:${node}`,
+      { node, ops, durationMs, ok },
+      ok ? 'repair finished' : 'repair stopped (a node failed)',
+    );
   }
 
   /** A write was refused for too few nodes: logged once per episode. */

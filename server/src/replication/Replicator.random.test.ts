@@ -27,7 +27,12 @@ for (const offset of [0, 1, 2]) {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     cluster = await sqliteCluster(3);
     const nodes = cluster.nodes;
-    const r = (rep = new Replicator(nodes, { mode: 'semi-sync', healthIntervalMs: 30, writeTimeoutMs: 1500, fallback: rnd() < 0.3 ? 'degrade' : 'reject' }));
+    const r = (rep = new Replicator(nodes, {
+      mode: 'semi-sync',
+      healthIntervalMs: 30,
+      writeTimeoutMs: 1500,
+      fallback: rnd() < 0.3 ? 'degrade' : 'reject',
+    }));
     await r.ready();
     const acked = new Set<string>();
     const unsure = new Map<string, ReturnType<typeof makeOps>[number]>();

@@ -97,7 +97,11 @@ describe('failover', () => {
     await rep.write(makeOps('c2', 1, 1, 's1', 1).map((op) => ({ ...op, id: 'new0' }))); // finds n1 down: indeterminate
     expect((await rep.write(makeOps('c2', 1, 1, 's1', 1).map((op) => ({ ...op, id: 'new0' }))))[0]!.status).toBe('ok');
 
-    expect(await rep.pull('s1', first.cursor, 1000, undefined, true)).toMatchObject({ records: [], needSummary: true, cursor: first.cursor });
+    expect(await rep.pull('s1', first.cursor, 1000, undefined, true)).toMatchObject({
+      records: [],
+      needSummary: true,
+      cursor: first.cursor,
+    });
     const resynced = await rep.pull('s1', first.cursor, 1000, undefined, summary.digests());
     // Only new0's bucket differs; it may share it with a record or two the client already has.
     expect(resynced.records.map((r) => r.id)).toContain('new0');

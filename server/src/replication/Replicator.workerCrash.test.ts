@@ -37,7 +37,8 @@ function model(ops: PutChange[]): Map<string, Record<string, unknown>> {
   const out = new Map<string, { v: Record<string, unknown>; t: Record<string, string> }>();
   for (const op of ops) {
     const rec = out.get(op.id) ?? { v: {}, t: {} };
-    for (const [f, v] of Object.entries(op.fields)) if (!(rec.t[f]! > op.hlc)) {
+    for (const [f, v] of Object.entries(op.fields))
+      if (!(rec.t[f]! > op.hlc)) {
         rec.v[f] = v;
         rec.t[f] = op.hlc;
       }
@@ -74,7 +75,10 @@ for (const mode of ['semi-sync', 'sync'] as const) {
     expect(victim.workerExits).toBe(1);
     expect(acked.length).toBeGreaterThan(0);
 
-    await vi.waitFor(() => expect(rep.health().find((h) => h.id === 'n2')).toMatchObject({ state: 'up', repairing: false }), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(rep.health().find((h) => h.id === 'n2')).toMatchObject({ state: 'up', repairing: false }), {
+      timeout: 30_000,
+      interval: 100,
+    });
     await rep.repair();
     for (const n of nodes) expect((await n.hasOps(acked.map((o) => o.opId))).size).toBe(acked.length);
     const digests = await rep.digests();

@@ -186,4 +186,3 @@ export class WritePath {
     return results;
   }
 }
-

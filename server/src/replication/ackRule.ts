@@ -20,10 +20,7 @@ export function requiredNodes(mode: AckMode, configured: number, semiSyncReplica
 }
 
 export type Verdict =
-  | { kind: 'wait' }
-  | { kind: 'ok'; degraded: boolean }
-  | { kind: 'indeterminate'; timedOut: boolean }
-  | { kind: 'rejected' };
+  { kind: 'wait' } | { kind: 'ok'; degraded: boolean } | { kind: 'indeterminate'; timedOut: boolean } | { kind: 'rejected' };
 
 export interface WriteProgress {
   required: number;

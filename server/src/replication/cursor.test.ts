@@ -13,6 +13,7 @@ describe('cursor', () => {
   });
 
   it('rejects malformed cursors with INVALID_MESSAGE', () => {
-    for (const bad of ['n1', 'n1:', ':5', 'n1:-1', 'n1:x']) expect(() => decodeCursor(bad)).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
+    for (const bad of ['n1', 'n1:', ':5', 'n1:-1', 'n1:x'])
+      expect(() => decodeCursor(bad)).toThrow(expect.objectContaining({ code: 'INVALID_MESSAGE' }));
   });
 });

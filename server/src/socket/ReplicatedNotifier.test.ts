@@ -18,7 +18,10 @@ describe('ReplicatedNotifier', () => {
     n.acked(['x:1', 'x:2', 'x:3'], new Set(['x:1', 'x:2'])); // x:3 was not ok: forgotten
     expect(sent).toEqual([['a', ['x:1']]]);
     n.onReplicated(['x:2', 'x:3', 'other:1']);
-    expect(sent).toEqual([['a', ['x:1']], ['a', ['x:2']]]);
+    expect(sent).toEqual([
+      ['a', ['x:1']],
+      ['a', ['x:2']],
+    ]);
     expect(n.size).toBe(0);
   });
 

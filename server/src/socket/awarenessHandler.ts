@@ -24,7 +24,12 @@ const trackers = new WeakMap<Socket, PresenceTracker>();
 /** One presence registry per server (bounds and ownership: awareness/PresenceRegistry.ts). */
 const registries = new WeakMap<ServerContext, PresenceRegistry>();
 
-export async function handleAwareness(ctx: ServerContext, conn: ConnectionContext, socket: Socket, payload: unknown): Promise<{ ok: true }> {
+export async function handleAwareness(
+  ctx: ServerContext,
+  conn: ConnectionContext,
+  socket: Socket,
+  payload: unknown,
+): Promise<{ ok: true }> {
   const msg = AwarenessMessageSchema.parse(payload);
   if (msg.update.byteLength > ctx.opts.limits.maxRecordBytes) {
     throw new SyncError('PAYLOAD_TOO_LARGE', `awareness update over ${ctx.opts.limits.maxRecordBytes} bytes`);

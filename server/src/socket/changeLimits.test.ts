@@ -10,7 +10,7 @@ describe('change size limit', () => {
   // Mutation checked: counting 3 bytes per UTF-16 unit instead of 6 fails (control characters and lone surrogates).
   it('jsonBytesBound is never below the exact UTF-8 size of the JSON text (seeded random values)', () => {
     let x = testSeed('jsonBytesBound');
-    const rand = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const chars = ['a', '"', '\\', '\u0000', '\u001f', '\u00e9', '\u4e2d', '\ud83d\ude00', '\ud800', '\udc00', '\u2028'];
     const str = () => Array.from({ length: Math.floor(rand() * 12) }, () => chars[Math.floor(rand() * chars.length)]).join('');
     const val = (d: number): unknown => {

@@ -10,7 +10,9 @@ import type { Limits } from '../options.js';
 export function checkBatchSize(payload: unknown, limits: Limits): void {
   const changes = (payload as { changes?: unknown } | null | undefined)?.changes;
   if (Array.isArray(changes) && changes.length > limits.maxBatch) {
-    throw new SyncError('PAYLOAD_TOO_LARGE', `batch of ${changes.length} changes; at most ${limits.maxBatch}`, { maxBatch: limits.maxBatch });
+    throw new SyncError('PAYLOAD_TOO_LARGE', `batch of ${changes.length} changes; at most ${limits.maxBatch}`, {
+      maxBatch: limits.maxBatch,
+    });
   }
 }
 
@@ -18,9 +20,15 @@ export function checkBatchSize(payload: unknown, limits: Limits): void {
 export function changeProblem(change: Change, limits: Limits): SyncError | undefined {
   // The exact size (a JSON.stringify per change) only when a cheap upper bound exceeds the limit.
   const size =
-    change.kind === 'yjs' ? change.update.byteLength : jsonBytesBound(change, limits.maxRecordBytes) <= limits.maxRecordBytes ? 0 : Buffer.byteLength(JSON.stringify(change));
+    change.kind === 'yjs'
+      ? change.update.byteLength
+      : jsonBytesBound(change, limits.maxRecordBytes) <= limits.maxRecordBytes
+        ? 0
+        : Buffer.byteLength(JSON.stringify(change));
   if (size > limits.maxRecordBytes) {
-    return new SyncError('PAYLOAD_TOO_LARGE', `change ${change.opId} is ${size} bytes; at most ${limits.maxRecordBytes}`, { maxRecordBytes: limits.maxRecordBytes });
+    return new SyncError('PAYLOAD_TOO_LARGE', `change ${change.opId} is ${size} bytes; at most ${limits.maxRecordBytes}`, {
+      maxRecordBytes: limits.maxRecordBytes,
+    });
   }
   if (change.kind === 'yjs' && !isYjsUpdate(change.update)) {
     return new SyncError('INVALID_UPDATE', `change ${change.opId} is not exactly one Yjs update (undecodable or trailing bytes)`);

@@ -21,7 +21,13 @@ export class ReplyThen<T> {
 type Ack = (reply: unknown) => void;
 export type RequestHandler = (payload: unknown) => Promise<unknown>;
 
-export function onRequest(socket: Socket, ctx: ServerContext, event: RequestEvent, handler: RequestHandler, opts: { ackOptional?: boolean } = {}): void {
+export function onRequest(
+  socket: Socket,
+  ctx: ServerContext,
+  event: RequestEvent,
+  handler: RequestHandler,
+  opts: { ackOptional?: boolean } = {},
+): void {
   socket.on(event, (...args: unknown[]) => {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as Ack) : undefined;

@@ -26,7 +26,16 @@ function holey(): unknown[] {
 
 describe('plainChange: the fast check accepts only what ChangeSchema accepts', () => {
   it('accepts ordinary puts and deletes (the fast path is taken)', () => {
-    const put = { kind: 'put', opId: 'c1:1', space: 's', table: 't', id: 'r1', hlc: HLC, fields: { a: 1, b: 'x', c: [true, null, { d: 1.5 }] }, unset: ['z'] };
+    const put = {
+      kind: 'put',
+      opId: 'c1:1',
+      space: 's',
+      table: 't',
+      id: 'r1',
+      hlc: HLC,
+      fields: { a: 1, b: 'x', c: [true, null, { d: 1.5 }] },
+      unset: ['z'],
+    };
     const del = { kind: 'delete', opId: 'c1:2', space: 's', table: 't', id: 'r1', hlc: HLC };
     expect(plainChange(put)).toBe(put);
     expect(plainChange(del)).toBe(del);
@@ -37,11 +46,44 @@ describe('plainChange: the fast check accepts only what ChangeSchema accepts', (
   // well-formed check of field names, the finite-number check, and the unknown-key check.
   it('never accepts a change the schema refuses, over seeded random variations', () => {
     const rand = prng(testSeed('plainChange'));
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-    const names = ['a', '', 'x'.repeat(256), 'x'.repeat(257), 'a\u0000b', 'a\ud800', '\udc00b', '\ud83d\ude00', 'constructor', 'has space', 'k:1'];
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+    const names = [
+      'a',
+      '',
+      'x'.repeat(256),
+      'x'.repeat(257),
+      'a\u0000b',
+      'a\ud800',
+      '\udc00b',
+      '\ud83d\ude00',
+      'constructor',
+      'has space',
+      'k:1',
+    ];
     const opIds = ['c1:1', 'c1', ':1', 'c1:x', 'c 1:1', 'c1:1:2', 'ab', 'c\ud800:1', `${'c'.repeat(298)}:1`, `${'c'.repeat(299)}:1`, 7];
     const hlcs = [HLC, 'x', '', `${HLC}${'x'.repeat(280)}`, 5, '01764870000000-000003-c1'];
-    const values: unknown[] = [1, -0, 1e300, NaN, Infinity, 'x', true, null, undefined, [], [1, [2, [3]]], {}, { a: { b: [null] } }, new Uint8Array(2), new Date(0), () => 1, Symbol('s'), 10n, Object.create(null), holey()];
+    const values: unknown[] = [
+      1,
+      -0,
+      1e300,
+      NaN,
+      Infinity,
+      'x',
+      true,
+      null,
+      undefined,
+      [],
+      [1, [2, [3]]],
+      {},
+      { a: { b: [null] } },
+      new Uint8Array(2),
+      new Date(0),
+      () => 1,
+      Symbol('s'),
+      10n,
+      Object.create(null),
+      holey(),
+    ];
     const value = (depth: number): unknown => {
       const v = pick(values);
       if (depth < 3 && rand() < 0.2) return { [pick(names)]: value(depth + 1) };
@@ -77,9 +119,13 @@ describe('plainChange: the fast check accepts only what ChangeSchema accepts', (
   });
 
   it('leaves a __proto__ key to the schema (the guard refuses it before)', () => {
-    const c = JSON.parse(`{"kind":"put","opId":"c1:1","space":"s","table":"t","id":"r","hlc":"${HLC}","fields":{"__proto__":{"x":1}}}`) as unknown;
+    const c = JSON.parse(
+      `{"kind":"put","opId":"c1:1","space":"s","table":"t","id":"r","hlc":"${HLC}","fields":{"__proto__":{"x":1}}}`,
+    ) as unknown;
     expect(plainChange(c)).toBeUndefined();
-    const nested = JSON.parse(`{"kind":"put","opId":"c1:1","space":"s","table":"t","id":"r","hlc":"${HLC}","fields":{"a":{"__proto__":1}}}`) as unknown;
+    const nested = JSON.parse(
+      `{"kind":"put","opId":"c1:1","space":"s","table":"t","id":"r","hlc":"${HLC}","fields":{"a":{"__proto__":1}}}`,
+    ) as unknown;
     expect(plainChange(nested)).toBeUndefined();
   });
 });

@@ -12,7 +12,15 @@ import { guardPackets } from '../limits/guardPackets.js';
 import { expireConnection } from '../auth/expireConnection.js';
 import { handleSubscribeDocs, handleUnsubscribeDocs } from '../live/docSubscriptions.js';
 
-const KNOWN = new Set<string>([Events.push, Events.pull, Events.subscribe, Events.unsubscribe, Events.awareness, Events.subscribeDocs, Events.unsubscribeDocs]);
+const KNOWN = new Set<string>([
+  Events.push,
+  Events.pull,
+  Events.subscribe,
+  Events.unsubscribe,
+  Events.awareness,
+  Events.subscribeDocs,
+  Events.unsubscribeDocs,
+]);
 
 export function registerSocket(ctx: ServerContext, socket: Socket): void {
   const conn = socket.data.ctx as ConnectionContext;

@@ -18,7 +18,12 @@ export function subscribedSpaces(socket: Socket): string[] {
  */
 const reserved = new WeakMap<Socket, Set<string>>();
 
-export async function handleSubscribe(ctx: ServerContext, conn: ConnectionContext, socket: Socket, payload: unknown): Promise<SubscribeReply> {
+export async function handleSubscribe(
+  ctx: ServerContext,
+  conn: ConnectionContext,
+  socket: Socket,
+  payload: unknown,
+): Promise<SubscribeReply> {
   const { spaces } = SubscribeRequestSchema.parse(payload);
   const pending = reserved.get(socket) ?? new Set<string>();
   reserved.set(socket, pending);

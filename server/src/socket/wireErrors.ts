@@ -4,7 +4,9 @@ import { ZodError } from 'zod';
 
 export function invalidMessage(err: ZodError): SyncError {
   const issues = err.issues.slice(0, 5).map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  return new SyncError('INVALID_MESSAGE', `invalid message: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, { issues });
+  return new SyncError('INVALID_MESSAGE', `invalid message: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, {
+    issues,
+  });
 }
 
 export function toWireError(err: unknown): WireError {

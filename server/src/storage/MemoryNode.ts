@@ -124,7 +124,11 @@ export class MemoryNode implements StorageNode {
 
   async digest(): Promise<string> {
     this.check();
-    return computeDigest(this.records.values(), this.opIds, this.log.filter((o) => o.opJson.startsWith(YJS_OP_PREFIX)));
+    return computeDigest(
+      this.records.values(),
+      this.opIds,
+      this.log.filter((o) => o.opJson.startsWith(YJS_OP_PREFIX)),
+    );
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -42,11 +42,7 @@ describe('PostgresNode', () => {
     const b = await PostgresNode.open({ id: 'n1', connectionString: db.url, schema });
     try {
       const write = (node: PostgresNode, client: string) =>
-        Promise.all(
-          Array.from({ length: 20 }, (_, i) =>
-            node.applyBatch([put(`${client}-${i}`, 1, { i }), yjs(`${client}-doc`, [i])]),
-          ),
-        );
+        Promise.all(Array.from({ length: 20 }, (_, i) => node.applyBatch([put(`${client}-${i}`, 1, { i }), yjs(`${client}-doc`, [i])])));
       await Promise.all([write(a, 'a'), write(b, 'b')]);
       const all = await pullAll(a, 's', 7);
       const seqs = [...all.records, ...all.docs].map((r) => r.seq).sort((x, y) => x - y);

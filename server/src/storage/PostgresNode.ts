@@ -135,15 +135,22 @@ export class PostgresNode implements StorageNode {
         await c.query(
           `INSERT INTO ${s}.doc_updates (seq, space, doc, update_bytes, op_id)
            SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::bytea[], $5::text[])`,
-          [docs.map((d) => d.seq), docs.map((d) => d.space), docs.map((d) => d.doc), docs.map((d) => toBuffer(d.update)), docs.map((d) => d.opId)],
+          [
+            docs.map((d) => d.seq),
+            docs.map((d) => d.space),
+            docs.map((d) => d.doc),
+            docs.map((d) => toBuffer(d.update)),
+            docs.map((d) => d.opId),
+          ],
         );
       if (plan.ops.length > 0) {
         const maxRow = await c.query<{ v: string }>(`SELECT COALESCE(MAX(log_seq), 0) AS v FROM ${s}.ops`);
         const base = Number(maxRow.rows[0]!.v);
-        await c.query(
-          `INSERT INTO ${s}.ops (log_seq, op_id, op) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])`,
-          [plan.ops.map((_, i) => base + i + 1), plan.ops.map((o) => o.opId), plan.ops.map((o) => o.opJson)],
-        );
+        await c.query(`INSERT INTO ${s}.ops (log_seq, op_id, op) SELECT * FROM unnest($1::int8[], $2::text[], $3::text[])`, [
+          plan.ops.map((_, i) => base + i + 1),
+          plan.ops.map((o) => o.opId),
+          plan.ops.map((o) => o.opJson),
+        ]);
       }
       if (plan.lastSeq !== lastSeq) await c.query(`UPDATE ${s}.counters SET value = $1 WHERE name = 'seq'`, [plan.lastSeq]);
       this.opts.beforeCommit?.();
@@ -228,7 +235,9 @@ export class PostgresNode implements StorageNode {
           `SELECT space, tbl, id, state FROM ${this.s}.records`,
         );
         const ids = await c.query<{ op_id: string }>(`SELECT op_id FROM ${this.s}.ops`);
-        const docs = await c.query<{ op_id: string; op: string }>(`SELECT op_id, op FROM ${this.s}.ops WHERE left(op, 13) = $1`, [YJS_OP_PREFIX]);
+        const docs = await c.query<{ op_id: string; op: string }>(`SELECT op_id, op FROM ${this.s}.ops WHERE left(op, 13) = $1`, [
+          YJS_OP_PREFIX,
+        ]);
         return computeDigest(
           recs.rows.map((r) => ({ space: r.space, table: r.tbl, id: r.id, stateJson: r.state })),
           ids.rows.map((r) => r.op_id),
@@ -245,10 +254,10 @@ export class PostgresNode implements StorageNode {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.query(
-      `INSERT INTO ${this.s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
-      [key, value],
-    );
+    await this.query(`INSERT INTO ${this.s}.meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, [
+      key,
+      value,
+    ]);
   }
 
   async ping(): Promise<void> {
@@ -327,7 +336,11 @@ export class PostgresNode implements StorageNode {
 }
 
 /** The first `limit` of `rows` (read with `limit + 1` to see whether more follow), the last log seq and whether more follow. */
-function logPage<T extends { log_seq: string }>(rows: T[], afterLogSeq: number, limit: number): { page: T[]; lastLogSeq: number; hasMore: boolean } {
+function logPage<T extends { log_seq: string }>(
+  rows: T[],
+  afterLogSeq: number,
+  limit: number,
+): { page: T[]; lastLogSeq: number; hasMore: boolean } {
   const page = rows.slice(0, limit);
   return { page, lastLogSeq: page.length > 0 ? Number(page[page.length - 1]!.log_seq) : afterLogSeq, hasMore: rows.length > limit };
 }

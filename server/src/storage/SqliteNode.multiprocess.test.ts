@@ -33,7 +33,15 @@ it('two processes writing to one SQLite file get unique, gap-free seqs and lose 
   const node = await SqliteNode.open({ id: 'n1', path, busyTimeoutMs: 10_000 });
   const child = spawn(
     process.execPath,
-    ['--conditions=@syncline/source', '--import', 'tsx', 'server/src/storage/testing/concurrentWriter.ts', path, 'child', String(WINDOW_MS)],
+    [
+      '--conditions=@syncline/source',
+      '--import',
+      'tsx',
+      'server/src/storage/testing/concurrentWriter.ts',
+      path,
+      'child',
+      String(WINDOW_MS),
+    ],
     { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   try {

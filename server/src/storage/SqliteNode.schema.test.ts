@@ -100,7 +100,9 @@ it('stores a put once: the op row keeps its id, the record its values with one s
   db.close();
   expect((await sqlite.readOpLog(0, 10)).ops[0]!.op).toEqual(op);
   // A re-sent op reports the stored stamp, also when elided.
-  expect(await sqlite.applyBatch([{ ...op, hlc: encodeHlc({ ms: 9, counter: 0, node: 'c' }) }])).toEqual([{ opId: 'c:1', status: 'duplicate', hlc }]);
+  expect(await sqlite.applyBatch([{ ...op, hlc: encodeHlc({ ms: 9, counter: 0, node: 'c' }) }])).toEqual([
+    { opId: 'c:1', status: 'duplicate', hlc },
+  ]);
   await sqlite.close();
 });
 
@@ -117,8 +119,10 @@ it('upgrades a v1 file in place: same pulls, op log and digest; later writes con
   db.exec(MIGRATIONS[0]!.sql);
   db.prepare(`INSERT INTO schema_version VALUES (1, 'then')`).run();
   const { records, lastSeq } = await pullAll(model, 's');
-  for (const r of records) db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?)').run(r.space, r.table, r.id, stringifyState(r.state), r.seq);
-  for (const o of (await model.readOpLog(0, 100_000)).ops) db.prepare('INSERT INTO ops VALUES (?, ?, ?)').run(o.logSeq, o.op.opId, encodeOp(o.op));
+  for (const r of records)
+    db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?)').run(r.space, r.table, r.id, stringifyState(r.state), r.seq);
+  for (const o of (await model.readOpLog(0, 100_000)).ops)
+    db.prepare('INSERT INTO ops VALUES (?, ?, ?)').run(o.logSeq, o.op.opId, encodeOp(o.op));
   db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`).run(lastSeq);
   db.close();
 
@@ -141,5 +145,7 @@ it('refuses a file from a newer server with what to do', async () => {
   const db = new Database(path);
   db.prepare(`INSERT INTO schema_version VALUES (99, 'later')`).run();
   db.close();
-  await expect(SqliteNode.open({ id: 'n1', path })).rejects.toThrow(/schema version 99 is newer than this server \(2\); run a server version that knows it/);
+  await expect(SqliteNode.open({ id: 'n1', path })).rejects.toThrow(
+    /schema version 99 is newer than this server \(2\); run a server version that knows it/,
+  );
 });

@@ -56,7 +56,17 @@ it('SqliteNode.readOpLog lets the event loop turn between pages', async () => {
   const node = await SqliteNode.open({ id: 'n1', path: join(dir, 'node.db') });
   try {
     const hlc = '001764870000000-000000-c1';
-    await node.applyBatch(Array.from({ length: 20 }, (_, i) => ({ kind: 'put' as const, opId: `c1:${i + 1}`, space: 's', table: 't', id: `r${i}`, hlc, fields: { i } })));
+    await node.applyBatch(
+      Array.from({ length: 20 }, (_, i) => ({
+        kind: 'put' as const,
+        opId: `c1:${i + 1}`,
+        space: 's',
+        table: 't',
+        id: `r${i}`,
+        hlc,
+        fields: { i },
+      })),
+    );
     // A check-phase callback queued before each page runs only if the read gives the loop a turn
     // (a timer would not do: the whole read can finish within its 1 ms minimum, so it was flaky).
     let turns = 0;

@@ -187,9 +187,18 @@ export class SqliteNode implements StorageNode {
     checkPullArgs(afterSeq, limit);
     const scope = pullScope(only);
     return this.read((s) => {
-      const recs = (scope.records ? s.pullRecords.all(space, afterSeq, limit + 1) : []) as { tbl: string; id: string; state: string; seq: number }[];
+      const recs = (scope.records ? s.pullRecords.all(space, afterSeq, limit + 1) : []) as {
+        tbl: string;
+        id: string;
+        state: string;
+        seq: number;
+      }[];
       const docRows = (
-        !scope.docs ? [] : scope.doc === undefined ? s.pullDocs.all(space, afterSeq, limit + 1) : s.pullDoc.all(space, scope.doc, afterSeq, limit + 1)
+        !scope.docs
+          ? []
+          : scope.doc === undefined
+            ? s.pullDocs.all(space, afterSeq, limit + 1)
+            : s.pullDoc.all(space, scope.doc, afterSeq, limit + 1)
       ) as { doc: string; update_bytes: Buffer; seq: number }[];
       const records = recs.map((r) => ({ space, table: r.tbl, id: r.id, state: r.state, seq: r.seq }));
       const docs = docRows.map((d) => ({ space, doc: d.doc, update: new Uint8Array(d.update_bytes), seq: d.seq }));
@@ -199,7 +208,9 @@ export class SqliteNode implements StorageNode {
 
   async readOpLog(afterLogSeq: number, limit: number): Promise<OpLogPage> {
     // An elided op is built from its record's state directly, not written out as JSON and parsed back.
-    const page = this.readLogPage(afterLogSeq, limit, (r) => (r.op !== null ? decodeOp(r.op) : rebuildOp(r.op_id, r.space!, r.tbl!, r.id!, r.state!)));
+    const page = this.readLogPage(afterLogSeq, limit, (r) =>
+      r.op !== null ? decodeOp(r.op) : rebuildOp(r.op_id, r.space!, r.tbl!, r.id!, r.state!),
+    );
     // Repair reads page after page of the log, and every call here completes
     // synchronously: without a turn of the event loop between pages, a pass
     // over a long log held the thread for seconds (4.8 s at 100k writes),
@@ -231,7 +242,11 @@ export class SqliteNode implements StorageNode {
     return this.readLogPage(afterLogSeq, limit, (r) => r.op ?? rebuildOpJson(r.op_id, r.space!, r.tbl!, r.id!, r.state!));
   }
 
-  private readLogPage<T>(afterLogSeq: number, limit: number, opOf: (row: LogRow) => T): { ops: { logSeq: number; op: T }[]; lastLogSeq: number; hasMore: boolean } {
+  private readLogPage<T>(
+    afterLogSeq: number,
+    limit: number,
+    opOf: (row: LogRow) => T,
+  ): { ops: { logSeq: number; op: T }[]; lastLogSeq: number; hasMore: boolean } {
     checkPullArgs(afterLogSeq, limit);
     return this.read((s) => {
       const rows = s.readLog.all(afterLogSeq, limit + 1) as LogRow[];
@@ -256,9 +271,12 @@ export class SqliteNode implements StorageNode {
   async digest(): Promise<string> {
     return this.read((s) => {
       const records = (s.allRecords.all() as { space: string; tbl: string; id: string; state: string }[]).map((r) => ({
-        space: r.space, table: r.tbl, id: r.id, stateJson: canonicalOf(r.state),
+        space: r.space,
+        table: r.tbl,
+        id: r.id,
+        stateJson: canonicalOf(r.state),
       }));
-      const opIds = (s.allOpIds.pluck().all() as string[]);
+      const opIds = s.allOpIds.pluck().all() as string[];
       return computeDigest(records, opIds, s.allDocOps.all() as DigestDocOp[]);
     });
   }
@@ -290,10 +308,19 @@ export class SqliteNode implements StorageNode {
     const db = this.db;
     if (!db) throw this.notOpen();
     try {
-      return db.transaction(() => {
-        const rows = this.docUpdates(space, doc);
-        return rows.length < 2 ? 0 : this.replaceDocUpdates(space, doc, rows.map((r) => r.seq), merge(rows.map((r) => r.update)));
-      }).immediate();
+      return db
+        .transaction(() => {
+          const rows = this.docUpdates(space, doc);
+          return rows.length < 2
+            ? 0
+            : this.replaceDocUpdates(
+                space,
+                doc,
+                rows.map((r) => r.seq),
+                merge(rows.map((r) => r.update)),
+              );
+        })
+        .immediate();
     } catch (err) {
       throw storageError(this.id, err);
     }
@@ -301,7 +328,12 @@ export class SqliteNode implements StorageNode {
 
   /** Every stored update of a document in seq order (first half of compactDoc, for the worker-thread node). */
   docUpdates(space: string, doc: string): { seq: number; update: Uint8Array }[] {
-    return this.read((s) => (s.docUpdates.all(space, doc) as { seq: number; update_bytes: Buffer }[]).map((r) => ({ seq: r.seq, update: new Uint8Array(r.update_bytes) })));
+    return this.read((s) =>
+      (s.docUpdates.all(space, doc) as { seq: number; update_bytes: Buffer }[]).map((r) => ({
+        seq: r.seq,
+        update: new Uint8Array(r.update_bytes),
+      })),
+    );
   }
 
   /**
@@ -317,12 +349,14 @@ export class SqliteNode implements StorageNode {
     const last = seqs[seqs.length - 1];
     if (seqs.length < 2 || last === undefined) return 0;
     try {
-      return db.transaction(() => {
-        const now = (s.docUpdates.all(space, doc) as { seq: number }[]).map((r) => r.seq).filter((q) => q <= last);
-        if (now.length !== seqs.length || now.some((q, i) => q !== seqs[i])) return 0;
-        s.setDocUpdate.run(toBuffer(merged), last);
-        return s.dropDocUpdates.run(space, doc, last).changes;
-      }).immediate();
+      return db
+        .transaction(() => {
+          const now = (s.docUpdates.all(space, doc) as { seq: number }[]).map((r) => r.seq).filter((q) => q <= last);
+          if (now.length !== seqs.length || now.some((q, i) => q !== seqs[i])) return 0;
+          s.setDocUpdate.run(toBuffer(merged), last);
+          return s.dropDocUpdates.run(space, doc, last).changes;
+        })
+        .immediate();
     } catch (err) {
       throw storageError(this.id, err);
     }

@@ -209,7 +209,13 @@ export class SqliteWorkerNode implements StorageNode {
     const rows = await this.call<{ seq: number; update: Uint8Array }[]>('docUpdates', space, doc);
     if (rows.length < 2) return 0;
     const merged = merge(rows.map((r) => r.update));
-    return this.call('replaceDocUpdates', space, doc, rows.map((r) => r.seq), merged);
+    return this.call(
+      'replaceDocUpdates',
+      space,
+      doc,
+      rows.map((r) => r.seq),
+      merged,
+    );
   }
 
   /** Test hook: whether the worker thread keeps the caches shared by the nodes of one thread (nodeSharing.ts). */
@@ -235,7 +241,12 @@ export class SqliteWorkerNode implements StorageNode {
     this.calls.delete(reply.id);
     if (this.calls.size === 0) this.worker?.unref();
     if (reply.ok) call.resolve(reply.result);
-    else call.reject(reply.error.code ? new SyncError(reply.error.code as ErrorCode, reply.error.message, reply.error.details) : new SyncError('STORAGE_ERROR', `storage node ${this.id}: ${reply.error.message}`));
+    else
+      call.reject(
+        reply.error.code
+          ? new SyncError(reply.error.code as ErrorCode, reply.error.message, reply.error.details)
+          : new SyncError('STORAGE_ERROR', `storage node ${this.id}: ${reply.error.message}`),
+      );
   }
 
   private lost(worker: Worker, why: string): void {

@@ -15,10 +15,15 @@ describe('parseNodeSpec', () => {
 
   it('parses postgres URLs, taking the schema parameter out of the connection string', () => {
     expect(parseNodeSpec('postgres://postgres@127.0.0.1:5432/app', 1)).toEqual({
-      kind: 'postgres', id: 'n2', connectionString: 'postgres://postgres@127.0.0.1:5432/app',
+      kind: 'postgres',
+      id: 'n2',
+      connectionString: 'postgres://postgres@127.0.0.1:5432/app',
     });
     expect(parseNodeSpec('postgresql://u:p%23w@db.local/app?schema=node_b&sslmode=disable#b', 0)).toEqual({
-      kind: 'postgres', id: 'b', schema: 'node_b', connectionString: 'postgresql://u:p%23w@db.local/app?sslmode=disable',
+      kind: 'postgres',
+      id: 'b',
+      schema: 'node_b',
+      connectionString: 'postgresql://u:p%23w@db.local/app?sslmode=disable',
     });
   });
 

@@ -20,8 +20,7 @@ import { SqliteNode } from './SqliteNode.js';
 import { SqliteWorkerNode } from './SqliteWorkerNode.js';
 
 export type NodeSpec =
-  | { kind: 'sqlite'; id: string; path: string }
-  | { kind: 'postgres'; id: string; connectionString: string; schema?: string };
+  { kind: 'sqlite'; id: string; path: string } | { kind: 'postgres'; id: string; connectionString: string; schema?: string };
 
 export class NodeSpecError extends Error {
   override name = 'NodeSpecError';

@@ -41,7 +41,9 @@ export function computeDigest(records: Iterable<DigestRecord>, opIds: Iterable<s
   const hash = createHash('sha256');
   for (const [key, json] of lines) hash.update(`R ${key} ${json}\n`);
   for (const id of ids) hash.update(`O ${id}\n`);
-  const docs = [...docOps].map((d) => [d.opId, createHash('sha256').update(d.opJson).digest('hex')] as const).sort((a, b) => byString(a[0], b[0]));
+  const docs = [...docOps]
+    .map((d) => [d.opId, createHash('sha256').update(d.opJson).digest('hex')] as const)
+    .sort((a, b) => byString(a[0], b[0]));
   for (const [id, h] of docs) hash.update(`Y ${id} ${h}\n`);
   return hash.digest('hex');
 }

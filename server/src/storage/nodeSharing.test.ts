@@ -21,7 +21,15 @@ import { Replicator } from '../replication/Replicator.js';
 import type { StoredOp } from './StorageNode.js';
 
 const HLC = '001764870000000-000003-c1';
-const put = (opId: string, fields: PutChange['fields']): PutChange => ({ kind: 'put', opId, space: 's', table: 't', id: opId, hlc: HLC, fields });
+const put = (opId: string, fields: PutChange['fields']): PutChange => ({
+  kind: 'put',
+  opId,
+  space: 's',
+  table: 't',
+  id: opId,
+  hlc: HLC,
+  fields,
+});
 const plan = (ops: StoredOp[]) => planBatch(ops, { isKnown: () => false, loadState: () => undefined, lastSeq: 0 });
 
 afterEach(() => setSharesCaches(true));

@@ -48,8 +48,7 @@ function checkOp(op: StoredOp, index: number): void {
       checkName(op.id, 'id', index);
       if (typeof op.hlc !== 'string' || !isHlc(op.hlc)) throw badOp(index, 'hlc is not an HLC stamp');
       if (op.kind === 'put') {
-        if (op.fields === null || typeof op.fields !== 'object' || Array.isArray(op.fields))
-          throw badOp(index, 'fields must be an object');
+        if (op.fields === null || typeof op.fields !== 'object' || Array.isArray(op.fields)) throw badOp(index, 'fields must be an object');
         if (op.unset !== undefined && (!Array.isArray(op.unset) || op.unset.some((f) => typeof f !== 'string')))
           throw badOp(index, 'unset must be a list of field names');
       }
@@ -78,7 +77,13 @@ export function encodeOp(op: StoredOp): string {
   switch (op.kind) {
     case 'put': {
       const out: Record<string, unknown> = {
-        kind: op.kind, opId: op.opId, space: op.space, table: op.table, id: op.id, hlc: op.hlc, fields: op.fields,
+        kind: op.kind,
+        opId: op.opId,
+        space: op.space,
+        table: op.table,
+        id: op.id,
+        hlc: op.hlc,
+        fields: op.fields,
       };
       if (op.unset !== undefined) out.unset = op.unset;
       return JSON.stringify(out);
@@ -87,7 +92,11 @@ export function encodeOp(op: StoredOp): string {
       return JSON.stringify({ kind: op.kind, opId: op.opId, space: op.space, table: op.table, id: op.id, hlc: op.hlc });
     case 'yjs':
       return JSON.stringify({
-        kind: op.kind, opId: op.opId, space: op.space, doc: op.doc, update: toBuffer(op.update).toString('base64'),
+        kind: op.kind,
+        opId: op.opId,
+        space: op.space,
+        doc: op.doc,
+        update: toBuffer(op.update).toString('base64'),
       });
   }
 }

@@ -15,8 +15,14 @@ describe('planBatch row order', () => {
     const p = plan([a1, d1, b, a2, d2]);
     // Mutation checked: without the sort of out-of-order rows, a gets 12 and b 13: fails here;
     // with documents appended after the records instead of merged by index: fails here.
-    expect(p.docs.map((d) => [d.opId, d.seq])).toEqual([[d1.opId, 11], [d2.opId, 14]]);
-    expect(p.records.map((r) => [r.id, r.seq, r.opIndex, r.logIndex])).toEqual([['b', 12, 2, 2], ['a', 13, 3, 3]]);
+    expect(p.docs.map((d) => [d.opId, d.seq])).toEqual([
+      [d1.opId, 11],
+      [d2.opId, 14],
+    ]);
+    expect(p.records.map((r) => [r.id, r.seq, r.opIndex, r.logIndex])).toEqual([
+      ['b', 12, 2, 2],
+      ['a', 13, 3, 3],
+    ]);
     expect(p.lastSeq).toBe(14);
     expect(p.ops.map((o) => o.opId)).toEqual([a1, d1, b, a2, d2].map((o) => o.opId));
   });
@@ -27,7 +33,10 @@ describe('planBatch row order', () => {
     const p = planBatch([a, a, b], { isKnown: (id) => id === 'nope', loadState: () => undefined, lastSeq: 0 });
     expect(p.outcomes.map((o) => o.status)).toEqual(['applied', 'duplicate', 'applied']);
     // Mutation checked: logIndex = the batch index (opIndex) makes b's 2: fails here.
-    expect(p.records.map((r) => [r.id, r.opIndex, r.logIndex])).toEqual([['a', 0, 0], ['b', 2, 1]]);
+    expect(p.records.map((r) => [r.id, r.opIndex, r.logIndex])).toEqual([
+      ['a', 0, 0],
+      ['b', 2, 1],
+    ]);
     expect(p.ops[p.records[1]!.logIndex]!.opId).toBe(b.opId);
   });
 });

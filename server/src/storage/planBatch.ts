@@ -137,7 +137,11 @@ class LoggedOp {
  * Answers in `merged` (one object reused: no allocation per op); `json` and
  * `content` are set when known.
  */
-const merged: { state: RecordState; json: string | undefined; content: boolean | undefined } = { state: emptyState(), json: undefined, content: undefined };
+const merged: { state: RecordState; json: string | undefined; content: boolean | undefined } = {
+  state: emptyState(),
+  json: undefined,
+  content: undefined,
+};
 function mergeOp(op: Extract<StoredOp, { kind: 'put' | 'delete' }>, logged: LoggedOp, cur: Touched, share: boolean): typeof merged {
   merged.json = undefined;
   merged.content = undefined;
@@ -204,7 +208,17 @@ export function planBatch(ops: StoredOp[], ctx: PlanContext): BatchPlan {
     if (!cur) {
       const stored = ctx.loadState(op.space, op.table, op.id);
       const state = stored === undefined ? emptyState() : parseState(stored);
-      cur = { space: op.space, table: op.table, id: op.id, state, json: stored ?? EMPTY_JSON, originalJson: stored, lastChange: -1, lastLog: -1, content: false };
+      cur = {
+        space: op.space,
+        table: op.table,
+        id: op.id,
+        state,
+        json: stored ?? EMPTY_JSON,
+        originalJson: stored,
+        lastChange: -1,
+        lastLog: -1,
+        content: false,
+      };
       touched.set(key, cur);
     }
     const next = mergeOp(op, log, cur, share);

@@ -11,8 +11,7 @@ export function pullScope(only: PullOnly | undefined): { records: boolean; docs:
 export function checkPullArgs(afterSeq: number, limit: number): void {
   if (!Number.isSafeInteger(afterSeq) || afterSeq < 0)
     throw new SyncError('INVALID_MESSAGE', `afterSeq must be a non-negative integer, got ${afterSeq}`);
-  if (!Number.isSafeInteger(limit) || limit < 1)
-    throw new SyncError('INVALID_MESSAGE', `limit must be a positive integer, got ${limit}`);
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new SyncError('INVALID_MESSAGE', `limit must be a positive integer, got ${limit}`);
 }
 
 /**

@@ -4,7 +4,15 @@ import { elidable } from './sqliteOpLog.js';
 import { validateOp } from './opCodec.js';
 
 const HLC = '001764870000000-000003-c1';
-const put = (fields: PutChange['fields'], hlc = HLC): PutChange => ({ kind: 'put', opId: 'c1:1', space: 's', table: 't', id: 'r', hlc, fields });
+const put = (fields: PutChange['fields'], hlc = HLC): PutChange => ({
+  kind: 'put',
+  opId: 'c1:1',
+  space: 's',
+  table: 't',
+  id: 'r',
+  hlc,
+  fields,
+});
 
 describe('per-object answers shared by in-thread nodes', () => {
   // Mutation checked: answering from the cache without comparing the op (`hit.op === op`) fails here.

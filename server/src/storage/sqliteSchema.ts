@@ -80,7 +80,9 @@ export function migrateSqlite(db: Database): number {
     db.exec(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
     const row = db.prepare(`SELECT COALESCE(MAX(version), 0) AS v FROM schema_version`).get() as { v: number };
     if (row.v > SQLITE_SCHEMA_VERSION)
-      throw new Error(`database schema version ${row.v} is newer than this server (${SQLITE_SCHEMA_VERSION}); run a server version that knows it, or restore a backup taken before the upgrade`);
+      throw new Error(
+        `database schema version ${row.v} is newer than this server (${SQLITE_SCHEMA_VERSION}); run a server version that knows it, or restore a backup taken before the upgrade`,
+      );
     for (const m of MIGRATIONS) {
       if (m.version <= row.v) continue;
       db.exec(m.sql);

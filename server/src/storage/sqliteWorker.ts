@@ -19,8 +19,7 @@ export interface WorkerCall {
 }
 
 export type WorkerReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { message: string; code?: string; details?: unknown } };
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { message: string; code?: string; details?: unknown } };
 
 // This thread's one node gets its own copy of every op: the caches nodes of
 // one thread share would only cost here (nodeSharing.ts).

@@ -21,20 +21,35 @@ export function tableSchemas(tables: Record<string, z.ZodObject>, opts: { name?:
     validateChange({ change }) {
       if (change.kind === 'yjs') return;
       const schema = Object.hasOwn(tables, change.table) ? tables[change.table] : undefined;
-      if (!schema) throw new SyncError('VALIDATION_FAILED', `unknown table ${change.table}`, { table: change.table, reason: 'UNKNOWN_TABLE' });
+      if (!schema)
+        throw new SyncError('VALIDATION_FAILED', `unknown table ${change.table}`, { table: change.table, reason: 'UNKNOWN_TABLE' });
       if (change.kind === 'delete') return;
       const shape = schema.shape as Record<string, z.ZodType>;
       for (const [field, value] of Object.entries(change.fields)) {
         const fieldSchema = Object.hasOwn(shape, field) ? shape[field] : undefined;
-        if (!fieldSchema) throw new SyncError('VALIDATION_FAILED', `unknown field ${change.table}.${field}`, { table: change.table, field, reason: 'UNKNOWN_FIELD' });
+        if (!fieldSchema)
+          throw new SyncError('VALIDATION_FAILED', `unknown field ${change.table}.${field}`, {
+            table: change.table,
+            field,
+            reason: 'UNKNOWN_FIELD',
+          });
         const ok = fieldSchema.safeParse(value);
         if (!ok.success) {
           const message = ok.error.issues[0]?.message ?? 'invalid';
-          throw new SyncError('VALIDATION_FAILED', `${change.table}.${field}: ${message}`, { table: change.table, field, reason: 'INVALID_FIELD' });
+          throw new SyncError('VALIDATION_FAILED', `${change.table}.${field}: ${message}`, {
+            table: change.table,
+            field,
+            reason: 'INVALID_FIELD',
+          });
         }
       }
       for (const field of change.unset ?? []) {
-        if (!Object.hasOwn(shape, field)) throw new SyncError('VALIDATION_FAILED', `unknown field ${change.table}.${field}`, { table: change.table, field, reason: 'UNKNOWN_FIELD' });
+        if (!Object.hasOwn(shape, field))
+          throw new SyncError('VALIDATION_FAILED', `unknown field ${change.table}.${field}`, {
+            table: change.table,
+            field,
+            reason: 'UNKNOWN_FIELD',
+          });
       }
     },
   };

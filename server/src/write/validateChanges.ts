@@ -25,6 +25,7 @@ export async function validateChange(extensions: readonly Extension[], conn: Con
 
 function sameTarget(before: Change, after: Change, name = 'an extension'): Change {
   const key = (c: Change) => JSON.stringify([c.opId, c.kind, c.space, c.kind === 'yjs' ? c.doc : [c.table, c.id]]);
-  if (key(before) !== key(after)) throw new SyncError('INTERNAL', `validateChange of ${name} changed the op id, kind or target of ${before.opId}`);
+  if (key(before) !== key(after))
+    throw new SyncError('INTERNAL', `validateChange of ${name} changed the op id, kind or target of ${before.opId}`);
   return after;
 }

@@ -44,7 +44,15 @@ it('rejects per op with a typed code, stores nothing of it, and may stamp fields
   socket = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { clientId: 'c1', protocol: 1 } });
   await new Promise((r) => socket!.once('welcome', r));
   const clock = new Hlc('c1');
-  const put = (n: number, id: string, title: unknown) => ({ kind: 'put', opId: `c1:${n}`, space: 's', table: 'cards', id, hlc: clock.now(), fields: { title } });
+  const put = (n: number, id: string, title: unknown) => ({
+    kind: 'put',
+    opId: `c1:${n}`,
+    space: 's',
+    table: 'cards',
+    id,
+    hlc: clock.now(),
+    fields: { title },
+  });
 
   const reply = (await socket.emitWithAck('push', {
     changes: [put(1, 'a', 'ok'), put(2, 'b', '  '), put(3, 'c', 'plain error'), put(4, 'a', ''), put(5, 'd', 'retarget')],

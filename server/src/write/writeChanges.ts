@@ -43,7 +43,12 @@ export interface WriteOutcome {
   afterReply(): void;
 }
 
-export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, changes: Change[], opts: WriteOptions = {}): Promise<WriteOutcome> {
+export async function writeChanges(
+  ctx: ServerContext,
+  conn: ConnectionContext,
+  changes: Change[],
+  opts: WriteOptions = {},
+): Promise<WriteOutcome> {
   const started = performance.now();
   const mode = capAckMode(opts.ack ?? ctx.opts.mode, ctx.opts.maxAck);
   await runHook(ctx.extensions, 'beforeWrite', (ext) => ext.beforeWrite!({ ctx: conn, changes }));
@@ -54,14 +59,18 @@ export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, 
   // Without validateChange hooks a record op needs no await (one microtask turn per op, issue 14).
   const hooks = ctx.extensions.some((ext) => ext.validateChange);
   for (const c of changes) {
-    let problem = denied.get(c.space) ?? writerProblem(c, conn.clientId, opts.stampNode === undefined ? conn.clientId : opts.stampNode) ?? changeProblem(c, ctx.opts.limits);
+    let problem =
+      denied.get(c.space) ??
+      writerProblem(c, conn.clientId, opts.stampNode === undefined ? conn.clientId : opts.stampNode) ??
+      changeProblem(c, ctx.opts.limits);
     let change: Change | undefined;
     if (!problem && !hooks && c.kind !== 'yjs') {
       change = c;
     } else if (!problem) {
       try {
         change = await validateChange(ctx.extensions, conn, c);
-        if (change.kind === 'yjs' && ctx.yjsOwners) problem = await ctx.yjsOwners.check(writerIdentity(authSub(conn), conn.clientId), change);
+        if (change.kind === 'yjs' && ctx.yjsOwners)
+          problem = await ctx.yjsOwners.check(writerIdentity(authSub(conn), conn.clientId), change);
         if (problem) change = undefined;
       } catch (err) {
         problem = toSyncError(err);
@@ -110,7 +119,12 @@ export async function writeChanges(ctx: ServerContext, conn: ConnectionContext, 
   return { results: final, ack: mode, written: accepted, afterReply: () => ctx.notifier.acked(opIds, okPending) };
 }
 
-async function deniedSpaces(ctx: ServerContext, conn: ConnectionContext, changes: Change[], action: SpaceAction): Promise<Map<string, SyncError>> {
+async function deniedSpaces(
+  ctx: ServerContext,
+  conn: ConnectionContext,
+  changes: Change[],
+  action: SpaceAction,
+): Promise<Map<string, SyncError>> {
   const denied = new Map<string, SyncError>();
   for (const space of new Set(changes.map((c) => c.space))) {
     try {

@@ -14,7 +14,9 @@ export function writerProblem(change: Change, clientId: string, stampNode: strin
     return new SyncError('IDENTITY_MISMATCH', `op ${change.opId.slice(0, 300)} does not belong to client ${clientId}`, { clientId });
   }
   if (stampNode !== null && change.kind !== 'yjs' && decodeHlc(change.hlc).node !== stampNode) {
-    return new SyncError('IDENTITY_MISMATCH', `op ${change.opId} is stamped by another HLC node; the node part must be ${stampNode}`, { clientId });
+    return new SyncError('IDENTITY_MISMATCH', `op ${change.opId} is stamped by another HLC node; the node part must be ${stampNode}`, {
+      clientId,
+    });
   }
   return undefined;
 }

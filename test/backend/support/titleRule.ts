@@ -7,7 +7,8 @@ const titleRule: Extension = {
   validateChange({ change }) {
     if (change.kind !== 'put' || !('title' in change.fields)) return;
     const title = change.fields.title;
-    if (typeof title !== 'string' || title.trim() === '') throw new SyncError('VALIDATION_FAILED', 'title must not be empty', { field: 'title', reason: 'TITLE_EMPTY' });
+    if (typeof title !== 'string' || title.trim() === '')
+      throw new SyncError('VALIDATION_FAILED', 'title must not be empty', { field: 'title', reason: 'TITLE_EMPTY' });
   },
 };
 export default titleRule;

@@ -31,7 +31,14 @@ function open(server: string, space: string, ack?: AckMode, inWorker = false): {
  * (again while short): a count of the whole table every 10 ms (`wait:
  * 'count'`, the old way) competes with the sync being measured.
  */
-async function runSync(server: string, space: string, n: number, inWorker = false, wait: 'get' | 'count' = 'get', lastId = `r${n - 1}`): Promise<number> {
+async function runSync(
+  server: string,
+  space: string,
+  n: number,
+  inWorker = false,
+  wait: 'get' | 'count' = 'get',
+  lastId = `r${n - 1}`,
+): Promise<number> {
   const t0 = performance.now();
   const { db, sync } = open(server, space, undefined, inWorker);
   await db.open();

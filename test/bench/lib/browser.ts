@@ -7,7 +7,15 @@ import { chromium, type Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { BENCH_DIR, REPO_ROOT } from './child.js';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -34,7 +42,6 @@ export async function bundlePage(entry: string, outfile: string, tree?: string, 
     logLevel: 'error',
   });
 }
-
 
 /** Resolves @syncline/client to another checkout's sources, and Dexie always to this tree's (one copy: one zone system). */
 function clientFrom(tree: string): Plugin {

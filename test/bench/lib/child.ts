@@ -33,12 +33,20 @@ export function cpuMsOf(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * 10; // utime, stime (fields 14, 15)
 }
 
-export async function startChild<T>(script: string, args: string[] = [], opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Child<T>> {
-  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--conditions=@syncline/source', '--import', 'tsx', join(BENCH_DIR, script), ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startChild<T>(
+  script: string,
+  args: string[] = [],
+  opts: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<Child<T>> {
+  const proc = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), '--conditions=@syncline/source', '--import', 'tsx', join(BENCH_DIR, script), ...args],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   const info = await new Promise<T>((res, rej) => {

@@ -14,7 +14,12 @@ export interface ProfiledServer {
   stop(): Promise<void>;
 }
 
-export async function startProfiledServer(args: string[], profDir: string, env: NodeJS.ProcessEnv = {}, entry = join(REPO_ROOT, 'server/src/cli.ts')): Promise<ProfiledServer> {
+export async function startProfiledServer(
+  args: string[],
+  profDir: string,
+  env: NodeJS.ProcessEnv = {},
+  entry = join(REPO_ROOT, 'server/src/cli.ts'),
+): Promise<ProfiledServer> {
   // profDir '' runs the server without the profiler (its sampling costs every thread CPU).
   const prof = profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : [];
   const proc = spawn(process.execPath, [...prof, '--conditions=@syncline/source', '--import', 'tsx', entry, ...args], {
@@ -76,10 +81,20 @@ export function areasOf(top: { frame: string; ms: number }[]): { area: string; m
 }
 
 /** Top `n` functions by self time, plus the share of samples the process was idle. */
-export function summarizeProfile(profDir: string, n = 12, fileName?: string): { wallMs: number; idlePct: number; top: { frame: string; ms: number; pct: number }[] } {
+export function summarizeProfile(
+  profDir: string,
+  n = 12,
+  fileName?: string,
+): { wallMs: number; idlePct: number; top: { frame: string; ms: number; pct: number }[] } {
   const file = fileName ?? readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${profDir}`);
-  const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+  const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+    startTime: number;
+    endTime: number;
+  };
   const byId = new Map(prof.nodes.map((x) => [x.id, x]));
   const self = new Map<string, number>();
   let total = 0;
@@ -89,7 +104,11 @@ export function summarizeProfile(profDir: string, n = 12, fileName?: string): { 
     const f = byId.get(id)!.callFrame;
     total += dt;
     if (f.functionName === '(idle)') idle += dt;
-    const where = !f.url ? '' : f.url.startsWith('file://') ? relative(REPO_ROOT, f.url.slice(7)) : f.url.replace(/^https?:\/\/[^/]+\//, '');
+    const where = !f.url
+      ? ''
+      : f.url.startsWith('file://')
+        ? relative(REPO_ROOT, f.url.slice(7))
+        : f.url.replace(/^https?:\/\/[^/]+\//, '');
     const key = `${f.functionName || '(anonymous)'} ${where ? `${where}:${f.lineNumber + 1}` : ''}`.trim();
     self.set(key, (self.get(key) ?? 0) + dt);
   });

@@ -41,7 +41,10 @@ function table(title: string, dir: string, file?: string): string {
   const s = summarizeProfile(dir, 8, file);
   const all = summarizeProfile(dir, 100_000, file).top;
   const busy = all.reduce((a, t) => a + t.ms, 0);
-  const areas = areasOf(all).slice(0, 6).map((a) => `${a.area} ${((a.ms / busy) * 100).toFixed(0)}%`).join(', ');
+  const areas = areasOf(all)
+    .slice(0, 6)
+    .map((a) => `${a.area} ${((a.ms / busy) * 100).toFixed(0)}%`)
+    .join(', ');
   const rows = s.top.map((t) => `| \`${t.frame}\` | ${t.ms.toFixed(0)} ms | ${t.pct.toFixed(1)}% |`);
   return [
     `${title}: ${s.wallMs.toFixed(0)} ms profiled, **${(100 - s.idlePct).toFixed(0)}% busy** (${s.idlePct.toFixed(0)}% idle). Busy time by area: ${areas}. Top functions by self time (share of busy time):`,
@@ -82,16 +85,28 @@ async function profileCatchup(mode: AckMode, quick: boolean, dir: string): Promi
   try {
     const page = await openPage(browser, site.url);
     const { port } = await (async () => {
-      const s = await startProfiledServer(['--port', '0', '--nodes', nodesArg(join(dir, 'probe')), '--log-level', 'error'], join(dir, 'probe-prof'));
+      const s = await startProfiledServer(
+        ['--port', '0', '--nodes', nodesArg(join(dir, 'probe')), '--log-level', 'error'],
+        join(dir, 'probe-prof'),
+      );
       await s.stop();
       return s;
     })();
     const n = CATCHUP_SHAPE.total(quick);
-    await page.evaluate(([u, sp, k, b, m]) => (globalThis as any).queueOffline(u, sp, k, b, m), [`http://127.0.0.1:${port}`, `prof-${randomUUID().slice(0, 8)}`, n, CATCHUP_SHAPE.bodyBytes, mode] as const);
+    await page.evaluate(([u, sp, k, b, m]) => (globalThis as any).queueOffline(u, sp, k, b, m), [
+      `http://127.0.0.1:${port}`,
+      `prof-${randomUUID().slice(0, 8)}`,
+      n,
+      CATCHUP_SHAPE.bodyBytes,
+      mode,
+    ] as const);
     let ms = 0;
     await profilePage(page, pageProf, async () => {
       const acked = page.evaluate(() => (globalThis as any).waitAcked() as Promise<number>);
-      const srv = await startProfiledServer(['--port', String(port), '--nodes', nodesArg(dir), '--ack', mode, '--log-level', 'error'], serverProf);
+      const srv = await startProfiledServer(
+        ['--port', String(port), '--nodes', nodesArg(dir), '--ack', mode, '--log-level', 'error'],
+        serverProf,
+      );
       const t0 = Date.now();
       ms = (await acked) - t0;
       await srv.stop();
@@ -120,7 +135,11 @@ async function profileWrite(key: string, quick: boolean, dir: string): Promise<s
   } finally {
     await srv.stop();
   }
-  return [`Re-ran the write path (${mode}, ${w} writers: ${r.rps.toFixed(0)} records/s) with the server under \`node --cpu-prof\`.`, '', table('Server child', serverProf)].join('\n');
+  return [
+    `Re-ran the write path (${mode}, ${w} writers: ${r.rps.toFixed(0)} records/s) with the server under \`node --cpu-prof\`.`,
+    '',
+    table('Server child', serverProf),
+  ].join('\n');
 }
 
 /** Yjs: the server child under --cpu-prof, and this process (the clients) through node:inspector. */
@@ -128,7 +147,10 @@ async function profileYjs(quick: boolean, dir: string): Promise<string> {
   const serverProf = join(dir, 'server');
   const clientProf = join(dir, 'clients');
   mkdirSync(clientProf, { recursive: true });
-  const srv = await startProfiledServer(['--port', '0', '--nodes', nodesArg(dir), '--ack', 'semi-sync', '--log-level', 'error'], serverProf);
+  const srv = await startProfiledServer(
+    ['--port', '0', '--nodes', nodesArg(dir), '--ack', 'semi-sync', '--log-level', 'error'],
+    serverProf,
+  );
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');

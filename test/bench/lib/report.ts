@@ -24,7 +24,9 @@ function row(c: Comparison, m: Record<string, number>): string {
   const base = c.base ? m[c.base] : undefined;
   const ratio = ours !== undefined && base !== undefined && base !== 0 ? `${(ours / base).toFixed(2)}×` : '—';
   let target = '—';
-  if (c.target) target = ours === undefined ? `${c.target.text}: not measured` : `${c.target.text}: **${c.target.met(ours, base) ? 'met' : 'not met'}**`;
+  if (c.target)
+    target =
+      ours === undefined ? `${c.target.text}: not measured` : `${c.target.text}: **${c.target.met(ours, base) ? 'met' : 'not met'}**`;
   return `| ${c.label} | ${fmt(ours, c.unit)} | ${fmt(base, c.unit)} | ${ratio} (${c.better} is better) | ${target} |`;
 }
 

@@ -12,7 +12,12 @@ export { connectClient, request, ChangeMaker };
 /** A server child on three SQLite files in `dir`, as in the issue's command line. */
 export function startSyncline(dir: string, mode: AckMode, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<SpawnedServer> {
   const nodes = ['a', 'b', 'c'].map((n) => `sqlite:${join(dir, `${n}.db`)}`).join(',');
-  return spawnServer({ args: ['--nodes', nodes, '--ack', mode, '--log-level', 'error', ...extra], dataDir: dir, env, startTimeoutMs: 60_000 });
+  return spawnServer({
+    args: ['--nodes', nodes, '--ack', mode, '--log-level', 'error', ...extra],
+    dataDir: dir,
+    env,
+    startTimeoutMs: 60_000,
+  });
 }
 
 export function recordPuts(maker: ChangeMaker, space: string, from: number, count: number, bodyBytes: number, prefix: string): PutChange[] {
@@ -36,7 +41,13 @@ export async function pushOk(socket: Socket, changes: PutChange[], ack: AckMode,
  * Seeds `n` records of `bodyBytes` into `space` through a raw socket, 500 per push in `sync` mode. A loaded machine
  * can drop the connection mid-seed: it reconnects and re-sends the same ops (same op ids: idempotent).
  */
-export async function seedRecords(url: string, space: string, n: number, bodyBytes: number, log: (line: string) => void = () => {}): Promise<void> {
+export async function seedRecords(
+  url: string,
+  space: string,
+  n: number,
+  bodyBytes: number,
+  log: (line: string) => void = () => {},
+): Promise<void> {
   let s = await connectClient(url, { clientId: `seed${space}` });
   const maker = new ChangeMaker(`seed${space}`);
   for (let i = 0; i < n; i += 500) {

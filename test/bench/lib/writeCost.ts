@@ -17,14 +17,32 @@ interface ProfNode {
 }
 
 const CATEGORIES: [string, (fn: string, url: string) => boolean][] = [
-  ['start-up (module loading)', (_f, u) => /node:internal\/modules|\/tsx\/|esbuild/.test(u) || u === '' && /^(compileSourceTextModule|wrapSafe)$/.test(_f)],
-  ['validation (zod, limits, validateOp)', (f, u) => /node_modules\/zod\//.test(u) || /server\/src\/limits\//.test(u) || f === 'validateOp' || f === 'checkName'],
+  [
+    'start-up (module loading)',
+    (_f, u) => /node:internal\/modules|\/tsx\/|esbuild/.test(u) || (u === '' && /^(compileSourceTextModule|wrapSafe)$/.test(_f)),
+  ],
+  [
+    'validation (zod, limits, validateOp)',
+    (f, u) => /node_modules\/zod\//.test(u) || /server\/src\/limits\//.test(u) || f === 'validateOp' || f === 'checkName',
+  ],
   ['canonical JSON / op JSON', (f) => /^(canonicalJson|stringifyState|encodeOp|writeValue|writeObject|writeString)$/.test(f)],
-  ['merge planning (planBatch, merge)', (_f, u) => /server\/src\/storage\/planBatch\.ts|shared\/src\/merge|shared\/src\/hlc|stateCodec\.ts/.test(u)],
+  [
+    'merge planning (planBatch, merge)',
+    (_f, u) => /server\/src\/storage\/planBatch\.ts|shared\/src\/merge|shared\/src\/hlc|stateCodec\.ts/.test(u),
+  ],
   ['digests', (f, u) => /digest\.ts/.test(u) || f === 'computeDigest'],
-  ['SQLite statements + COMMIT/fsync (native)', (f, u) => /better-sqlite3/.test(u) || /SqliteNode\.ts/.test(u) || /^(run|get|all)$/.test(f) && u === ''],
-  ['worker messaging (structured clone)', (f, u) => /worker_threads|internal\/worker|SqliteWorkerNode|sqliteWorker/.test(u) || f === 'postMessage'],
-  ['Socket.IO / engine.io / ws', (_f, u) => /node_modules\/(socket\.io|engine\.io|ws|@socket\.io)[^/]*\/|server\/src\/docs\/socketParser/.test(u)],
+  [
+    'SQLite statements + COMMIT/fsync (native)',
+    (f, u) => /better-sqlite3/.test(u) || /SqliteNode\.ts/.test(u) || (/^(run|get|all)$/.test(f) && u === ''),
+  ],
+  [
+    'worker messaging (structured clone)',
+    (f, u) => /worker_threads|internal\/worker|SqliteWorkerNode|sqliteWorker/.test(u) || f === 'postMessage',
+  ],
+  [
+    'Socket.IO / engine.io / ws',
+    (_f, u) => /node_modules\/(socket\.io|engine\.io|ws|@socket\.io)[^/]*\/|server\/src\/docs\/socketParser/.test(u),
+  ],
   ['replication (Replicator, NodeWriter, ack)', (_f, u) => /server\/src\/replication\//.test(u)],
   ['push handler / server glue', (_f, u) => /server\/src\//.test(u)],
   ['garbage collector', (f) => f === '(garbage collector)'],
@@ -40,7 +58,13 @@ export function writeCost(profDir: string): WriteCost {
   const byCategory = new Map<string, number>();
   const threads: WriteCost['threads'] = [];
   for (const file of readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'))) {
-    const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as { nodes: ProfNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+    const prof = JSON.parse(readFileSync(join(profDir, file), 'utf8')) as {
+      nodes: ProfNode[];
+      samples: number[];
+      timeDeltas: number[];
+      startTime: number;
+      endTime: number;
+    };
     const parent = new Map<number, number>();
     const byId = new Map<number, ProfNode>();
     for (const n of prof.nodes) {

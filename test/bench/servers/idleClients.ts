@@ -20,7 +20,9 @@ function open(i: number): Promise<void> {
     s.once('connect_error', rej);
     if (kind !== 'syncline') return void s.once('connect', () => res());
     s.once('welcome', () => {
-      s.timeout(30_000).emitWithAck('subscribe', { spaces: [`idle-${tag}-${i % 100}`] }).then(() => res(), rej);
+      s.timeout(30_000)
+        .emitWithAck('subscribe', { spaces: [`idle-${tag}-${i % 100}`] })
+        .then(() => res(), rej);
     });
   });
 }

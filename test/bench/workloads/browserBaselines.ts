@@ -35,7 +35,11 @@ export const browserBaselines: Workload = {
       const site = await servePage(dexieJs);
       try {
         const page = await openPage(browser, site.url);
-        const ms = await page.evaluate(([n, b, c]) => (globalThis as any).runDexie(n, b, c) as Promise<number>, [s.records, s.bodyBytes, s.chunk] as const);
+        const ms = await page.evaluate(([n, b, c]) => (globalThis as any).runDexie(n, b, c) as Promise<number>, [
+          s.records,
+          s.bodyBytes,
+          s.chunk,
+        ] as const);
         out['sync.dexie.rps'] = s.records / (ms / 1000);
         ctx.log(`dexie bulkPut: ${ms.toFixed(0)} ms`);
         await page.context().close();
@@ -46,7 +50,11 @@ export const browserBaselines: Workload = {
       try {
         const page = await openPage(browser, `http://127.0.0.1:${pouch.info.port}/`);
         const remote = `http://127.0.0.1:${pouch.info.port}/db/bench`;
-        const ms = await page.evaluate(([u, n, c]) => (globalThis as any).runPouch(u, n, c) as Promise<number>, [remote, s.records, s.chunk] as const);
+        const ms = await page.evaluate(([u, n, c]) => (globalThis as any).runPouch(u, n, c) as Promise<number>, [
+          remote,
+          s.records,
+          s.chunk,
+        ] as const);
         out['sync.pouch.rps'] = s.records / (ms / 1000);
         ctx.log(`pouch replicate: ${ms.toFixed(0)} ms`);
         await page.context().close();

@@ -49,7 +49,9 @@ const HOOK_FRAMES = () => {
 };
 
 async function framesOf(worker: Worker | undefined): Promise<Map<string, number>> {
-  const list = ((await worker?.evaluate(() => (globalThis as unknown as { __frames?: [string, number][] }).__frames).catch(() => undefined)) ?? []) as [string, number][];
+  const list = ((await worker
+    ?.evaluate(() => (globalThis as unknown as { __frames?: [string, number][] }).__frames)
+    .catch(() => undefined)) ?? []) as [string, number][];
   const out = new Map<string, number>();
   for (const [k, t] of list) if (!out.has(k)) out.set(k, t);
   return out;
@@ -105,7 +107,10 @@ export const cardLatency: Workload = {
           (list.querySelector('[data-testid=add-card-button]') as HTMLButtonElement).click();
           return at;
         }, title);
-        await b.waitForFunction((t) => (window as unknown as { __seen: Map<string, number> }).__seen.has(t), title, { timeout: 30_000, polling: 5 });
+        await b.waitForFunction((t) => (window as unknown as { __seen: Map<string, number> }).__seen.has(t), title, {
+          timeout: 30_000,
+          polling: 5,
+        });
         const seenAt = await b.evaluate((t) => (window as unknown as { __seen: Map<string, number> }).__seen.get(t)!, title);
         latencies.push(seenAt - sentAt);
         const [fa, fb] = await Promise.all([framesOf(workers.a), framesOf(workers.b)]);
@@ -120,7 +125,9 @@ export const cardLatency: Workload = {
       }
       ctx.log(`card latencies (ms): ${latencies.map((x) => x.toFixed(1)).join(' ')}`);
       ctx.log(`stages split for ${stages.writer.length} of ${latencies.length} cards (frames seen in both workers)`);
-      const split: Metrics = stages.writer.length ? { 'card.writer.p50': median(stages.writer), 'card.wire.p50': median(stages.wire), 'card.reader.p50': median(stages.reader) } : {};
+      const split: Metrics = stages.writer.length
+        ? { 'card.writer.p50': median(stages.writer), 'card.wire.p50': median(stages.wire), 'card.reader.p50': median(stages.reader) }
+        : {};
       return { 'card.p50': median(latencies), 'card.p90': percentile(latencies, 90), 'card.max': Math.max(...latencies), ...split };
     } finally {
       await browser.close().catch(() => undefined);

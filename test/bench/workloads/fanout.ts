@@ -90,7 +90,12 @@ export const fanout: Workload = {
       for (const sh of SHAPES) {
         const tag = randomUUID().slice(0, 8);
         const rooms = Array.from({ length: sh.rooms }, (_, i) => `benchbase-${tag}-${i}`);
-        const r = await runFanout(plainSide(`http://127.0.0.1:${pa.info.port}`, `http://127.0.0.1:${pb.info.port}`), rooms, sh.perRoom, rounds(ctx.quick));
+        const r = await runFanout(
+          plainSide(`http://127.0.0.1:${pa.info.port}`, `http://127.0.0.1:${pb.info.port}`),
+          rooms,
+          sh.perRoom,
+          rounds(ctx.quick),
+        );
         ctx.log(`socket.io ${sh.key}: ${JSON.stringify(r)}`);
         out[`fanoutbase.${sh.key}.p50`] = r.p50;
         out[`fanoutbase.${sh.key}.p99`] = r.p99;

@@ -11,4 +11,15 @@ import { synclineBrowser } from './synclineBrowser.js';
 import { liveDelivery } from './liveDelivery.js';
 import { cardLatency } from './cardLatency.js';
 
-export const WORKLOADS: Workload[] = [rawSqlite, writePath, yjsPeers, yjsSyncline, browserBaselines, synclineBrowser, fanout, connections, liveDelivery, cardLatency];
+export const WORKLOADS: Workload[] = [
+  rawSqlite,
+  writePath,
+  yjsPeers,
+  yjsSyncline,
+  browserBaselines,
+  synclineBrowser,
+  fanout,
+  connections,
+  liveDelivery,
+  cardLatency,
+];

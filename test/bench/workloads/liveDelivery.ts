@@ -39,7 +39,11 @@ async function peerRun(script: string, shape: YjsShape, peer: (url: string, doc:
   try {
     await sleep(200);
     const url = `ws://127.0.0.1:${child.info.port}`;
-    return await runYjs(shape, (_i, doc) => peer(url, doc), () => cpuMsOf(child.proc.pid!));
+    return await runYjs(
+      shape,
+      (_i, doc) => peer(url, doc),
+      () => cpuMsOf(child.proc.pid!),
+    );
   } finally {
     await child.stop();
   }
@@ -51,7 +55,11 @@ async function synclineRun(dir: string, shape: YjsShape, engine: EngineTuning = 
   try {
     await sleep(200);
     const space = `live-${randomUUID().slice(0, 8)}`;
-    return await runYjs(shape, (i, doc) => synclinePeer(srv.url, space, i, doc, engine), () => cpuMsOf(srv.proc.pid!));
+    return await runYjs(
+      shape,
+      (i, doc) => synclinePeer(srv.url, space, i, doc, engine),
+      () => cpuMsOf(srv.proc.pid!),
+    );
   } finally {
     await srv.stop();
   }
@@ -66,7 +74,14 @@ async function recordsAtoB(dir: string, n: number): Promise<{ p50: number; p99: 
   const space = `rec-${randomUUID().slice(0, 8)}`;
   const db = new Dexie(`live-rec-${space}`) as Dexie & { items: Dexie.Table<{ id: string; t: number }, string> };
   db.version(1).stores({ items: 'id' });
-  const sync = createSyncline(db, { tables: ['items'], servers: [b.url], defaultSpace: space, spaces: [space], leaderElection: false, worker: false });
+  const sync = createSyncline(db, {
+    tables: ['items'],
+    servers: [b.url],
+    defaultSpace: space,
+    spaces: [space],
+    leaderElection: false,
+    worker: false,
+  });
   const writer = await connectClient(a.url, { clientId: 'bench-w' });
   try {
     const maker = new ChangeMaker('bench-w');
@@ -117,7 +132,9 @@ export const liveDelivery: Workload = {
         ['ywebsocket', () => peerRun('servers/yWebsocketServer.ts', shape, yWebsocketPeer)],
         ['syncline', () => synclineRun(join(ctx.dir, `yjs-${name}`), shape)],
         // The same client with eager pushes off (docs/documents.md "Latency"; on by default), same run.
-        ...(name === 'many' ? [] : ([['synclineNoEager', () => synclineRun(join(ctx.dir, `yjs-${name}-noeager`), shape, { maxEagerPushes: 0 })]] as const)),
+        ...(name === 'many'
+          ? []
+          : ([['synclineNoEager', () => synclineRun(join(ctx.dir, `yjs-${name}-noeager`), shape, { maxEagerPushes: 0 })]] as const)),
       ] as const;
       for (const [who, go] of peers) {
         const r = await go();

@@ -19,7 +19,6 @@ import { freePort } from '../../helpers/ports.js';
 
 type Fn = (...a: unknown[]) => Promise<number>;
 
-
 export const synclineBrowser: Workload = {
   name: 'syncline-browser',
   describe: (quick) => {
@@ -54,7 +53,13 @@ export const synclineBrowser: Workload = {
         const port = await freePort();
         const page = await openPage(browser, site.url);
         const space = `catchup-${randomUUID().slice(0, 8)}`;
-        const queued = await page.evaluate(([u, sp, n, b, m]) => ((globalThis as any).queueOffline as Fn)(u, sp, n, b, m), [`http://127.0.0.1:${port}`, space, CATCHUP_SHAPE.total(ctx.quick), CATCHUP_SHAPE.bodyBytes, mode] as const);
+        const queued = await page.evaluate(([u, sp, n, b, m]) => ((globalThis as any).queueOffline as Fn)(u, sp, n, b, m), [
+          `http://127.0.0.1:${port}`,
+          space,
+          CATCHUP_SHAPE.total(ctx.quick),
+          CATCHUP_SHAPE.bodyBytes,
+          mode,
+        ] as const);
         const acked = page.evaluate(() => ((globalThis as any).waitAcked as Fn)());
         const srv = await startSyncline(dir, mode, ['--port', String(port)]);
         const t0 = Date.now();

@@ -75,7 +75,9 @@ export const writePath: Workload = {
       }
       // Footprint: one node's file (the server closed it: WAL checkpointed) ÷ the JSON of the records written.
       out[`storage.${mode}.ratio`] = fileBytes(join(dir, 'a.db')) / jsonBytes;
-      ctx.log(`${mode} storage: ${(fileBytes(join(dir, 'a.db')) / 1e6).toFixed(1)} MB node file for ${(jsonBytes / 1e6).toFixed(1)} MB of record JSON`);
+      ctx.log(
+        `${mode} storage: ${(fileBytes(join(dir, 'a.db')) / 1e6).toFixed(1)} MB node file for ${(jsonBytes / 1e6).toFixed(1)} MB of record JSON`,
+      );
     }
     return out;
   },

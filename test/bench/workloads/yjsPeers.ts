@@ -18,7 +18,13 @@ export function hocuspocusPeer(url: string, name = 'bench-doc'): YjsPeer {
   let resolve!: () => void;
   const synced = new Promise<void>((r) => (resolve = r));
   // With `url` (no shared websocketProvider) the provider owns and connects its socket.
-  const provider = new HocuspocusProvider({ url, WebSocketPolyfill: WebSocket, name, document: doc, onSynced: () => resolve() } as ConstructorParameters<typeof HocuspocusProvider>[0]);
+  const provider = new HocuspocusProvider({
+    url,
+    WebSocketPolyfill: WebSocket,
+    name,
+    document: doc,
+    onSynced: () => resolve(),
+  } as ConstructorParameters<typeof HocuspocusProvider>[0]);
   return { doc, synced, destroy: () => provider.destroy() };
 }
 
@@ -55,7 +61,10 @@ export const yjsPeers: Workload = {
     ctx.log(`hocuspocus: ${JSON.stringify(h)}`);
     const y = await measurePeer(ctx.quick, 'servers/yWebsocketServer.ts', yWebsocketPeer);
     ctx.log(`y-websocket: ${JSON.stringify(y)}`);
-    for (const [name, r] of [['hocuspocus', h], ['ywebsocket', y]] as const) {
+    for (const [name, r] of [
+      ['hocuspocus', h],
+      ['ywebsocket', y],
+    ] as const) {
       out[`yjs.${name}.converge`] = r.converge;
       out[`yjs.${name}.p50`] = r.p50;
       out[`yjs.${name}.p99`] = r.p99;

@@ -18,10 +18,23 @@ import { startSyncline } from '../lib/syncline.js';
 import type { BenchContext, Metrics, Workload } from '../lib/types.js';
 import { YJS_SHAPE } from './yjsShape.js';
 
-export async function synclinePeer(url: string, space: string, i: number, docName = 'bench-doc', engine: EngineTuning = {}): Promise<YjsPeer> {
+export async function synclinePeer(
+  url: string,
+  space: string,
+  i: number,
+  docName = 'bench-doc',
+  engine: EngineTuning = {},
+): Promise<YjsPeer> {
   const db = new Dexie(`yjs-${space}-${i}`);
   db.version(1).stores({});
-  const sync = createSyncline(db, { tables: [], servers: [url], defaultSpace: space, leaderElection: false, worker: false, engine: { backoff: { baseMs: 20, maxMs: 200 }, ...engine } });
+  const sync = createSyncline(db, {
+    tables: [],
+    servers: [url],
+    defaultSpace: space,
+    leaderElection: false,
+    worker: false,
+    engine: { backoff: { baseMs: 20, maxMs: 200 }, ...engine },
+  });
   await db.open();
   const d = sync.doc(space, docName);
   const online = new Promise<void>((res) => {

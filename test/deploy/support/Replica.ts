@@ -75,7 +75,9 @@ export class Replica {
     while (this.missing(ids).length > 0) {
       if (performance.now() - t0 > timeoutMs) {
         const miss = this.missing(ids);
-        throw new Error(`replica of ${this.space} misses ${miss.length} of ${ids.length} after ${timeoutMs} ms, e.g. ${miss.slice(0, 5).join(',')}`);
+        throw new Error(
+          `replica of ${this.space} misses ${miss.length} of ${ids.length} after ${timeoutMs} ms, e.g. ${miss.slice(0, 5).join(',')}`,
+        );
       }
       if (pullEveryMs !== undefined && performance.now() - lastPull >= pullEveryMs) {
         lastPull = performance.now();

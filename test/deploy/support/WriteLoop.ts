@@ -61,7 +61,8 @@ export class WriteLoop {
     const target = this.acked().length + count;
     const deadline = performance.now() + timeoutMs;
     while (this.acked().length < target) {
-      if (performance.now() > deadline) throw new Error(`${this.clientId}: fewer than ${count} acks in ${timeoutMs} ms; last: ${JSON.stringify(this.outcomes.at(-1))}`);
+      if (performance.now() > deadline)
+        throw new Error(`${this.clientId}: fewer than ${count} acks in ${timeoutMs} ms; last: ${JSON.stringify(this.outcomes.at(-1))}`);
       await sleep(20);
     }
   }

@@ -32,11 +32,16 @@ export class Deployment {
         spawnServer({
           dataDir: tempDir('syncline-deploy-'),
           args: [
-            '--server-id', `srv${this.servers.length + i + 1}`,
-            '--nodes', spec.nodes.join(','),
-            '--ack', spec.ack,
-            '--write-timeout-ms', String(spec.writeTimeoutMs ?? 2000),
-            '--poll-poke-ms', String(spec.pollPokeMs ?? 1000),
+            '--server-id',
+            `srv${this.servers.length + i + 1}`,
+            '--nodes',
+            spec.nodes.join(','),
+            '--ack',
+            spec.ack,
+            '--write-timeout-ms',
+            String(spec.writeTimeoutMs ?? 2000),
+            '--poll-poke-ms',
+            String(spec.pollPokeMs ?? 1000),
             ...(spec.redis ? ['--redis', spec.redis] : []),
             ...(spec.extraArgs ?? []),
           ],
@@ -89,7 +94,9 @@ export async function statusDigests(server: SpawnedServer): Promise<Record<strin
   return body.digests ?? {};
 }
 
-export async function status(server: SpawnedServer): Promise<{ ready: boolean; nodes: { id: string; state: string; primary: boolean; repairing: boolean; lagOps: number }[] }> {
+export async function status(
+  server: SpawnedServer,
+): Promise<{ ready: boolean; nodes: { id: string; state: string; primary: boolean; repairing: boolean; lagOps: number }[] }> {
   const res = await fetch(`${server.url}/status`);
   return (await res.json()) as never;
 }

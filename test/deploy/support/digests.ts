@@ -21,7 +21,7 @@ export async function withNodes<T>(specs: string[], fn: (nodes: StorageNode[]) =
 /** Every record id of one space on one node. */
 export async function recordIds(node: StorageNode, space: string): Promise<Set<string>> {
   const ids = new Set<string>();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await node.pull(space, after, 1000);
     for (const r of page.records) ids.add(r.id);
     after = page.lastSeq;

@@ -36,7 +36,9 @@ export async function startBoardCluster(opts: BoardClusterOptions = {}): Promise
   const build = await ensureBuilt();
   const dataDir = tempDir('syncline-e2e-');
   // Both at once (SQLite nodes wait on each other's locks, schema creation is idempotent): saves a start-up per file.
-  const servers = await Promise.all(['s1', 's2'].map((id) => spawnServer({ dataDir, args: ['--server-id', id, '--poll-poke-ms', '300', ...(opts.serverArgs ?? [])] })));
+  const servers = await Promise.all(
+    ['s1', 's2'].map((id) => spawnServer({ dataDir, args: ['--server-id', id, '--poll-poke-ms', '300', ...(opts.serverArgs ?? [])] })),
+  );
   const web = await serveBoard({ config: { servers: servers.map((s) => s.url), engine: TEST_ENGINE } });
   const browser = await launchBrowser();
   console.log(`e2e cluster up in ${Date.now() - t0} ms (${build.built ? `built the app in ${build.ms} ms` : 'app build up to date'})`);

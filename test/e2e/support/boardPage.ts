@@ -76,7 +76,10 @@ export class BoardPage {
   }
 
   /** Opens a card's sheet, optionally renames it, applies moves, then saves. */
-  async editCard(title: string, edit: { rename?: string; moves?: ('move-prev-list' | 'move-next-list' | 'move-up' | 'move-down')[] }): Promise<void> {
+  async editCard(
+    title: string,
+    edit: { rename?: string; moves?: ('move-prev-list' | 'move-next-list' | 'move-up' | 'move-down')[] },
+  ): Promise<void> {
     const card = this.card(title);
     await card.scrollIntoViewIfNeeded();
     await this.press(card.locator('button'));
@@ -85,10 +88,7 @@ export class BoardPage {
     for (const m of edit.moves ?? []) {
       const before = await sheet.locator('[data-testid=card-where]').innerText();
       await this.press(sheet.locator(`[data-testid=${m}]`));
-      await this.page.waitForFunction(
-        (b) => document.querySelector('[data-testid=card-where]')?.textContent !== b,
-        before,
-      );
+      await this.page.waitForFunction((b) => document.querySelector('[data-testid=card-where]')?.textContent !== b, before);
     }
     if (edit.rename !== undefined) await sheet.locator('[data-testid=card-title-input]').fill(edit.rename);
     await this.press(sheet.locator(edit.rename !== undefined ? '[data-testid=save-card]' : '[data-testid=close-card]'));

@@ -31,7 +31,9 @@ function isBuilt(pkg: PackageDir): boolean {
 export async function packPackages(dest: string): Promise<Record<PackageDir, string>> {
   const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
   await Promise.all(
-    PACKAGES.filter((p) => !isBuilt(p)).map((p) => run(process.execPath, [tsc, '-p', join(REPO_ROOT, p, 'tsconfig.build.json')], { cwd: REPO_ROOT })),
+    PACKAGES.filter((p) => !isBuilt(p)).map((p) =>
+      run(process.execPath, [tsc, '-p', join(REPO_ROOT, p, 'tsconfig.build.json')], { cwd: REPO_ROOT }),
+    ),
   );
   const args = ['pack', '--json', '--pack-destination', dest, ...PACKAGES.flatMap((p) => ['-w', `@syncline/${p}`])];
   const { stdout } = await run('npm', args, { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });

@@ -3,15 +3,18 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { freePort } from '../../helpers/ports.js';
 
-
 export async function startViteDev(appDir: string): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(appDir, 'node_modules/vite/bin/vite.js'), '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-    cwd: appDir,
-    // Colour codes would split the printed address (vitest sets FORCE_COLOR for its children).
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [join(appDir, 'node_modules/vite/bin/vite.js'), '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    {
+      cwd: appDir,
+      // Colour codes would split the printed address (vitest sets FORCE_COLOR for its children).
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   await new Promise<void>((resolve, reject) => {

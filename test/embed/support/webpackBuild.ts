@@ -27,7 +27,10 @@ export async function webpackBuild(appDir: string, outDir = join(appDir, 'wp-dis
   );
   await new Promise<void>((r) => compiler.close(() => r()));
   if (stats.hasErrors()) throw new Error(stats.toString({ all: false, errors: true }));
-  const html = readFileSync(join(appDir, 'index.html'), 'utf8').replace(/<script type="module" src="\/src\/main.ts"><\/script>/, '<script src="/main.js"></script>');
+  const html = readFileSync(join(appDir, 'index.html'), 'utf8').replace(
+    /<script type="module" src="\/src\/main.ts"><\/script>/,
+    '<script src="/main.js"></script>',
+  );
   writeFileSync(join(outDir, 'index.html'), html);
   return outDir;
 }

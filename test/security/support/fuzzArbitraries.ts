@@ -11,9 +11,16 @@ import { awarenessUpdate, yjsUpdate } from './changes.js';
 export const FUZZ_CLIENT = 'fz';
 // Valid values (edge cases come from the mutations and `junk` below).
 const spaces = fc.constantFrom('f1', 'f1', 'f1', 'f2', 'f3', 'good', '__proto__', 'constructor', '*');
-const names = fc.oneof(fc.constantFrom('t', 'id-1', '__proto__', 'constructor', 'prototype', 'toString'), fc.string({ minLength: 1, maxLength: 20 }));
+const names = fc.oneof(
+  fc.constantFrom('t', 'id-1', '__proto__', 'constructor', 'prototype', 'toString'),
+  fc.string({ minLength: 1, maxLength: 20 }),
+);
 const hlc = fc
-  .record({ ms: fc.oneof(fc.constant(Date.now()), fc.integer({ min: 0, max: 999_999_999_999_999 })), counter: fc.integer({ min: 0, max: 999_999 }), node: fc.constantFrom(FUZZ_CLIENT, 'x', 'srv') })
+  .record({
+    ms: fc.oneof(fc.constant(Date.now()), fc.integer({ min: 0, max: 999_999_999_999_999 })),
+    counter: fc.integer({ min: 0, max: 999_999 }),
+    node: fc.constantFrom(FUZZ_CLIENT, 'x', 'srv'),
+  })
   .map(encodeHlc);
 const opId = fc.nat({ max: 1_000_000 }).map((n) => `${FUZZ_CLIENT}:${n}`);
 const bytes = fc.oneof(
@@ -26,7 +33,10 @@ const fieldValue = fc.jsonValue({ maxDepth: 3 });
 const badValue = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('', 'x'.repeat(300), 'other:1', 'fz', 'fz:-1'), fc.integer());
 const fields = fc.dictionary(names, fieldValue, { maxKeys: 5 });
 
-const put = fc.record({ kind: fc.constant('put'), opId, space: spaces, table: names, id: names, hlc, fields }, { requiredKeys: ['kind', 'opId', 'space', 'table', 'id', 'hlc', 'fields'] });
+const put = fc.record(
+  { kind: fc.constant('put'), opId, space: spaces, table: names, id: names, hlc, fields },
+  { requiredKeys: ['kind', 'opId', 'space', 'table', 'id', 'hlc', 'fields'] },
+);
 const del = fc.record({ kind: fc.constant('delete'), opId, space: spaces, table: names, id: names, hlc });
 const doc = fc.record({ kind: fc.constant('yjs'), opId, space: spaces, doc: names, update: bytes });
 const change = fc.oneof(put, del, doc);
@@ -34,7 +44,14 @@ const ack = fc.constantFrom('sync', 'semi-sync', 'async', 'none');
 
 export const validPayload: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   push: fc.record({ changes: fc.array(change, { minLength: 1, maxLength: 6 }), ack }, { requiredKeys: ['changes'] }),
-  pull: fc.record({ space: spaces, cursor: fc.oneof(fc.constant(null), fc.constantFrom('n1:0', 'n2:5', 'n9:1')), limit: fc.integer({ min: 1, max: 2000 }) }, { requiredKeys: ['space'] }),
+  pull: fc.record(
+    {
+      space: spaces,
+      cursor: fc.oneof(fc.constant(null), fc.constantFrom('n1:0', 'n2:5', 'n9:1')),
+      limit: fc.integer({ min: 1, max: 2000 }),
+    },
+    { requiredKeys: ['space'] },
+  ),
   subscribe: fc.record({ spaces: fc.array(spaces, { minLength: 1, maxLength: 5 }) }),
   unsubscribe: fc.record({ spaces: fc.array(spaces, { minLength: 1, maxLength: 5 }) }),
   awareness: fc.record({ space: spaces, doc: names, update: bytes }),
@@ -65,7 +82,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>((v) => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? [...x] : x)))),
   fc.constant<Mutation>((v) => {
     const changes = v.changes;
-    return Array.isArray(changes) ? { ...v, changes: changes.map((c: Record<string, unknown>) => ({ ...c, kind: c?.kind === 'put' ? 'yjs' : 'put' })) } : v;
+    return Array.isArray(changes)
+      ? { ...v, changes: changes.map((c: Record<string, unknown>) => ({ ...c, kind: c?.kind === 'put' ? 'yjs' : 'put' })) }
+      : v;
   }),
   fc.nat({ max: 4 }).map<Mutation>((i) => (v) => {
     const changes = v.changes as Record<string, unknown>[] | undefined;
@@ -75,20 +94,29 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return { ...v, changes: changes.map((x, j) => (j === i % changes.length ? c : x)) };
   }),
   fc.constant<Mutation>((v) => ({ ...v, changes: Array.from({ length: 600 }, () => (Array.isArray(v.changes) ? v.changes[0] : 1)) })),
-  fc.tuple(fc.constantFrom('opId', 'hlc', 'space', 'table', 'id', 'doc', 'kind', 'cursor', 'limit'), badValue).map<Mutation>(([k, bad]) => (v) => {
-    if (!Array.isArray(v.changes)) return { ...v, [k]: bad };
-    return { ...v, changes: v.changes.map((c: unknown, i: number) => (i === 0 && c && typeof c === 'object' ? { ...c, [k]: bad } : c)) };
-  }),
+  fc
+    .tuple(fc.constantFrom('opId', 'hlc', 'space', 'table', 'id', 'doc', 'kind', 'cursor', 'limit'), badValue)
+    .map<Mutation>(([k, bad]) => (v) => {
+      if (!Array.isArray(v.changes)) return { ...v, [k]: bad };
+      return { ...v, changes: v.changes.map((c: unknown, i: number) => (i === 0 && c && typeof c === 'object' ? { ...c, [k]: bad } : c)) };
+    }),
   fc.constant<Mutation>((v) => [v]),
   fc.constant<Mutation>((v) => JSON.stringify(v)),
 );
 
 const mutated = (event: string) =>
-  fc.tuple(validPayload[event]!, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([v, ms]) => ms.reduce<unknown>((acc, m) => (acc && typeof acc === 'object' && !Array.isArray(acc) ? m(acc as Record<string, unknown>) : acc), v));
+  fc
+    .tuple(validPayload[event]!, fc.array(mutation, { minLength: 1, maxLength: 3 }))
+    .map(([v, ms]) =>
+      ms.reduce<unknown>((acc, m) => (acc && typeof acc === 'object' && !Array.isArray(acc) ? m(acc as Record<string, unknown>) : acc), v),
+    );
 
 export const KNOWN_EVENTS = Object.keys(validPayload);
 // (socket.io-client refuses its reserved names — connect, disconnect, newListener… — so rawFrames.ts sends those.)
-const otherEvents = fc.oneof(fc.constantFrom('error', 'welcome', 'poke', 'drain', 'replicated', 'sync_error', '__proto__', 'constructor', 'hasOwnProperty'), fc.string({ maxLength: 30 }));
+const otherEvents = fc.oneof(
+  fc.constantFrom('error', 'welcome', 'poke', 'drain', 'replicated', 'sync_error', '__proto__', 'constructor', 'hasOwnProperty'),
+  fc.string({ maxLength: 30 }),
+);
 
 export interface FuzzCase {
   event: string;

@@ -13,7 +13,12 @@ export async function startInProcess(opts: Partial<SynclineServerOptions> = {}):
 }
 
 export function socketTo(url: string, clientId: string, token?: string): Promise<Socket> {
-  const s = connect(url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { clientId, protocol: 1, ...(token ? { token } : {}) } });
+  const s = connect(url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { clientId, protocol: 1, ...(token ? { token } : {}) },
+  });
   return new Promise((resolve, reject) => {
     s.once('welcome', () => resolve(s));
     s.once('connect_error', (e) => {

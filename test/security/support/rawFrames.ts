@@ -6,12 +6,53 @@
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
 
-const prefix = fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '40', '41', '42', '43', '44', '45', '46', '47', '451-', '452-', '42/', '4299999999999999999', '42/admin,', '439', '45-', 'b');
+const prefix = fc.constantFrom(
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '40',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '47',
+  '451-',
+  '452-',
+  '42/',
+  '4299999999999999999',
+  '42/admin,',
+  '439',
+  '45-',
+  'b',
+);
 const body = fc.oneof(
   fc.string({ maxLength: 60 }),
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? ''),
-  fc.constantFrom('["push"]', '["push",{"changes":[]}]', '[]', '["__proto__",{}]', '[{"_placeholder":true,"num":0}]', '["awareness",{"_placeholder":true,"num":99}]', '{"__proto__":1}', '[1e999]', '["pull",{"space":"f1"}', '"',
-    '["disconnect"]', '["disconnecting","x"]', '["connect"]', '["connect_error",{}]', '["newListener","push"]', '["removeListener","push"]', '["error",{}]'),
+  fc.constantFrom(
+    '["push"]',
+    '["push",{"changes":[]}]',
+    '[]',
+    '["__proto__",{}]',
+    '[{"_placeholder":true,"num":0}]',
+    '["awareness",{"_placeholder":true,"num":99}]',
+    '{"__proto__":1}',
+    '[1e999]',
+    '["pull",{"space":"f1"}',
+    '"',
+    '["disconnect"]',
+    '["disconnecting","x"]',
+    '["connect"]',
+    '["connect_error",{}]',
+    '["newListener","push"]',
+    '["removeListener","push"]',
+    '["error",{}]',
+  ),
 );
 export const rawFrame: fc.Arbitrary<string | Buffer> = fc.oneof(
   { weight: 6, arbitrary: fc.tuple(prefix, body).map(([p, b]) => p + b) },

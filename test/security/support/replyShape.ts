@@ -29,7 +29,11 @@ export function replyProblem(event: string, reply: unknown): string | undefined 
       return undefined;
     }
     case 'pull':
-      return typeof reply.space === 'string' && Array.isArray(reply.records) && Array.isArray(reply.docs) && typeof reply.cursor === 'string' && typeof reply.hasMore === 'boolean'
+      return typeof reply.space === 'string' &&
+        Array.isArray(reply.records) &&
+        Array.isArray(reply.docs) &&
+        typeof reply.cursor === 'string' &&
+        typeof reply.hasMore === 'boolean'
         ? undefined
         : 'bad pull reply';
     case 'subscribe':

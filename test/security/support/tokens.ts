@@ -15,7 +15,10 @@ export interface TokenClaims extends JWTPayload {
 }
 
 /** `ttlSec` from now (negative: already expired); `exp: false` leaves it out. */
-export async function hsToken(claims: TokenClaims, opts: { ttlSec?: number; secret?: string; iss?: string; aud?: string; exp?: boolean } = {}): Promise<string> {
+export async function hsToken(
+  claims: TokenClaims,
+  opts: { ttlSec?: number; secret?: string; iss?: string; aud?: string; exp?: boolean } = {},
+): Promise<string> {
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuedAt()

@@ -44,7 +44,7 @@ export class WellBehaved {
     const put = this.maker.put(this.space, `r${n % 50}`, { n });
     const reply = await request<PushReply>(this.socket, 'push', { changes: [put] });
     if (reply.results?.[0]?.status !== 'ok') throw new Error(`push ${n}: ${JSON.stringify(reply)}`);
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       const page = await request<PullReply>(this.socket, 'pull', { space: this.space, cursor: this.cursor });
       if (!Array.isArray(page.records)) throw new Error(`pull ${n}: ${JSON.stringify(page)}`);
       for (const r of page.records) this.seen.set(r.id, materialize(r.state)?.n);

@@ -4,7 +4,16 @@
  * through with their own part of the (opaque) cursor; `awareness` is relayed
  * to the space's other subscribers and never stored.
  */
-import { SyncError, type DocChange, type DocRow, type OpResult, type PullReply, type PullRequest, type PushReply, type PushRequest } from '@syncline/shared';
+import {
+  SyncError,
+  type DocChange,
+  type DocRow,
+  type OpResult,
+  type PullReply,
+  type PullRequest,
+  type PushReply,
+  type PushRequest,
+} from '@syncline/shared';
 import * as Y from 'yjs';
 import { FakeServer, type FakeConnection } from '../../testing/FakeServer.js';
 import type { FakeStore } from '../../testing/FakeStore.js';

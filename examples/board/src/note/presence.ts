@@ -35,7 +35,12 @@ export function mountPresence(bar: HTMLElement, awareness: Awareness, area: HTML
       ...people.map((p) =>
         h(
           'span',
-          { class: 'presence-chip', 'data-testid': 'presence-chip', style: `background:${p.user.color}`, title: p.caret === undefined ? '' : `caret at ${p.caret}` },
+          {
+            class: 'presence-chip',
+            'data-testid': 'presence-chip',
+            style: `background:${p.user.color}`,
+            title: p.caret === undefined ? '' : `caret at ${p.caret}`,
+          },
           p.id === awareness.clientID ? `${p.user.name} (you)` : p.user.name,
         ),
       ),

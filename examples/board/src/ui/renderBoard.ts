@@ -34,7 +34,14 @@ export function createBoardView(container: HTMLElement, handlers: BoardHandlers)
     const title = h('h2');
     const count = h('span', { class: 'count' });
     const ol = h('ol', { class: 'cards', 'data-testid': 'cards' });
-    const input = h('input', { name: 'title', placeholder: 'Add a card…', autocomplete: 'off', maxlength: 500, 'data-testid': 'add-card-input', 'aria-label': `Add a card to ${list.title}` });
+    const input = h('input', {
+      name: 'title',
+      placeholder: 'Add a card…',
+      autocomplete: 'off',
+      maxlength: 500,
+      'data-testid': 'add-card-input',
+      'aria-label': `Add a card to ${list.title}`,
+    });
     const form = h('form', { class: 'add-card' }, input, h('button', { type: 'submit', 'data-testid': 'add-card-button' }, 'Add'));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -43,7 +50,13 @@ export function createBoardView(container: HTMLElement, handlers: BoardHandlers)
       handlers.addCard(list.id, text);
       input.value = '';
     });
-    const section = h('section', { class: 'list', 'data-list-id': list.id, 'data-testid': 'list' }, h('header', {}, title, count), ol, form);
+    const section = h(
+      'section',
+      { class: 'list', 'data-list-id': list.id, 'data-testid': 'list' },
+      h('header', {}, title, count),
+      ol,
+      form,
+    );
     enableCardDrag(ol, list.id, handlers.dropCard);
     const view = { root: section, title, count, cards: ol };
     lists.set(list.id, view);
@@ -65,7 +78,10 @@ export function createBoardView(container: HTMLElement, handlers: BoardHandlers)
   return {
     update(allLists: List[], allCards: Card[]): void {
       const sortedLists = [...allLists].sort(byOrder);
-      placeInOrder(root, sortedLists.map((l) => listView(l).root));
+      placeInOrder(
+        root,
+        sortedLists.map((l) => listView(l).root),
+      );
       for (const l of sortedLists) {
         const view = listView(l);
         setText(view.title, l.title);
@@ -76,14 +92,16 @@ export function createBoardView(container: HTMLElement, handlers: BoardHandlers)
       // Cards whose list is unknown (not synced yet) wait off-screen instead of vanishing.
       const known = new Set(sortedLists.map((l) => l.id));
       const alive = new Set(allCards.filter((c) => known.has(c.listId)).map((c) => c.id));
-      for (const [id, li] of cards) if (!alive.has(id)) {
-        li.remove();
-        cards.delete(id);
-      }
-      for (const [id, view] of lists) if (!known.has(id)) {
-        view.root.remove();
-        lists.delete(id);
-      }
+      for (const [id, li] of cards)
+        if (!alive.has(id)) {
+          li.remove();
+          cards.delete(id);
+        }
+      for (const [id, view] of lists)
+        if (!known.has(id)) {
+          view.root.remove();
+          lists.delete(id);
+        }
     },
   };
 }

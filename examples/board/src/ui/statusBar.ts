@@ -82,7 +82,10 @@ function hostOf(url: string): string {
 
 function pendingText(s: SyncStatus): string {
   // Acks weaker than asked (server --fallback degrade / --max-ack) are worth knowing, never silent.
-  const weaker = [s.degradedAckCount > 0 ? `${s.degradedAckCount} degraded` : '', s.cappedAckCount > 0 ? `${s.cappedAckCount} capped` : ''].filter(Boolean);
+  const weaker = [
+    s.degradedAckCount > 0 ? `${s.degradedAckCount} degraded` : '',
+    s.cappedAckCount > 0 ? `${s.cappedAckCount} capped` : '',
+  ].filter(Boolean);
   const extra = weaker.length ? ` · ${weaker.join(', ')}` : '';
   if (s.pendingCount === 0) return (s.rejectedCount > 0 ? `all synced · ${s.rejectedCount} refused` : 'all synced') + extra;
   const age = s.oldestPendingAgeMs === null ? '' : `, oldest ${formatAge(s.oldestPendingAgeMs)}`;

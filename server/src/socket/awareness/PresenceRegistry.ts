@@ -42,15 +42,22 @@ export class PresenceRegistry {
     for (const e of entries) {
       const owner = owners?.get(e.clientId);
       if (owner === undefined || (owner.clientId === clientId && owner.socketId !== socketId)) fresh.add(e.clientId);
-      else if (owner.socketId !== socketId) throw new SyncError('IDENTITY_MISMATCH', `awareness client ${e.clientId} belongs to another connection`, { awarenessClientId: e.clientId });
+      else if (owner.socketId !== socketId)
+        throw new SyncError('IDENTITY_MISMATCH', `awareness client ${e.clientId} belongs to another connection`, {
+          awarenessClientId: e.clientId,
+        });
     }
     if (fresh.size === 0) return;
     const mine = this.counts.get(socketId) ?? 0;
     if (mine + fresh.size > this.limits.perConnection) {
-      throw new SyncError('PAYLOAD_TOO_LARGE', `at most ${this.limits.perConnection} awareness clients per connection`, { maxPresencePerConnection: this.limits.perConnection });
+      throw new SyncError('PAYLOAD_TOO_LARGE', `at most ${this.limits.perConnection} awareness clients per connection`, {
+        maxPresencePerConnection: this.limits.perConnection,
+      });
     }
     if ((owners?.size ?? 0) + fresh.size > this.limits.perDoc) {
-      throw new SyncError('PAYLOAD_TOO_LARGE', `at most ${this.limits.perDoc} awareness clients per document`, { maxPresencePerDoc: this.limits.perDoc });
+      throw new SyncError('PAYLOAD_TOO_LARGE', `at most ${this.limits.perDoc} awareness clients per document`, {
+        maxPresencePerDoc: this.limits.perDoc,
+      });
     }
     const map = owners ?? new Map<number, Owner>();
     this.owners.set(key, map);

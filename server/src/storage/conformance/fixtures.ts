@@ -43,12 +43,7 @@ export function nextOpId(client = 'c'): string {
   return `${client}${process.pid}:${counter}`;
 }
 
-export function put(
-  id: string,
-  ms: number,
-  fields: Record<string, Json>,
-  extra: Partial<Omit<PutChange, 'kind'>> = {},
-): PutChange {
+export function put(id: string, ms: number, fields: Record<string, Json>, extra: Partial<Omit<PutChange, 'kind'>> = {}): PutChange {
   return { kind: 'put', opId: nextOpId(), space: 's', table: 't', id, hlc: stamp(ms), fields, ...extra };
 }
 

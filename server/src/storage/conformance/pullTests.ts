@@ -42,10 +42,16 @@ export function pullTests(open: Open): void {
     await node.applyBatch([yjs('d1', [3]), yjs('d2', [4], { space: 'other' }), yjs('d2', [5])]);
     const d1 = await node.pull('s', 0, 1000, { doc: 'd1' });
     expect(d1.records).toEqual([]);
-    expect(d1.docs.map((d) => [d.doc, [...d.update]])).toEqual([['d1', [1]], ['d1', [3]]]);
+    expect(d1.docs.map((d) => [d.doc, [...d.update]])).toEqual([
+      ['d1', [1]],
+      ['d1', [3]],
+    ]);
     expect(d1.lastSeq).toBe(d1.docs[1]!.seq);
     const d2 = await node.pull('s', 0, 1000, { doc: 'd2' });
-    expect(d2.docs.map((d) => [d.doc, [...d.update]])).toEqual([['d2', [2]], ['d2', [5]]]);
+    expect(d2.docs.map((d) => [d.doc, [...d.update]])).toEqual([
+      ['d2', [2]],
+      ['d2', [5]],
+    ]);
     const recs = await node.pull('s', 0, 1000, { records: true });
     expect(recs.docs).toEqual([]);
     expect(recs.records.map((r) => r.id)).toEqual(['a', 'b']);
@@ -67,7 +73,10 @@ export function pullTests(open: Open): void {
     const other = await pullAll(node, 'other');
     expect(s.records.map((r) => [r.space, r.id])).toEqual([['s', 'a']]);
     expect(s.docs.map((d) => [d.space, [...d.update]])).toEqual([['s', [2]]]);
-    expect(other.records.map((r) => [r.space, r.id])).toEqual([['other', 'a'], ['other', 'b']]);
+    expect(other.records.map((r) => [r.space, r.id])).toEqual([
+      ['other', 'a'],
+      ['other', 'b'],
+    ]);
     expect(other.docs.map((d) => [d.space, [...d.update]])).toEqual([['other', [1]]]);
     expect((await pullAll(node, 'nobody')).records).toEqual([]);
   });
@@ -118,14 +127,25 @@ export function pullTests(open: Open): void {
     expect(await node.opCount()).toBe(4);
   });
 
-  it('lists the op log\'s ids page by page as readOpLog pages it (readOpIds, where implemented)', async () => {
+  it("lists the op log's ids page by page as readOpLog pages it (readOpIds, where implemented)", async () => {
     const { node } = await open();
     if (!node.readOpIds) return; // optional: repair falls back to readOpLog (StorageNode.ts)
     await node.applyBatch([put('a', 1, { x: 1 }), yjs('d', [1]), put('b', 1, { y: 2 })]);
     await node.applyBatch([del('a', 2), put('a', 3, { x: 3 })]);
-    for (const [after, limit] of [[0, 2], [2, 2], [3, 2], [4, 2], [1, 10], [5, 3]] as const) {
+    for (const [after, limit] of [
+      [0, 2],
+      [2, 2],
+      [3, 2],
+      [4, 2],
+      [1, 10],
+      [5, 3],
+    ] as const) {
       const log = await node.readOpLog(after, limit);
-      expect(await node.readOpIds(after, limit)).toEqual({ opIds: log.ops.map((o) => o.op.opId), lastLogSeq: log.lastLogSeq, hasMore: log.hasMore });
+      expect(await node.readOpIds(after, limit)).toEqual({
+        opIds: log.ops.map((o) => o.op.opId),
+        lastLogSeq: log.lastLogSeq,
+        hasMore: log.hasMore,
+      });
     }
   });
 }
