@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { launchChromium } from './lib/browser.js';
+import { launchChromium, PAGE_BUILD } from './lib/browser.js';
 import { BENCH_DIR, REPO_ROOT } from './lib/child.js';
 import { servePage } from './lib/pageServer.js';
 
@@ -52,14 +52,8 @@ const sites = await Promise.all(
     await build({
       entryPoints: [join(BENCH_DIR, 'browser/ackApplyPage.ts')],
       outfile: out,
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'chrome120',
-      conditions: ['@syncline/source', 'browser'],
-      define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+      ...PAGE_BUILD,
       absWorkingDir: REPO_ROOT,
-      logLevel: 'error',
       plugins: [swapTree(tree)],
     });
     return { tree, site: await servePage(out) };

@@ -2,7 +2,7 @@
  * Headless Chromium (Debian's /usr/bin/chromium through playwright-core) and
  * esbuild bundles of small pages, so browser workloads use real IndexedDB.
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { BENCH_DIR, REPO_ROOT } from './child.js';
@@ -21,6 +21,17 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** esbuild options every bench page bundle shares (one ESM file for Chromium, the client from its sources). */
+export const PAGE_BUILD = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'chrome120',
+  conditions: ['@syncline/source', 'browser'],
+  define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+  logLevel: 'error',
+} as const satisfies BuildOptions;
+
 /**
  * Bundles a page script of this package (browser/…) into one ESM file at `outfile`; `tree` names another
  * checkout of the repository to bundle from (old vs new in one run, test/bench/catchUp.ts); `client` names
@@ -32,14 +43,8 @@ export async function bundlePage(entry: string, outfile: string, tree?: string, 
     plugins: client === undefined ? [] : [clientFrom(client)],
     entryPoints: [tree === undefined ? join(BENCH_DIR, entry) : join(tree, 'test/bench', entry)],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'chrome120',
-    conditions: ['@syncline/source', 'browser'],
-    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    ...PAGE_BUILD,
     absWorkingDir: tree ?? REPO_ROOT,
-    logLevel: 'error',
   });
 }
 
