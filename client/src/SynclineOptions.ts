@@ -14,6 +14,7 @@ export type EngineTuning = Pick<
   | 'requestTimeoutMs'
   | 'connectTimeoutMs'
   | 'backoff'
+  | 'probe'
   | 'retryBaseMs'
   | 'retryMaxMs'
   | 'pollIntervalMs'

@@ -23,6 +23,12 @@ export interface EngineOptions {
   /** Connect + welcome timeout (default 5 s). */
   connectTimeoutMs?: number;
   backoff?: BackoffOptions;
+  /**
+   * After a failed round, ask the transport's cheap probe before opening a connection (default true;
+   * docs/failover.md). false: every retry connects, as before the probe — for a page whose CSP lets
+   * the WebSocket through but blocks an HTTP request to the same server.
+   */
+  probe?: boolean;
   /** Delay before re-sending indeterminate or retryably-rejected ops (default 200 ms, doubling up to retryMaxMs). */
   retryBaseMs?: number;
   /**

@@ -113,7 +113,7 @@ export class SyncEngine {
    */
   private async reachable(t: Transport, url: string, timeoutMs: number): Promise<boolean> {
     const proven = this.probes.get(url);
-    if (!t.probe || proven === false) return true;
+    if (!t.probe || this.opts.probe === false || proven === false) return true;
     if (await t.probe(url, timeoutMs)) {
       this.probeRefusals = 0;
       return true;
@@ -128,7 +128,7 @@ export class SyncEngine {
 
   /** Once per server, while connected: whether the probe works there. */
   private learnProbe(t: Transport, url: string, timeoutMs: number): void {
-    if (!t.probe || this.probesAsked.has(url)) return;
+    if (!t.probe || this.opts.probe === false || this.probesAsked.has(url)) return;
     this.probesAsked.add(url);
     t.probe(url, timeoutMs).then(
       (ok) => this.probes.set(url, ok),

@@ -70,6 +70,31 @@ describe('reconnect probe', () => {
     await a.sync.close();
   });
 
+  // Mutation checked: without the `probe === false` check in `reachable`, the probe (which says up) gates every
+  // retry: 'retries connect while down' times out.
+  it('engine.probe false: no probe is asked, every retry connects', async () => {
+    const { network, servers, urls } = fakeCluster(1);
+    const server = servers[0]!;
+    const { seen, transport } = probed(network, () => true);
+    const a = openApp(uniqueName('noprobe'), {
+      servers: urls,
+      transport,
+      clientId: 'cn',
+      engine: { backoff: { baseMs: 5, maxMs: 10 }, probe: false },
+    });
+    await a.db.open();
+    await a.db.cards.put({ id: 'c1', title: 'v1' });
+    await a.sync.flush({ timeoutMs: 5000 });
+    const connected = seen.connects;
+    server.kill();
+    await waitFor(() => seen.connects >= connected + 5, 5000, 'retries connect while down');
+    await a.db.cards.put({ id: 'c2', title: 'v2' });
+    server.restart();
+    await a.sync.flush({ timeoutMs: 5000 });
+    expect(seen.probes).toBe(0);
+    await a.sync.close();
+  });
+
   // Mutation checked: gating on any failure (`failures > 0`) probes server-1 before the failover's
   // connect (expected 3 to be 2).
   it('a failover to the next server connects at once, without a probe', async () => {
