@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { Dexie, type DBCore } from 'dexie';
-import { Hlc, changeToState, materialize, type RecordRow } from '@syncline/shared';
-import { openApp, uniqueName } from '../testing/harness.js';
+import { materialize } from '@syncline/shared';
+import { uniqueName } from '../testing/harness.js';
+import { offlineApp, pulledPut as put, serverClock as server } from '../testing/pulled.js';
 import { applyServerRows } from '../engine/applyServerRows.js';
 import { markFromServer } from '../middleware/transactionFlags.js';
 import type { OutboxRow, StateRow } from './rows.js';
@@ -10,25 +11,11 @@ import { loadStates } from './stateRows.js';
 import { pageKey, type PageRow } from './pageStates.js';
 import { synclineStores } from './internalStores.js';
 
-// No servers reachable: the rows are applied by hand, as a pull would. The same name twice: two connections
-// to one database (two tabs).
-const offline = (name = uniqueName('pg')) =>
-  openApp(name, {
-    servers: ['mem://nowhere'],
-    startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }),
-  });
+// The same name twice: two connections to one database (two tabs).
+const offline = (name = uniqueName('pg')) => offlineApp(name);
+
 type Db = ReturnType<typeof offline>['db'];
 
-const server = new Hlc('srv');
-function put(id: string, fields: Record<string, string | number | boolean>, hlc = server.now()): RecordRow {
-  return {
-    space: 's1',
-    table: 'cards',
-    id,
-    seq: 1,
-    state: changeToState({ kind: 'put', opId: `w:${hlc}`, space: 's1', table: 'cards', id, hlc, fields }),
-  };
-}
 const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => put(`c${from + i}`, { title: `t${from + i}`, done: false }));
 const pages = (db: Db) => db.table<PageRow, number>('_pages').toArray();
 const stateRow = (db: Db, id: string) => db.table<StateRow>('_state').get(['cards', id]);

@@ -1,28 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { Hlc, changeToState, materialize, type RecordRow } from '@syncline/shared';
-import { openApp, uniqueName } from '../testing/harness.js';
+import { materialize } from '@syncline/shared';
+import { uniqueName } from '../testing/harness.js';
+import { offlineApp, pulledPut as put, serverClock as server } from '../testing/pulled.js';
 import { applyServerRows } from '../engine/applyServerRows.js';
 import { summarizeSpace } from '../engine/summarizeSpace.js';
 import type { OutboxRow, StateRow } from './rows.js';
 import { isCompact, loadStates, type StoredStateRow } from './stateRows.js';
 
-// No servers reachable: the rows are applied by hand, as a pull would.
-const offline = () =>
-  openApp(uniqueName('st'), {
-    servers: ['mem://nowhere'],
-    startEngine: () => ({ stop: async () => {}, kick() {}, addSpaces: async () => {}, onStatus() {} }),
-  });
+const offline = () => offlineApp(uniqueName('st'));
 
-const server = new Hlc('srv');
-function put(id: string, fields: Record<string, string | number | boolean>, hlc = server.now()): RecordRow {
-  return {
-    space: 's1',
-    table: 'cards',
-    id,
-    seq: 1,
-    state: changeToState({ kind: 'put', opId: `w:${hlc}`, space: 's1', table: 'cards', id, hlc, fields }),
-  };
-}
 const stored = (db: ReturnType<typeof offline>['db'], id: string) => db.table<StoredStateRow>('_state').get(['cards', id]);
 const outbox = (db: ReturnType<typeof offline>['db']) => db.table<OutboxRow, number>('_outbox').toArray();
 
